@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on a fresh machine, idempotently:
+#   1. Debian packages for the sandbox host (openssh-server, postgresql, gnupg)
+#   2. the Pulumi CLI + Node.js language host, built from Go modules at the
+#      versions pinned in toolchain/ (go.sum committed, so builds are verified)
+#   3. npm packages of the program and of the policy pack, and the TS build.
+# A second run only checks and takes seconds.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=toolchain/versions.env
+. "$ROOT/toolchain/versions.env"
+TC="${IUCUTTER_TOOLCHAIN_DIR:-$ROOT/.toolchain}"
+BIN="$TC/bin"
+mkdir -p "$BIN"
+log() { printf '[setup] %s\n' "$*" >&2; }
+t0=$(date +%s)
+
+# --- 1. Debian packages -------------------------------------------------------
+need_pkgs=()
+[ -x /usr/sbin/sshd ] || need_pkgs+=(openssh-server)
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_pkgs+=(postgresql)
+command -v gpg >/dev/null 2>&1 || need_pkgs+=(gnupg)
+command -v git >/dev/null 2>&1 || need_pkgs+=(git)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    log "missing Debian packages: ${need_pkgs[*]}; run as root or install them: apt-get install ${need_pkgs[*]}"
+    exit 1
+  fi
+  log "installing Debian packages: ${need_pkgs[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+  # The package's own sshd service is not used: the sandbox runs its own.
+fi
+
+# --- 2. Pulumi CLI and language host -----------------------------------------
+have_version() { [ -x "$1" ] && [ "$("$1" version 2>/dev/null)" = "v$PULUMI_VERSION" ]; }
+if ! have_version "$BIN/pulumi"; then
+  existing="$(command -v pulumi || true)"
+  if [ -n "$existing" ] && have_version "$existing" && [ -x "$(dirname "$existing")/pulumi-language-nodejs" ]; then
+    log "using the installed Pulumi CLI at $existing"
+    ln -sf "$existing" "$BIN/pulumi"
+    ln -sf "$(dirname "$existing")/pulumi-language-nodejs" "$BIN/pulumi-language-nodejs"
+  else
+    command -v go >/dev/null || { log "Go toolchain not found: install Go >= 1.24 (needed to build the Pulumi CLI)"; exit 1; }
+    log "building Pulumi CLI v$PULUMI_VERSION from Go modules (cold: several minutes)"
+    (cd "$ROOT/toolchain/pulumi-cli" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath \
+      -tags osusergo,grpcnotrace \
+      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+      -o "$BIN/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
+    mv "$BIN/pulumi.tmp" "$BIN/pulumi"
+    rm -f "$BIN/pulumi-language-nodejs"
+  fi
+fi
+if [ ! -x "$BIN/pulumi-language-nodejs" ]; then
+  log "building pulumi-language-nodejs $PULUMI_LANGUAGE_NODEJS_VERSION"
+  (cd "$ROOT/toolchain/pulumi-language-nodejs" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath \
+    -tags osusergo,grpcnotrace \
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+    -o "$BIN/pulumi-language-nodejs.tmp" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3)
+  mv "$BIN/pulumi-language-nodejs.tmp" "$BIN/pulumi-language-nodejs"
+fi
+# The official distribution ships two tiny launchers next to the CLI: the
+# policy-pack analyzer and the dynamic-provider host. They live in the Node SDK
+# module; copy them from the verified module cache (not from this repo).
+for s in pulumi-analyzer-policy pulumi-resource-pulumi-nodejs; do
+  if [ ! -x "$BIN/$s" ]; then
+    src="$(cd "$ROOT/toolchain/pulumi-cli" && GOFLAGS=-mod=readonly go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)/nodejs/dist/$s"
+    install -m 0755 "$src" "$BIN/$s"
+  fi
+done
+t_tool=$(( $(date +%s) - t0 ))
+
+# --- 3. npm packages and build ----------------------------------------------
+export PATH="$BIN:$PATH"
+npm_install() { # dir
+  local d="$1" stamp="$1/node_modules/.iucutter-lock-sha"
+  local want; want="$(sha256sum "$d/package-lock.json" | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    log "npm ci in ${d#$ROOT/}"
+    (cd "$d" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$want" > "$stamp"
+  fi
+}
+npm_install "$ROOT"
+npm_install "$ROOT/policies"
+(cd "$ROOT" && npx --no-install tsc -p tsconfig.json)
+(cd "$ROOT/policies" && npx --no-install tsc -p tsconfig.json)
+log "ready in $(( $(date +%s) - t0 ))s (toolchain ${t_tool}s): $("$BIN/pulumi" version)"
