@@ -99,6 +99,8 @@ YML
   # --- PostgreSQL -----------------------------------------------------------
   mkdir -p "$SB/pg"; chown postgres:postgres "$SB/pg"
   runuser -u postgres -- "$PGBIN/initdb" -D "$SB/pg/data" -U postgres --auth-local=trust --auth-host=trust >/dev/null
+  # Passphrase of the sandbox stack's secrets provider: random, per machine.
+  head -c 32 /dev/urandom | base64 > "$SB/passphrase"; chmod 0600 "$SB/passphrase"
   touch "$SB/.built"
 fi
 

@@ -1,0 +1,95 @@
+import * as pulumi from "@pulumi/pulumi";
+import { GuardRefusal, remoteFromPlan } from "../lib/commandFactory";
+import { StackConfig } from "../lib/config";
+import { Observation } from "../lib/observe";
+import { PlannedCommand } from "../lib/plan";
+import { SshTarget } from "../lib/ssh";
+
+export type AnchorName = "tree" | "compose" | "envProduction" | "dotGitStatus";
+export const ANCHOR_NAMES: AnchorName[] = ["tree", "compose", "envProduction", "dotGitStatus"];
+
+export interface AnchorRow {
+    name: AnchorName;
+    observed: string;
+    pinned: string | null;
+    match: boolean;
+}
+
+/**
+ * What the host is relative to the reviewed plan:
+ *   pre-state  every pinned anchor equals what is observed: the deploy may run;
+ *   deployed   this exact release is in place (ledger + tree digest agree);
+ *   resuming   a crash of this same deploy left a journal; the swap reverts it first;
+ *   unpinned   anchors not yet pinned: preview only, `up` refuses;
+ *   drift      anything else: refused, at preview and at up.
+ */
+export type HostState = "pre-state" | "deployed" | "resuming" | "unpinned" | "drift";
+
+export function observedAnchors(o: Observation): Record<AnchorName, string> {
+    return {
+        tree: o.tree.split(" ")[0],
+        compose: o.compose,
+        envProduction: o.envProduction,
+        dotGitStatus: o.dotGitStatus,
+    };
+}
+
+export function classify(c: StackConfig, o: Observation, releaseDigest: string): { state: HostState; rows: AnchorRow[] } {
+    const obs = observedAnchors(o);
+    const rows: AnchorRow[] = ANCHOR_NAMES.map((n) => ({
+        name: n, observed: obs[n], pinned: c.anchors[n] ?? null, match: c.anchors[n] === obs[n],
+    }));
+    if (o.ledger.includes(`digest=${releaseDigest}`) && obs.tree === releaseDigest) {
+        return { state: "deployed", rows };
+    }
+    if (o.journal !== "" && c.anchors.tree !== undefined && o.journal.includes(`pre_tree=${c.anchors.tree}`)) {
+        return { state: "resuming", rows };
+    }
+    if (rows.some((r) => r.pinned === null)) {
+        return { state: rows.every((r) => r.pinned === null || r.match) ? "unpinned" : "drift", rows };
+    }
+    return { state: rows.every((r) => r.match) ? "pre-state" : "drift", rows };
+}
+
+export interface PreStateAnchorArgs {
+    config: StackConfig;
+    observation: Observation;
+    releaseDigest: string;
+    target: SshTarget;
+    preStateGuard: PlannedCommand;
+    identityGuard: pulumi.Resource;
+}
+
+/**
+ * Pre-state anchors: sha256 over everything the deploy touches, observed now
+ * and compared with the pins the reviewer approved. Saved plans don't check
+ * the starting state; these anchors close that gap, here (preview and up) and
+ * again on the host right before the first write (the guard command).
+ */
+export class PreStateAnchor extends pulumi.ComponentResource {
+    public readonly state: HostState;
+    public readonly rows: AnchorRow[];
+    public readonly guard: pulumi.Resource;
+
+    constructor(name: string, args: PreStateAnchorArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("iucutter:host:PreStateAnchor", name, {}, opts);
+        const { state, rows } = classify(args.config, args.observation, args.releaseDigest);
+        this.state = state;
+        this.rows = rows;
+        const table = rows.map((r) => `${r.name}: observed ${r.observed}, pinned ${r.pinned ?? "(not pinned)"}${r.match ? "" : "  <-- differs"}`).join("\n  ");
+        if (state === "drift") {
+            throw new GuardRefusal("PreStateAnchor",
+                `the host drifted from the reviewed pre-state; refused before any write.\n  ${table}\n`
+                + "Re-run the review, have the new observation approved, and pin it (anchors.* in the stack config).");
+        }
+        if (state === "unpinned") {
+            if (!pulumi.runtime.isDryRun()) {
+                throw new GuardRefusal("PreStateAnchor",
+                    `anchors are not pinned; refusing to deploy unreviewed.\n  ${table}\nPin the observed values from the review: pulumi config set --path anchors.<name> <sha256>`);
+            }
+            pulumi.log.warn(`PreStateAnchor: anchors not pinned yet; \`up\` will refuse until they are.\n  ${table}`, this);
+        }
+        this.guard = remoteFromPlan(args.preStateGuard, args.target, { parent: this, dependsOn: [args.identityGuard] });
+        this.registerOutputs({ state, anchors: rows });
+    }
+}

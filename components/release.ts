@@ -1,0 +1,35 @@
+import * as pulumi from "@pulumi/pulumi";
+import { localFromPlan, remoteFromPlan } from "../lib/commandFactory";
+import { DeployPlan } from "../lib/plan";
+import { SshTarget } from "../lib/ssh";
+
+export interface ReleaseArgs {
+    plan: DeployPlan;
+    target: SshTarget;
+    sourceRepo: string;
+    guards: pulumi.Resource[];
+    /** Config and secrets land before the new tree does. */
+    after: pulumi.Resource[];
+}
+
+/**
+ * The vendored iu-cutter tree: uploaded as one deterministic archive to a
+ * staging dir and verified there against the manifest, then swapped into
+ * place with the old tree kept in a timestamped artifact dir, asserted, and
+ * recorded as a local commit in the dot repo. Destroy restores the old tree.
+ * The local annotated tag marks the exact source commit; it is never pushed
+ * and is kept on rollback (it is provenance, not deploy state).
+ */
+export class Release extends pulumi.ComponentResource {
+    public readonly tag: pulumi.Resource;
+    public readonly swap: pulumi.Resource;
+
+    constructor(name: string, args: ReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("iucutter:release:Release", name, {}, opts);
+        this.tag = localFromPlan(args.plan.tag, args.sourceRepo, { parent: this, retainOnDelete: true });
+        this.swap = remoteFromPlan(args.plan.swap, args.target, {
+            parent: this, dependsOn: [...args.guards, ...args.after],
+        });
+        this.registerOutputs({});
+    }
+}

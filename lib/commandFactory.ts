@@ -1,0 +1,54 @@
+/**
+ * Turns planned commands (lib/plan.ts) into resources. Only planned commands
+ * become resources, so nothing can run that the review package does not list.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { PlannedCommand } from "./plan";
+import { LocalCommand, RemoteCommand } from "./remoteCommand";
+import { SshTarget } from "./ssh";
+
+/** Secret values for a command's `secretInputs`, in the same order. */
+export type SecretValues = Record<string, pulumi.Output<string>>;
+
+export function remoteFromPlan(cmd: PlannedCommand, target: SshTarget, opts: pulumi.CustomResourceOptions,
+    secrets: SecretValues = {}): RemoteCommand {
+    let stdinSecret: pulumi.Output<string> | undefined;
+    if (cmd.secretInputs.length > 0) {
+        const vals = cmd.secretInputs.map((n) => {
+            const v = secrets[n];
+            if (!v) {
+                throw new pulumi.RunError(`${cmd.resource}: secret input ${n} was not provided`);
+            }
+            return v;
+        });
+        stdinSecret = pulumi.secret(pulumi.all(vals).apply((vs) => vs.join("\n")));
+    }
+    return new RemoteCommand(cmd.resource, {
+        connection: target,
+        description: cmd.description,
+        create: cmd.create,
+        delete: cmd.delete,
+        writes: cmd.writes,
+        triggers: cmd.triggers,
+        stdinFile: cmd.stdinFile ?? "",
+        stdinSecret,
+    }, opts);
+}
+
+export function localFromPlan(cmd: PlannedCommand, dir: string, opts: pulumi.CustomResourceOptions): LocalCommand {
+    return new LocalCommand(cmd.resource, {
+        dir,
+        description: cmd.description,
+        create: cmd.create,
+        delete: cmd.delete,
+        writes: cmd.writes,
+        triggers: cmd.triggers,
+    }, opts);
+}
+
+/** A refusal by a named guard: shown without a stack trace, nothing planned. */
+export class GuardRefusal extends pulumi.RunError {
+    constructor(guard: string, message: string) {
+        super(`${guard}: ${message}`);
+    }
+}

@@ -1,0 +1,256 @@
+/**
+ * The one stack-config loader. Every key the program reads is declared here,
+ * validated with zod, and refused with a message that names the key and says
+ * how to fix it. Unknown keys are refused too: a typo must not silently fall
+ * back to a default on a production host.
+ */
+import { z } from "zod";
+
+export const PROJECT = "iu-cutter-deploy";
+export const RELEASE_VERSION = "0.6.0";
+export const RELEASE_TAG = "v0.6.0-O4-live-dryrun";
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+const absPath = (what: string) =>
+    z.string({ required_error: `${what} is required`, invalid_type_error: `${what} must be a string` })
+        .min(1, `${what} must not be empty`)
+        .refine((p) => p.startsWith("/"), { message: `${what} must be an absolute path (start with "/")` })
+        .refine((p) => !p.split("/").includes("..") && !p.split("/").includes("."), {
+            message: `${what} must not contain "." or ".." segments`,
+        })
+        .refine((p) => !/[\s'"`$\\;&|<>*?]/.test(p), {
+            message: `${what} must not contain whitespace, quotes or shell metacharacters`,
+        })
+        .refine((p) => p === "/" || !p.endsWith("/"), { message: `${what} must not end with "/"` });
+
+const sha256 = (what: string) =>
+    z.string().regex(SHA256, `${what} must be a lowercase sha256 hex digest (64 characters)`);
+
+const hostname = z.string()
+    .min(1, "must not be empty")
+    .max(253, "is longer than 253 characters")
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
+        "must be a DNS hostname (letters, digits, '-' and '.', no spaces)");
+
+export const hostSchema = z.object({
+    name: hostname.describe("the hostname the target must report (`hostname` on the host)"),
+    address: z.string().min(1, "must not be empty").regex(/^[A-Za-z0-9.:\-\[\]]+$/, "must be an IP address or DNS name"),
+    port: z.number({ invalid_type_error: "must be a number (set it with --path and no quotes)" })
+        .int("must be an integer").min(1, "must be 1-65535").max(65535, "must be 1-65535").default(22),
+    user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a POSIX user name"),
+    hostKey: z.string({ required_error: "is required: the host key is always pinned" })
+        .regex(/^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}$/,
+            "must be '<key-type> <base64>' exactly as in the host's /etc/ssh/ssh_host_*_key.pub (without the comment)"),
+    privateKeyPath: z.string().min(1, "must not be empty")
+        .refine((p) => p.startsWith("/"), { message: "must be an absolute path on the operator's machine" }),
+    /** A protected host only accepts a non-preview run with an approved mandate digest. */
+    protected: z.boolean({ invalid_type_error: "must be true or false" }).default(false),
+}).strict();
+
+export const identitySchema = z.object({
+    composeMarker: absPath("identity.composeMarker"),
+    envFile: absPath("identity.envFile"),
+}).strict();
+
+export const pathsSchema = z.object({
+    dotRepo: absPath("paths.dotRepo").default("/opt/incomex/dot"),
+    targetDir: z.string().regex(/^[A-Za-z0-9._-]+$/, "must be a single directory name inside paths.dotRepo").default("iu-cutter"),
+    stagingDir: absPath("paths.stagingDir"),
+    stateDir: absPath("paths.stateDir").default("/var/lib/cutter"),
+    envProductionFile: absPath("paths.envProductionFile"),
+}).strict();
+
+export const releaseSchema = z.object({
+    sourceRepo: z.string().min(1, "must not be empty")
+        .refine((p) => p.startsWith("/"), { message: "must be an absolute path to the iu-cutter source repo on the operator's machine" }),
+    commit: z.string().regex(/^[0-9a-f]{7,40}$/, "must be a git commit id: 7 to 40 lowercase hex characters"),
+    version: z.string()
+        .regex(/^\d+\.\d+\.\d+$/, "must be a version like 0.6.0")
+        .refine((v) => v === RELEASE_VERSION, { message: `must be ${RELEASE_VERSION}: this program deploys iu-cutter ${RELEASE_VERSION} only (macro O6)` }),
+    tag: z.string().regex(/^[A-Za-z0-9._-]+$/, "must be a git tag name").default(RELEASE_TAG),
+    provenance: z.string().min(10, "must cite the ruling the tag is based on").default(
+        "Provenance: O4 main-FF ruling (KB SSOT pins 6625f76 as the O4 HEAD). Local tag only; never pushed."),
+}).strict();
+
+export const anchorsSchema = z.object({
+    tree: sha256("anchors.tree").optional(),
+    compose: sha256("anchors.compose").optional(),
+    envProduction: sha256("anchors.envProduction").optional(),
+    dotGitStatus: sha256("anchors.dotGitStatus").optional(),
+}).strict();
+
+/** orchestrator.* config (GAP-5). execution_enabled can only ever be false. */
+export const orchestratorSchema = z.object({
+    execution_enabled: z.literal(false, {
+        errorMap: () => ({ message: "must be false: flipping execution_enabled is forbidden in O6/O7 (GAP-7 needs a standalone ruling)" }),
+    }),
+    mode: z.literal("dryrun", { errorMap: () => ({ message: "must be \"dryrun\": Mode.LIVE is forbidden in O6/O7" }) }),
+    db_role: z.literal("context_pack_readonly", { errorMap: () => ({ message: "must be \"context_pack_readonly\" (the read-only role)" }) }),
+    signing_provider: z.literal("StubSigning", { errorMap: () => ({ message: "must be \"StubSigning\": real crypto is deferred to O10" }) }),
+    db_host: z.string().min(1),
+    db_port: z.number().int().min(1).max(65535),
+    db_name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a PostgreSQL database name"),
+    state_dir: absPath("cutterConfig.orchestrator.state_dir"),
+}).strict();
+
+const dirSchema = z.object({
+    path: absPath("cutterConfig.dirs[].path"),
+    mode: z.string().regex(/^0?[0-7]{3}$/, "must be an octal mode like \"0750\""),
+    owner: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a user name"),
+    group: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a group name"),
+}).strict();
+
+export const cutterConfigSchema = z.object({
+    dirs: z.array(dirSchema).min(1, "must list the /var/lib/cutter/* directories to provision (GAP-5)"),
+    orchestratorConfigFile: absPath("cutterConfig.orchestratorConfigFile"),
+    orchestrator: orchestratorSchema,
+    rollbackRunbookDest: absPath("cutterConfig.rollbackRunbookDest"),
+}).strict();
+
+export const governanceSchema = z.object({
+    /** Pinned grants of the governance principal: "schema.table:PRIVILEGE". */
+    grants: z.array(z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*:(SELECT|INSERT|UPDATE|DELETE|TRUNCATE|REFERENCES|TRIGGER)$/,
+        "each grant must look like \"schema.table:SELECT\"")).min(1, "must list at least one pinned grant"),
+}).strict();
+
+export const SECRET_KEYS = ["backupGpgFpr", "governancePrincipal"] as const;
+
+export const stackConfigSchema = z.object({
+    host: hostSchema,
+    identity: identitySchema,
+    paths: pathsSchema,
+    release: releaseSchema,
+    anchors: anchorsSchema.default({}),
+    cutterConfig: cutterConfigSchema,
+    governance: governanceSchema,
+    backupGpgFpr: z.string().regex(/^[0-9A-F]{40}$/, "must be a 40-character uppercase hex OpenPGP fingerprint"),
+    governancePrincipal: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a PostgreSQL role name"),
+}).strict().superRefine((c, ctx) => {
+    const allowed = [c.paths.dotRepo, c.paths.stateDir, c.paths.stagingDir];
+    const under = (p: string) => allowed.some((r) => p === r || p.startsWith(r + "/"));
+    c.cutterConfig.dirs.forEach((d, i) => {
+        if (!under(d.path)) {
+            ctx.addIssue({ code: "custom", path: ["cutterConfig", "dirs", i, "path"], message: `${d.path} is outside the allowed write roots (${allowed.join(", ")})` });
+        }
+    });
+    for (const [k, p] of [["orchestratorConfigFile", c.cutterConfig.orchestratorConfigFile], ["rollbackRunbookDest", c.cutterConfig.rollbackRunbookDest]] as const) {
+        if (!under(p)) {
+            ctx.addIssue({ code: "custom", path: ["cutterConfig", k], message: `${p} is outside the allowed write roots (${allowed.join(", ")})` });
+        }
+    }
+    if (!under(c.paths.envProductionFile)) {
+        ctx.addIssue({ code: "custom", path: ["paths", "envProductionFile"], message: `${c.paths.envProductionFile} is outside the allowed write roots (${allowed.join(", ")})` });
+    }
+    if (c.paths.stagingDir === c.paths.dotRepo || c.paths.stagingDir.startsWith(c.paths.dotRepo + "/")) {
+        ctx.addIssue({ code: "custom", path: ["paths", "stagingDir"], message: "must be outside paths.dotRepo (staging must never show up in the dot repo's git status)" });
+    }
+});
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+
+/** What to do about each key, appended to its error. */
+const FIX: Record<string, string> = {
+    "host.hostKey": "read it on the host out of band (`cat /etc/ssh/ssh_host_ed25519_key.pub`, first two fields) and run: pulumi config set --path host.hostKey '<type> <base64>'",
+    "host.name": "run: pulumi config set --path host.name <the host's hostname>",
+    "host.port": "run: pulumi config set --path host.port 22 (a number)",
+    "host.protected": "run: pulumi config set --path host.protected true",
+    "release.commit": "run: pulumi config set --path release.commit <full commit id of the reviewed source>",
+    "release.version": `run: pulumi config set --path release.version ${RELEASE_VERSION}`,
+    "backupGpgFpr": "run: pulumi config set --secret backupGpgFpr <fingerprint> (GAP-3)",
+    "governancePrincipal": "run: pulumi config set --secret governancePrincipal <role> (GAP-4)",
+    "cutterConfig.orchestrator.execution_enabled": "remove the override: pulumi config set --path cutterConfig.orchestrator.execution_enabled false",
+};
+
+function fixFor(path: string): string {
+    if (FIX[path]) {
+        return FIX[path];
+    }
+    const top = path.split(".")[0];
+    if (FIX[top]) {
+        return FIX[top];
+    }
+    return `run: pulumi config set --path ${path} <value> (see Pulumi.contabo.yaml for every key with an explanation)`;
+}
+
+export class ConfigError extends Error {
+    constructor(public readonly problems: string[]) {
+        super(`Stack config is invalid; nothing was deployed.\n` + problems.map((p) => `  - ${p}`).join("\n"));
+        this.name = "ConfigError";
+    }
+}
+
+function issuePath(path: Array<string | number>): string {
+    return path.map((p) => (typeof p === "number" ? `[${p}]` : p)).join(".").replace(/\.\[/g, "[");
+}
+
+/**
+ * Parses raw stack config (top-level key -> parsed JSON value, project prefix
+ * removed). `secretKeys` are the keys Pulumi holds encrypted; the secret keys
+ * of this program must be among them.
+ */
+export function parseStackConfig(raw: Record<string, unknown>, secretKeys: string[]): StackConfig {
+    const problems: string[] = [];
+    for (const k of SECRET_KEYS) {
+        if (raw[k] !== undefined && !secretKeys.includes(k)) {
+            problems.push(`${PROJECT}:${k}: is stored in plaintext. Secrets must be encrypted; ${fixFor(k)}`);
+        }
+    }
+    const res = stackConfigSchema.safeParse(raw);
+    if (!res.success) {
+        for (const issue of res.error.issues) {
+            const p = issuePath(issue.path);
+            let msg = issue.message;
+            if (issue.code === "unrecognized_keys") {
+                const keys = issue.keys.map((k) => (p ? `${p}.${k}` : k));
+                problems.push(`${keys.map((k) => `${PROJECT}:${k}`).join(", ")}: unknown key. Check the spelling against Pulumi.contabo.yaml, or remove it: pulumi config rm --path ${keys[0]}`);
+                continue;
+            }
+            if (issue.code === "invalid_type" && issue.received === "undefined") {
+                msg = "is required but not set";
+            }
+            const isSecret = (SECRET_KEYS as readonly string[]).includes(p);
+            // zod messages never repeat the value, so secrets cannot leak here.
+            problems.push(`${PROJECT}:${p || "(root)"}: ${msg}. ${isSecret ? fixFor(p) : fixFor(p)}`);
+        }
+    }
+    if (problems.length > 0) {
+        throw new ConfigError(problems);
+    }
+    return (res as z.SafeParseSuccess<StackConfig>).data;
+}
+
+/**
+ * Turns Pulumi's flat config map ("project:key" -> string) into the raw
+ * object parseStackConfig expects. Values that are JSON objects, arrays,
+ * numbers or booleans (set with --path) are parsed; plain strings stay strings.
+ */
+export function rawFromPulumiConfig(all: Record<string, string>): Record<string, unknown> {
+    const raw: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(all)) {
+        const [ns, ...rest] = k.split(":");
+        if (ns !== PROJECT) {
+            continue;
+        }
+        const key = rest.join(":");
+        let val: unknown = v;
+        if (/^\s*[\[{]/.test(v) || v === "true" || v === "false" || /^-?\d+(\.\d+)?$/.test(v)) {
+            try {
+                val = JSON.parse(v);
+            } catch {
+                val = v;
+            }
+        }
+        raw[key] = val;
+    }
+    return raw;
+}
+
+export function secretKeysFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+    try {
+        const keys = JSON.parse(env.PULUMI_CONFIG_SECRET_KEYS ?? "[]") as string[];
+        return keys.filter((k) => k.startsWith(PROJECT + ":")).map((k) => k.slice(PROJECT.length + 1));
+    } catch {
+        return [];
+    }
+}

@@ -1,0 +1,93 @@
+/**
+ * The deploy plan: every command, in execution order, rendered from config
+ * and release facts by pure functions. Components turn it into resources; the
+ * review package and the mandate digest are computed from it. Nothing else
+ * can put a command on the host.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { StackConfig } from "./config";
+import { canonicalJson, sha256Hex } from "./digest";
+import { MandateCommand } from "./mandate";
+import {
+    dirsScript, fileScript, hostLayout, identityGuardScript, preStateGuardScript, ReleaseFacts,
+    renderOrchestratorConfig, secretsScript, stagingPath, swapScript, tagScript,
+} from "./scripts";
+
+export interface PlannedCommand extends MandateCommand {
+    /** Local file streamed on stdin, if any. */
+    stdinFile?: string;
+}
+
+export interface DeployPlan {
+    identityGuard: PlannedCommand;
+    preStateGuard: PlannedCommand;
+    dirs: PlannedCommand;
+    orchestratorConfig: PlannedCommand;
+    rollbackRunbook: PlannedCommand;
+    secrets: PlannedCommand;
+    swap: PlannedCommand;
+    tag: PlannedCommand;
+    /** sha256 over every writing command; the guards re-run when it changes. */
+    writesDigest: string;
+}
+
+export const RUNBOOK_ASSET = path.join(__dirname, "..", "..", "assets", "rollback_runbook.sql");
+
+export function readRunbook(): string {
+    // Compiled to bin/lib; the asset lives in the repo's assets/.
+    const candidates = [RUNBOOK_ASSET, path.join(__dirname, "..", "assets", "rollback_runbook.sql")];
+    for (const c of candidates) {
+        if (fs.existsSync(c)) {
+            return fs.readFileSync(c, "utf8");
+        }
+    }
+    throw new Error(`rollback_runbook.sql not found (looked in ${candidates.join(", ")})`);
+}
+
+export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: string }, runbook: string): DeployPlan {
+    const L = hostLayout(c);
+    const stage = stagingPath(c, r);
+    const cmd = (resource: string, component: string, description: string, s: { create: string; delete?: string },
+        writes: string[], extra: Partial<PlannedCommand> = {}): PlannedCommand => ({
+        resource, component, where: "host", description, create: s.create, delete: s.delete ?? "",
+        writes, triggers: [], secretInputs: [], ...extra,
+    });
+
+    const dirs = cmd("cutter-dirs", "CutterConfig", "GAP-5: provision the /var/lib/cutter/* directories",
+        dirsScript(c), c.cutterConfig.dirs.map((d) => d.path));
+    const orch = cmd("orchestrator-config", "CutterConfig", "GAP-5: write the orchestrator.* config (execution_enabled = false)",
+        fileScript(c.cutterConfig.orchestratorConfigFile, renderOrchestratorConfig(c), "0640", "orchestrator config"),
+        [c.cutterConfig.orchestratorConfigFile]);
+    const runbookCmd = cmd("rollback-runbook", "CutterConfig", "GAP-6: place rollback_runbook.sql (placed, never executed)",
+        fileScript(c.cutterConfig.rollbackRunbookDest, runbook, "0640", "rollback runbook"),
+        [c.cutterConfig.rollbackRunbookDest]);
+    const secrets = cmd("env-production-secrets", "CutterSecrets",
+        "GAP-3/GAP-4: verify BACKUP_GPG_FPR in the keyring and the governance principal's grants, then set both in the env file (0600)",
+        secretsScript(c), [c.paths.envProductionFile, L.envBackupDir], { secretInputs: ["backupGpgFpr", "governancePrincipal"] });
+    const swap = cmd("release-deploy", "Release",
+        `Upload the release archive (${r.fileCount} files) to staging and verify it against the manifest; swap it into place `
+        + "(old tree to a timestamped artifact dir); assert version, orchestrator/ and kill-switch (revert on failure); commit in the dot repo. "
+        + "Rollback (delete) restores the old tree and commits that.",
+        swapScript(c, r), [L.target, L.artifacts, L.journal, L.ledger, `${c.paths.dotRepo}/.git`, `${c.paths.stateDir}/deploy.log`, c.paths.stagingDir, stage],
+        { triggers: [r.manifestDigest], stdinFile: r.archivePath, stdinFileDigest: r.manifestDigest });
+    const tag: PlannedCommand = {
+        resource: "release-tag", component: "Release", where: "local",
+        description: `Create the local annotated tag ${c.release.tag} at ${r.commit.slice(0, 12)} in the source repo (never pushed)`,
+        create: tagScript(c, r.commit), delete: "", writes: [`${c.release.sourceRepo}/.git/refs/tags/${c.release.tag}`],
+        triggers: [], secretInputs: [],
+    };
+    const writesDigest = sha256Hex(canonicalJson([dirs, orch, runbookCmd, secrets, swap]));
+    const identityGuard = cmd("host-identity-guard", "HostConnection",
+        "HostIdentityGuard: re-check hostname, compose marker, .env and that the dot repo has no remote, right before the first write",
+        { create: identityGuardScript(c) }, [], { triggers: [writesDigest] });
+    const preStateGuard = cmd("pre-state-guard", "PreStateAnchor",
+        "PreStateAnchor: re-check every pinned sha256 anchor right before the first write (abort on drift)",
+        { create: preStateGuardScript(c, r) }, [], { triggers: [writesDigest] });
+    return { identityGuard, preStateGuard, dirs, orchestratorConfig: orch, rollbackRunbook: runbookCmd, secrets, swap, tag, writesDigest };
+}
+
+/** Execution order, as the review package lists it. */
+export function orderedCommands(p: DeployPlan): PlannedCommand[] {
+    return [p.tag, p.identityGuard, p.preStateGuard, p.dirs, p.orchestratorConfig, p.rollbackRunbook, p.secrets, p.swap];
+}

@@ -1,0 +1,165 @@
+/**
+ * The release as it exists in the source repo at the pinned commit: checks
+ * (clean tree, right commit, version, orchestrator/, kill-switch, no secrets,
+ * no bytecode), the deterministic manifest, and the archive that ships it.
+ * The manifest is computed from git objects, so it is exactly the commit.
+ */
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { RELEASE_VERSION } from "./config";
+import { sha256Hex, sortEntries, TreeEntry, treeDigest } from "./digest";
+
+export class ReleaseRefused extends Error {
+    constructor(public readonly guard: string, message: string) {
+        super(`${guard}: ${message}`);
+        this.name = "ReleaseRefused";
+    }
+}
+
+export interface ReleaseManifest {
+    commit: string;
+    entries: TreeEntry[];
+    digest: string;
+    fileCount: number;
+    totalBytes: number;
+}
+
+/** File names that must never ship: secrets and credentials. */
+const SECRET_NAME = [
+    /(^|\/)\.env(\..*)?$/i,
+    /(^|\/)id_(rsa|dsa|ecdsa|ed25519)(\.pub)?$/i,
+    /\.(pem|key|p12|pfx|jks|keystore|kdbx|gpg|asc)$/i,
+    /(^|\/)\.(netrc|pgpass|npmrc|pypirc)$/i,
+    /(^|\/)(credentials|secrets?)(\.[a-z]+)?$/i,
+];
+const SECRET_CONTENT = /-----BEGIN ([A-Z]+ )?PRIVATE KEY-----|-----BEGIN PGP PRIVATE KEY BLOCK-----/;
+
+function git(repo: string, args: string[], input?: Buffer): Buffer {
+    return execFileSync("git", ["-C", repo, ...args], { input, maxBuffer: 1 << 30, stdio: ["pipe", "pipe", "pipe"] });
+}
+
+/** Verifies the source repo and builds the manifest. Throws ReleaseRefused. */
+export function inspectRelease(sourceRepo: string, pinnedCommit: string): ReleaseManifest {
+    if (!fs.existsSync(path.join(sourceRepo, ".git")) && !fs.existsSync(path.join(sourceRepo, "HEAD"))) {
+        throw new ReleaseRefused("ReleaseSource", `${sourceRepo} is not a git repository; set release.sourceRepo to the iu-cutter dev repo`);
+    }
+    let head: string;
+    try {
+        head = git(sourceRepo, ["rev-parse", "HEAD"]).toString().trim();
+    } catch (e) {
+        throw new ReleaseRefused("ReleaseSource", `cannot read HEAD of ${sourceRepo}: ${(e as Error).message.split("\n")[0]}`);
+    }
+    if (!head.startsWith(pinnedCommit)) {
+        throw new ReleaseRefused("ReleaseSource",
+            `${sourceRepo} is at ${head.slice(0, 12)}, but release.commit pins ${pinnedCommit}. Check out the reviewed commit, or re-review.`);
+    }
+    const dirty = git(sourceRepo, ["status", "--porcelain=v1", "--untracked-files=all"]).toString();
+    if (dirty.trim() !== "") {
+        const first = dirty.trim().split("\n").slice(0, 5).join("; ");
+        throw new ReleaseRefused("ReleaseSource", `${sourceRepo} has uncommitted or untracked changes (${first}). Commit or remove them; only a clean tree at the pinned commit ships.`);
+    }
+
+    // ls-tree gives mode/type/object/path for every entry at the commit.
+    const ls = git(sourceRepo, ["ls-tree", "-r", "-z", "--full-tree", head]).toString("utf8").split("\0").filter(Boolean);
+    const items: Array<{ mode: string; oid: string; path: string }> = [];
+    for (const rec of ls) {
+        const tab = rec.indexOf("\t");
+        const [mode, type, oid] = rec.slice(0, tab).split(" ");
+        const p = rec.slice(tab + 1);
+        if (type === "commit") {
+            throw new ReleaseRefused("ReleaseManifest", `${p} is a git submodule; vendor its files instead`);
+        }
+        if (/[\n\\]/.test(p)) {
+            throw new ReleaseRefused("ReleaseManifest", `path ${JSON.stringify(p)} contains a newline or backslash`);
+        }
+        items.push({ mode, oid, path: p });
+    }
+    for (const it of items) {
+        if (it.path.endsWith(".pyc") || it.path.split("/").includes("__pycache__")) {
+            throw new ReleaseRefused("ReleaseManifest", `${it.path} is Python bytecode; remove it from the source commit (.pyc/__pycache__ never ship)`);
+        }
+        if (SECRET_NAME.some((re) => re.test(it.path))) {
+            throw new ReleaseRefused("NoSecretsInTree", `${it.path} looks like a secret or credential file; secrets stay in .env/.env.production on the host, never in the release`);
+        }
+    }
+
+    // Read all blobs in one git process.
+    const batchInput = Buffer.from(items.map((i) => i.oid).join("\n") + "\n");
+    const out = spawnSync("git", ["-C", sourceRepo, "cat-file", "--batch"], { input: batchInput, maxBuffer: 1 << 30 });
+    if (out.status !== 0) {
+        throw new ReleaseRefused("ReleaseManifest", `git cat-file failed: ${out.stderr.toString()}`);
+    }
+    const buf = out.stdout;
+    let off = 0;
+    const entries: TreeEntry[] = [];
+    let totalBytes = 0;
+    const contents = new Map<string, Buffer>();
+    for (const it of items) {
+        const nl = buf.indexOf(0x0a, off);
+        const header = buf.slice(off, nl).toString();
+        const size = parseInt(header.split(" ")[2], 10);
+        const data = buf.slice(nl + 1, nl + 1 + size);
+        off = nl + 1 + size + 1;
+        if (it.mode === "120000") {
+            entries.push({ path: it.path, kind: "l", mode: 0o777, sha256: sha256Hex(data), target: data.toString("utf8"), size });
+        } else {
+            const mode = it.mode === "100755" ? 0o755 : 0o644;
+            if (SECRET_CONTENT.test(data.toString("latin1"))) {
+                throw new ReleaseRefused("NoSecretsInTree", `${it.path} contains a private key block; remove it from the source`);
+            }
+            entries.push({ path: it.path, kind: "f", mode, sha256: sha256Hex(data), size });
+            totalBytes += size;
+        }
+        if (it.path.endsWith(".py")) {
+            contents.set(it.path, data);
+        }
+    }
+
+    checkReleaseSource(contents);
+    return { commit: head, entries: sortEntries(entries), digest: treeDigest(entries), fileCount: entries.length, totalBytes };
+}
+
+/** The seeds' source assertions, checked before anything ships. */
+export function checkReleaseSource(pyFiles: Map<string, Buffer>): void {
+    const init = pyFiles.get("cutter_agent/__init__.py")?.toString("utf8");
+    if (init === undefined) {
+        throw new ReleaseRefused("ReleaseVersion", "cutter_agent/__init__.py is missing at the pinned commit");
+    }
+    const m = /^__version__\s*=\s*["']([^"']+)["']/m.exec(init);
+    if (!m || m[1] !== RELEASE_VERSION) {
+        throw new ReleaseRefused("ReleaseVersion", `cutter_agent/__init__.py has __version__ = ${m ? JSON.stringify(m[1]) : "(none)"}, expected "${RELEASE_VERSION}"`);
+    }
+    if (![...pyFiles.keys()].some((p) => p.startsWith("cutter_agent/orchestrator/"))) {
+        throw new ReleaseRefused("ReleaseOrchestrator", "cutter_agent/orchestrator/ is missing at the pinned commit");
+    }
+    const cfg = pyFiles.get("cutter_agent/config.py")?.toString("utf8") ?? "";
+    const assigns = [...cfg.matchAll(/^\s*execution_enabled\s*(?::\s*bool\s*)?=\s*(.+?)\s*(#.*)?$/gm)].map((x) => x[1]);
+    if (assigns.length === 0 || assigns.some((v) => v !== "False")) {
+        throw new ReleaseRefused("KillSwitch", `cutter_agent/config.py must set execution_enabled = False (found: ${assigns.length ? assigns.join(", ") : "no assignment"})`);
+    }
+    for (const [p, data] of pyFiles) {
+        if (p === "cutter_agent/config.py") {
+            continue;
+        }
+        const bad = /^\s*(?:[\w.]+\.)?execution_enabled\s*=\s*(?!False\b)\S/m.exec(data.toString("utf8"));
+        if (bad) {
+            throw new ReleaseRefused("KillSwitch", `${p} assigns execution_enabled to something other than False`);
+        }
+    }
+}
+
+/**
+ * Writes the release archive (deterministic: `git archive` of the commit, with
+ * 0644/0755 modes) into `dir` unless it is already there; returns its path.
+ */
+export function buildArchive(sourceRepo: string, m: ReleaseManifest, dir: string): string {
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `release-${m.digest.slice(0, 16)}.tar`);
+    if (!fs.existsSync(file)) {
+        const tmp = `${file}.${process.pid}.tmp`;
+        execFileSync("git", ["-C", sourceRepo, "-c", "tar.umask=0022", "archive", "--format=tar", "-o", tmp, m.commit]);
+        fs.renameSync(tmp, file);
+    }
+    return file;
+}

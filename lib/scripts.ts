@@ -1,0 +1,410 @@
+/**
+ * Every script the program runs on the host, rendered from plain values.
+ * Pure functions: the review package shows exactly these strings, the
+ * policies read exactly these strings, and unit tests pin their behaviour.
+ *
+ * Conventions: each script starts with `set -euo pipefail`; no script uses a
+ * force flag, `eval`, or decodes anything into a shell; secrets only arrive on
+ * stdin and are never echoed.
+ */
+import { RELEASE_VERSION, StackConfig } from "./config";
+import { heredoc, lines, shq, STRICT } from "./shell";
+
+/** Python snippet computing the canonical tree digest (see lib/digest.ts). */
+export const PY_TREE_DIGEST = `import hashlib, os, stat, sys
+root = sys.argv[1]
+rows = []
+for dirpath, dirnames, filenames in os.walk(root):
+    dirnames[:] = [d for d in dirnames if d != "__pycache__" or os.path.islink(os.path.join(dirpath, d))]
+    names = filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+    for name in names:
+        full = os.path.join(dirpath, name)
+        rel = os.path.relpath(full, root)
+        if rel.endswith(".pyc") or "__pycache__" in rel.split(os.sep):
+            continue
+        st = os.lstat(full)
+        if stat.S_ISLNK(st.st_mode):
+            rows.append((rel.encode(), "l %s %s\\n" % (os.readlink(full), rel)))
+        elif stat.S_ISREG(st.st_mode):
+            h = hashlib.sha256()
+            with open(full, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+            rows.append((rel.encode(), "f %04o %s %s\\n" % (stat.S_IMODE(st.st_mode), h.hexdigest(), rel)))
+rows.sort(key=lambda r: r[0])
+total = hashlib.sha256()
+for _, line in rows:
+    total.update(line.encode())
+print("%s %d" % (total.hexdigest(), len(rows)))
+`;
+
+/** Static post-deploy assertions; parses, never imports, the deployed code. */
+export const PY_ASSERT_RELEASE = `import ast, os, sys
+root, want = sys.argv[1], sys.argv[2]
+problems = []
+def literal_assign(path, name):
+    tree = ast.parse(open(path, encoding="utf-8").read(), path)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for t in node.targets:
+                if isinstance(t, ast.Name) and t.id == name:
+                    found.append(node.value)
+    return found
+init = os.path.join(root, "cutter_agent", "__init__.py")
+vals = literal_assign(init, "__version__") if os.path.isfile(init) else []
+if [getattr(v, "value", None) for v in vals] != [want]:
+    problems.append("__version__ is not %s" % want)
+if not os.path.isdir(os.path.join(root, "cutter_agent", "orchestrator")):
+    problems.append("orchestrator/ is missing")
+cfg = os.path.join(root, "cutter_agent", "config.py")
+flags = literal_assign(cfg, "execution_enabled") if os.path.isfile(cfg) else []
+if not flags or any(getattr(v, "value", None) is not False for v in flags):
+    problems.append("execution_enabled is not False")
+for p in problems:
+    print("ASSERTION FAILED: " + p, file=sys.stderr)
+sys.exit(1 if problems else 0)
+`;
+
+export interface ReleaseFacts {
+    commit: string;
+    manifestDigest: string;
+    fileCount: number;
+}
+
+function bashFunctions(): string[] {
+    return [
+        `tree_digest() { python3 - "$1" <<'PY'\n${PY_TREE_DIGEST}PY\n}`,
+        `fail() { printf '%s\\n' "$*" >&2; exit 1; }`,
+    ];
+}
+
+/** Layout of the host-side state under paths.stateDir. */
+export function hostLayout(c: StackConfig) {
+    const target = `${c.paths.dotRepo}/${c.paths.targetDir}`;
+    return {
+        target,
+        artifacts: `${c.paths.stateDir}/artifacts`,
+        journal: `${c.paths.stateDir}/deploy.journal`,
+        ledger: `${c.paths.stateDir}/deployed-release`,
+        envBackupDir: `${c.paths.stateDir}/artifacts/env-production`,
+    };
+}
+
+/**
+ * Read-only probe, run at preview and at up: prints key=value lines the
+ * program compares with the stack's pins. Writes nothing anywhere.
+ */
+export function probeScript(c: StackConfig): string {
+    const L = hostLayout(c);
+    return lines(
+        STRICT,
+        ...bashFunctions(),
+        `printf 'hostname=%s\\n' "$(hostname)"`,
+        `if [ -f ${shq(c.identity.composeMarker)} ]; then echo marker=present; else echo marker=missing; fi`,
+        `if [ -f ${shq(c.identity.envFile)} ]; then echo envfile=present; else echo envfile=missing; fi`,
+        `if [ -d ${shq(L.target)} ]; then printf 'tree=%s\\n' "$(tree_digest ${shq(L.target)})"; else echo tree=absent; fi`,
+        `if [ -f ${shq(c.identity.composeMarker)} ]; then printf 'compose=%s\\n' "$(sha256sum < ${shq(c.identity.composeMarker)} | cut -c1-64)"; else echo compose=absent; fi`,
+        `if [ -f ${shq(c.paths.envProductionFile)} ]; then printf 'envProduction=%s\\n' "$(sha256sum < ${shq(c.paths.envProductionFile)} | cut -c1-64)"; else echo envProduction=absent; fi`,
+        `if git -C ${shq(c.paths.dotRepo)} rev-parse --git-dir >/dev/null 2>&1; then`,
+        `  printf 'dotGitStatus=%s\\n' "$( { git -C ${shq(c.paths.dotRepo)} rev-parse HEAD; git -C ${shq(c.paths.dotRepo)} status --porcelain=v1 --untracked-files=all; } | sha256sum | cut -c1-64)"`,
+        `  printf 'dotRemotes=%s\\n' "$(git -C ${shq(c.paths.dotRepo)} remote | tr '\\n' ' ')"`,
+        `else echo dotGitStatus=absent; echo dotRemotes=; fi`,
+        `if [ -f ${shq(L.journal)} ]; then printf 'journal=%s\\n' "$(tr '\\n' ' ' < ${shq(L.journal)})"; else echo journal=; fi`,
+        `if [ -f ${shq(L.ledger)} ]; then printf 'ledger=%s\\n' "$(tr '\\n' ' ' < ${shq(L.ledger)})"; else echo ledger=; fi`,
+    );
+}
+
+/** HostIdentityGuard, re-checked on the host immediately before the first write. */
+export function identityGuardScript(c: StackConfig): string {
+    return lines(
+        STRICT,
+        `fail() { printf 'HostIdentityGuard: %s\\n' "$*" >&2; exit 1; }`,
+        `[ "$(hostname)" = ${shq(c.host.name)} ] || fail "hostname is '$(hostname)', expected ${c.host.name}: wrong host, nothing was written"`,
+        `[ -f ${shq(c.identity.composeMarker)} ] || fail "compose marker ${c.identity.composeMarker} is missing: not the expected stack host"`,
+        `[ -f ${shq(c.identity.envFile)} ] || fail "${c.identity.envFile} is missing: not the expected stack host"`,
+        `[ -z "$(git -C ${shq(c.paths.dotRepo)} remote)" ] || fail "${c.paths.dotRepo} has a git remote; O6/O7 forbid remotes (remove it out of band after review)"`,
+        `echo "HostIdentityGuard: ok (${c.host.name})"`,
+    );
+}
+
+/**
+ * PreStateAnchor guard: immediately before the first write, every anchor must
+ * still equal the pinned (reviewed) value, unless this exact release is
+ * already in place (ledger) or a crash of this same deploy left a journal.
+ */
+export function preStateGuardScript(c: StackConfig, r: ReleaseFacts): string {
+    const L = hostLayout(c);
+    const a = c.anchors;
+    const check = (name: string, cmd: string, pinned: string | undefined) => pinned === undefined
+        ? `fail "anchors.${name} is not pinned: copy the observed value from the review package into the stack config"`
+        : `[ "$(${cmd})" = ${shq(pinned)} ] || fail "anchors.${name} drifted: observed $(${cmd}), pinned ${pinned}. Re-run the review; nothing was written"`;
+    return lines(
+        STRICT,
+        ...bashFunctions(),
+        `fail() { printf 'PreStateAnchor: %s\\n' "$*" >&2; exit 1; }`,
+        `if [ -f ${shq(L.ledger)} ] && grep -qx ${shq(`digest=${r.manifestDigest}`)} ${shq(L.ledger)} \\`,
+        `   && [ "$(tree_digest ${shq(L.target)} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ]; then`,
+        `  echo "PreStateAnchor: release ${r.manifestDigest.slice(0, 12)} already in place"; exit 0`,
+        `fi`,
+        `if [ -f ${shq(L.journal)} ]; then`,
+        `  grep -qx ${shq(`pre_tree=${a.tree ?? "unpinned"}`)} ${shq(L.journal)} || fail "an incomplete deploy journal ${L.journal} is not from this reviewed deploy; inspect it by hand"`,
+        `  echo "PreStateAnchor: resuming an interrupted deploy of this release"; exit 0`,
+        `fi`,
+        check("tree", `tree_digest ${shq(L.target)} | cut -d' ' -f1`, a.tree),
+        check("compose", `sha256sum < ${shq(c.identity.composeMarker)} | cut -c1-64`, a.compose),
+        check("envProduction", `sha256sum < ${shq(c.paths.envProductionFile)} | cut -c1-64`, a.envProduction),
+        check("dotGitStatus", `{ git -C ${shq(c.paths.dotRepo)} rev-parse HEAD; git -C ${shq(c.paths.dotRepo)} status --porcelain=v1 --untracked-files=all; } | sha256sum | cut -c1-64`, a.dotGitStatus),
+        `echo "PreStateAnchor: all anchors match"`,
+    );
+}
+
+export function dirsScript(c: StackConfig): { create: string; delete: string } {
+    const create = lines(
+        STRICT,
+        ...c.cutterConfig.dirs.map((d) => `install -d -m ${shq(d.mode)} -o ${shq(d.owner)} -g ${shq(d.group)} ${shq(d.path)}`),
+        `stat -c '%n %a %U:%G' ${c.cutterConfig.dirs.map((d) => shq(d.path)).join(" ")}`,
+    );
+    const del = lines(
+        STRICT,
+        // Only empty directories are removed: data written by the agent stays.
+        ...[...c.cutterConfig.dirs].reverse().map((d) => `rmdir --ignore-fail-on-non-empty ${shq(d.path)} 2>/dev/null || true`),
+    );
+    return { create, delete: del };
+}
+
+/** Writes a file atomically (temp file in the same dir, then rename). */
+export function fileScript(dest: string, content: string, mode: string, what: string): { create: string; delete: string } {
+    const tmp = `${dest}.iucutter-tmp`;
+    const create = lines(
+        STRICT,
+        `umask 077`,
+        `[ -d ${shq(dest.slice(0, dest.lastIndexOf("/")) || "/")} ] || install -d -m 0755 ${shq(dest.slice(0, dest.lastIndexOf("/")) || "/")}`,
+        heredoc(`cat > ${shq(tmp)}`, content),
+        `chmod ${shq(mode)} ${shq(tmp)}`,
+        `mv -T ${shq(tmp)} ${shq(dest)}`,
+        `printf '%s %s\\n' "$(sha256sum < ${shq(dest)} | cut -c1-64)" ${shq(`${what} -> ${dest}`)}`,
+    );
+    const del = lines(STRICT, `if [ -e ${shq(dest)} ]; then rm -- ${shq(dest)}; fi`);
+    return { create, delete: del };
+}
+
+/** orchestrator.* config rendered as an INI-like file (GAP-5). */
+export function renderOrchestratorConfig(c: StackConfig): string {
+    const o = c.cutterConfig.orchestrator;
+    return [
+        "# iu-cutter orchestrator config, written by iu-cutter-deploy (O6). Do not edit by hand.",
+        "[orchestrator]",
+        `execution_enabled = ${o.execution_enabled ? "true" : "false"}`,
+        `mode = ${o.mode}`,
+        `signing_provider = ${o.signing_provider}`,
+        `state_dir = ${o.state_dir}`,
+        "",
+        "[database]",
+        `host = ${o.db_host}`,
+        `port = ${o.db_port}`,
+        `name = ${o.db_name}`,
+        `role = ${o.db_role}`,
+        "",
+    ].join("\n");
+}
+
+/**
+ * Secrets (GAP-3, GAP-4): reads BACKUP_GPG_FPR and the governance principal
+ * from stdin, verifies the key is in the host's keyring and the principal has
+ * exactly the pinned grants (read-only query), then sets the two keys in the
+ * env file (0600). The original file is kept once for rollback.
+ */
+export function secretsScript(c: StackConfig): { create: string; delete: string } {
+    const L = hostLayout(c);
+    const env = c.paths.envProductionFile;
+    const o = c.cutterConfig.orchestrator;
+    const backup = `${L.envBackupDir}/original`;
+    const grantsSql = [
+        "BEGIN READ ONLY;",
+        "SELECT n.nspname || '.' || k.relname || ':' || a.privilege_type",
+        "  FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace,",
+        "       LATERAL aclexplode(k.relacl) a",
+        " WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = :'principal')",
+        " ORDER BY 1;",
+        "ROLLBACK;",
+    ].join("\n");
+    const pinned = [...c.governance.grants].sort().join("\n");
+    const create = lines(
+        STRICT,
+        `fail() { printf 'Secrets: %s\\n' "$*" >&2; exit 1; }`,
+        `IFS= read -r BACKUP_GPG_FPR || fail "BACKUP_GPG_FPR missing on stdin"`,
+        `IFS= read -r GOVERNANCE_PRINCIPAL || fail "governance principal missing on stdin"`,
+        `gpg --batch --with-colons --list-keys "$BACKUP_GPG_FPR" 2>/dev/null | grep -q '^fpr:' \\`,
+        `  || fail "GAP-3: the BACKUP_GPG_FPR key is not in the host's GnuPG keyring; import it first"`,
+        `[ "$(psql -X -q -At -h ${shq(o.db_host)} -p ${shq(String(o.db_port))} -U context_pack_readonly -d ${shq(o.db_name)} -c 'SELECT 1' -c 'SELECT count(*) FROM pg_roles WHERE rolname = current_user' | tail -1)" = 1 ] \\`,
+        `  || fail "cannot reach the database as context_pack_readonly"`,
+        `GRANTS="$(psql -X -q -At -v ON_ERROR_STOP=1 -v principal="$GOVERNANCE_PRINCIPAL" -h ${shq(o.db_host)} -p ${shq(String(o.db_port))} -U context_pack_readonly -d ${shq(o.db_name)} <<'SQL'`,
+        grantsSql,
+        `SQL`,
+        `)"`,
+        heredoc(`PINNED="$(cat`, pinned) + `\n)"`,
+        `[ -n "$GRANTS" ] || fail "GAP-4: the governance principal has no grants or does not exist"`,
+        `[ "$GRANTS" = "$PINNED" ] || fail "GAP-4: the governance principal's grants differ from governance.grants (pinned)"`,
+        `install -d -m 0700 ${shq(L.envBackupDir)}`,
+        `if [ ! -e ${shq(backup)} ]; then cp -p -- ${shq(env)} ${shq(backup)}; fi`,
+        `umask 077`,
+        `{ grep -v -e '^BACKUP_GPG_FPR=' -e '^GOVERNANCE_PRINCIPAL=' ${shq(backup)} || true`,
+        `  printf 'BACKUP_GPG_FPR=%s\\nGOVERNANCE_PRINCIPAL=%s\\n' "$BACKUP_GPG_FPR" "$GOVERNANCE_PRINCIPAL"; } > ${shq(env + ".iucutter-tmp")}`,
+        `chmod 0600 ${shq(env + ".iucutter-tmp")}`,
+        `mv -T ${shq(env + ".iucutter-tmp")} ${shq(env)}`,
+        `echo "Secrets: BACKUP_GPG_FPR and GOVERNANCE_PRINCIPAL set in ${env} (0600); key and grants verified"`,
+    );
+    const del = lines(
+        STRICT,
+        `if [ -e ${shq(backup)} ]; then cp -p -- ${shq(backup)} ${shq(env + ".iucutter-tmp")} && mv -T ${shq(env + ".iucutter-tmp")} ${shq(env)} && rm -- ${shq(backup)}; fi`,
+        `echo "Secrets: ${env} restored to its pre-deploy content"`,
+    );
+    return { create, delete: del };
+}
+
+export function stagingPath(c: StackConfig, r: ReleaseFacts): string {
+    return `${c.paths.stagingDir}/release-${r.manifestDigest.slice(0, 16)}`;
+}
+
+/** Upload: the archive arrives on stdin, is unpacked in staging and verified. */
+function uploadLines(c: StackConfig, r: ReleaseFacts): string[] {
+    const stage = stagingPath(c, r);
+    return [
+        `if [ -e ${shq(stage)} ]; then rm -r -- ${shq(stage)}; fi`,
+        `install -d -m 0755 ${shq(stage)} ${shq(stage + "/tree")}`,
+        `if ! tar -x --no-same-owner --no-same-permissions -f - -C ${shq(stage + "/tree")}; then`,
+        `  rm -r -- ${shq(stage)}`,
+        `  fail "Release: unpacking the archive in ${stage} failed (disk full?); staging removed, nothing else touched"`,
+        `fi`,
+        `got="$(tree_digest ${shq(stage + "/tree")})"`,
+        `if [ "$got" != ${shq(`${r.manifestDigest} ${r.fileCount}`)} ]; then`,
+        `  rm -r -- ${shq(stage)}`,
+        `  fail "Release: staged tree digest $got does not match the manifest ${r.manifestDigest} ${r.fileCount}; staging removed, nothing else touched"`,
+        `fi`,
+        `say "Release: staged and verified ${r.fileCount} files in ${stage}"`,
+    ];
+}
+
+/**
+ * Upload + verify + swap + assertions + dot-repo commit, journaled. The
+ * release archive arrives on stdin. Both renames of the swap happen inside
+ * paths.stagingDir's filesystem (it must be on the same mount as the dot
+ * repo), so each is atomic; the old tree is then copied to a timestamped
+ * artifact dir under paths.stateDir. SIGHUP/SIGPIPE are ignored and output
+ * goes to the host log first, so a dropped SSH connection cannot stop the
+ * script half way; if it is killed anyway, the journal makes the next run
+ * revert to the exact pre-state (tree and dot-repo HEAD) before anything else.
+ */
+export function swapScript(c: StackConfig, r: ReleaseFacts): { create: string; delete: string } {
+    const L = hostLayout(c);
+    const stage = stagingPath(c, r);
+    const dot = shq(c.paths.dotRepo);
+    const T = shq(L.target);
+    const J = shq(L.journal);
+    const gitId = `-c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost`;
+    const msg = [
+        `deploy iu-cutter ${RELEASE_VERSION} (O6)`,
+        "",
+        `version: ${RELEASE_VERSION}`,
+        `source-commit: ${r.commit}`,
+        `manifest-digest: ${r.manifestDigest}`,
+        `files: ${r.fileCount}`,
+        `execution_enabled: False`,
+    ].join("\n");
+    const logTo = [
+        `[ -d ${shq(c.paths.stateDir)} ] || install -d -m 0750 ${shq(c.paths.stateDir)}`,
+        `exec 3>&1 4>&2 >>${shq(c.paths.stateDir + "/deploy.log")} 2>&1`,
+        `say() { printf '%s\\n' "$*"; printf '%s\\n' "$*" >&3 2>/dev/null || true; }`,
+        `fail() { printf '%s\\n' "$*"; printf '%s\\n' "$*" >&4 2>/dev/null || true; exit 1; }`,
+    ];
+    const revert = [
+        `revert() { # back to the exact pre-deploy state recorded in the journal`,
+        `  local old head; old="$(sed -n 's/^old=//p' ${J})"; head="$(sed -n 's/^dot_head=//p' ${J})"`,
+        `  if [ -n "$old" ] && [ -d "$old" ]; then`,
+        `    if [ -e ${T} ]; then mv -T ${T} "$old.failed-new-tree.$(date +%s)"; fi`,
+        `    mv -T "$old" ${T}`,
+        `  fi`,
+        `  if [ -n "$head" ] && [ "$(git -C ${dot} rev-parse HEAD)" != "$head" ]; then git -C ${dot} reset -q --soft "$head"; fi`,
+        `  git -C ${dot} reset -q -- ${shq(c.paths.targetDir)}`,
+        `  rm -- ${J}`,
+        `  say "Release: reverted to the pre-deploy tree and dot-repo HEAD"`,
+        `}`,
+    ];
+    const create = lines(
+        STRICT,
+        `trap '' HUP PIPE`,
+        ...bashFunctions(),
+        ...logTo,
+        ...revert,
+        `say "--- $(date -u +%FT%TZ) deploy ${r.manifestDigest}"`,
+        `[ -z "$(git -C ${dot} remote)" ] || fail "Release: ${c.paths.dotRepo} has a git remote; refusing (O6 forbids remotes)"`,
+        `if [ -f ${J} ]; then say "Release: interrupted deploy found; reverting to the pre-state first"; revert; fi`,
+        `if [ -f ${shq(L.ledger)} ] && grep -qx ${shq(`digest=${r.manifestDigest}`)} ${shq(L.ledger)} \\`,
+        `   && [ "$(tree_digest ${T} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ]; then`,
+        `  say "Release: ${r.manifestDigest.slice(0, 12)} already in place"; exit 0`,
+        `fi`,
+        ...uploadLines(c, r),
+        `ts="$(date -u +%Y%m%dT%H%M%SZ)"`,
+        `art=${shq(L.artifacts)}/"$ts-${r.manifestDigest.slice(0, 12)}"`,
+        `pre_tree="$(tree_digest ${T} | cut -d' ' -f1)"`,
+        `printf 'old=%s\\nartifact=%s\\npre_tree=%s\\ndot_head=%s\\nnew_tree=%s\\n' ${shq(stage + "/old-tree")} "$art" "$pre_tree" "$(git -C ${dot} rev-parse HEAD)" ${shq(r.manifestDigest)} > ${shq(L.journal + ".tmp")}`,
+        `mv -T ${shq(L.journal + ".tmp")} ${J}`,
+        `mv -T ${T} ${shq(stage + "/old-tree")}`,
+        `mv -T ${shq(stage + "/tree")} ${T}`,
+        `if ! python3 - ${T} ${shq(RELEASE_VERSION)} <<'PY'\n${PY_ASSERT_RELEASE}PY`,
+        `then revert; fail "Release: post-deploy assertions failed; the previous tree is back in place"; fi`,
+        `[ "$(tree_digest ${T} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ] || { revert; fail "Release: deployed tree does not match the manifest; reverted"; }`,
+        `git -C ${dot} add -A -- ${shq(c.paths.targetDir)}`,
+        heredoc(`git -C ${dot} ${gitId} commit -q --no-verify -F -`, msg),
+        `install -d -m 0700 "$art"`,
+        `cp -a -- ${shq(stage + "/old-tree")} "$art/tree.partial"`,
+        `mv -T "$art/tree.partial" "$art/tree"`,
+        `printf 'digest=%s\\ncommit=%s\\nartifact=%s\\npre_tree=%s\\n' ${shq(r.manifestDigest)} ${shq(r.commit)} "$art" "$pre_tree" > ${shq(L.ledger + ".tmp")}`,
+        `mv -T ${shq(L.ledger + ".tmp")} ${shq(L.ledger)}`,
+        `rm -- ${J}`,
+        `rm -r -- ${shq(stage)}`,
+        `say "Release: iu-cutter ${RELEASE_VERSION} in place; previous tree kept in $art/tree; recorded in ${c.paths.dotRepo} as $(git -C ${dot} rev-parse --short HEAD)"`,
+    );
+    const restore = `${c.paths.stagingDir}/rollback`;
+    const del = lines(
+        STRICT,
+        `trap '' HUP PIPE`,
+        ...bashFunctions(),
+        ...logTo,
+        `say "--- $(date -u +%FT%TZ) rollback of ${r.manifestDigest}"`,
+        `[ -f ${shq(L.ledger)} ] || { say "Rollback: no deploy recorded in ${L.ledger}; nothing to restore"; exit 0; }`,
+        `art="$(sed -n 's/^artifact=//p' ${shq(L.ledger)})"`,
+        `pre="$(sed -n 's/^pre_tree=//p' ${shq(L.ledger)})"`,
+        `[ -d "$art/tree" ] || fail "Rollback: the pre-deploy tree $art/tree is missing; restore by hand from the dot repo history"`,
+        `if [ -e ${shq(restore)} ]; then rm -r -- ${shq(restore)}; fi`,
+        `install -d -m 0700 ${shq(restore)}`,
+        `cp -a -- "$art/tree" ${shq(restore + "/tree")}`,
+        `[ "$(tree_digest ${shq(restore + "/tree")} | cut -d' ' -f1)" = "$pre" ] || fail "Rollback: $art/tree does not match its recorded digest $pre; refusing"`,
+        `mv -T ${T} ${shq(restore + "/rolled-back-tree")}`,
+        `mv -T ${shq(restore + "/tree")} ${T}`,
+        `git -C ${dot} add -A -- ${shq(c.paths.targetDir)}`,
+        `if ! git -C ${dot} diff --cached --quiet; then`,
+        heredoc(`  git -C ${dot} ${gitId} commit -q --no-verify -F -`, `rollback iu-cutter to the pre-deploy tree (O6 rollback)\n\nremoved-manifest-digest: ${r.manifestDigest}`),
+        `fi`,
+        `rm -- ${shq(L.ledger)}`,
+        `rm -r -- ${shq(restore)}`,
+        `say "Rollback: pre-deploy tree restored from $art/tree; recorded in ${c.paths.dotRepo} as $(git -C ${dot} rev-parse --short HEAD)"`,
+    );
+    return { create, delete: del };
+}
+
+/** Local annotated tag at the pinned commit in the source repo; never pushed. */
+export function tagScript(c: StackConfig, fullCommit: string): string {
+    const tag = shq(c.release.tag);
+    return lines(
+        STRICT,
+        `if git rev-parse -q --verify ${shq(`refs/tags/${c.release.tag}`)} >/dev/null; then`,
+        `  [ "$(git rev-parse ${shq(`${c.release.tag}^{commit}`)})" = ${shq(fullCommit)} ] || { echo "Release: tag ${c.release.tag} exists at another commit; refusing to move it" >&2; exit 1; }`,
+        `  echo "tag ${c.release.tag} already at ${fullCommit.slice(0, 12)}"; exit 0`,
+        `fi`,
+        heredoc(`git -c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost tag -a ${tag} ${shq(fullCommit)} -F -`,
+            `iu-cutter ${RELEASE_VERSION}\n\n${c.release.provenance}`),
+        `echo "tag ${c.release.tag} created at ${fullCommit.slice(0, 12)} (local only)"`,
+    );
+}
