@@ -21,6 +21,8 @@ export interface MandateCommand {
     secretInputs: string[];
     /** Local file streamed on stdin (release archive), by digest. */
     stdinFileDigest?: string;
+    /** Set on the read-only guards. */
+    guard?: "HostIdentityGuard" | "PreStateAnchor";
 }
 
 export class Mandate {

@@ -80,10 +80,10 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
     const writesDigest = sha256Hex(canonicalJson([dirs, orch, runbookCmd, secrets, swap]));
     const identityGuard = cmd("host-identity-guard", "HostConnection",
         "HostIdentityGuard: re-check hostname, compose marker, .env and that the dot repo has no remote, right before the first write",
-        { create: identityGuardScript(c) }, [], { triggers: [writesDigest] });
+        { create: identityGuardScript(c) }, [], { triggers: [writesDigest], guard: "HostIdentityGuard" });
     const preStateGuard = cmd("pre-state-guard", "PreStateAnchor",
         "PreStateAnchor: re-check every pinned sha256 anchor right before the first write (abort on drift)",
-        { create: preStateGuardScript(c, r) }, [], { triggers: [writesDigest] });
+        { create: preStateGuardScript(c, r) }, [], { triggers: [writesDigest], guard: "PreStateAnchor" });
     return { identityGuard, preStateGuard, dirs, orchestratorConfig: orch, rollbackRunbook: runbookCmd, secrets, swap, tag, writesDigest };
 }
 

@@ -36,6 +36,8 @@ export interface HostCommandInputs {
     stdinSecret?: pulumi.Input<string>;
     /** Keep the script's stdout as an output (never for secret-handling scripts). */
     captureStdout?: boolean;
+    /** Set on the read-only guards every write depends on (checked by policy). */
+    guard?: "HostIdentityGuard" | "PreStateAnchor";
 }
 
 export interface RemoteCommandInputs extends HostCommandInputs {
@@ -61,7 +63,7 @@ const hostCommandProvider: pulumi.dynamic.ResourceProvider = {
 
     async diff(_id: string, olds: any, news: any) {
         const changed: string[] = [];
-        const keys = ["description", "create", "delete", "writes", "triggers", "stdinFile", "stdinSecret", "captureStdout", "connection", "dir"];
+        const keys = ["description", "create", "delete", "writes", "triggers", "stdinFile", "stdinSecret", "captureStdout", "connection", "dir", "guard"];
         for (const k of keys) {
             if (JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null)) {
                 changed.push(k);

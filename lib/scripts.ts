@@ -66,6 +66,14 @@ for p in problems:
 sys.exit(1 if problems else 0)
 `;
 
+/** Atomic exchange of two paths (renameat2 RENAME_EXCHANGE): neither is ever missing. */
+export const PY_EXCHANGE = `import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+if libc.renameat2(AT_FDCWD, os.fsencode(sys.argv[1]), AT_FDCWD, os.fsencode(sys.argv[2]), RENAME_EXCHANGE) != 0:
+    sys.exit("atomic exchange of %s and %s failed: %s" % (sys.argv[1], sys.argv[2], os.strerror(ctypes.get_errno())))
+`;
+
 export interface ReleaseFacts {
     commit: string;
     manifestDigest: string;
@@ -237,12 +245,10 @@ export function secretsScript(c: StackConfig): { create: string; delete: string 
         `IFS= read -r GOVERNANCE_PRINCIPAL || fail "governance principal missing on stdin"`,
         `gpg --batch --with-colons --list-keys "$BACKUP_GPG_FPR" 2>/dev/null | grep -q '^fpr:' \\`,
         `  || fail "GAP-3: the BACKUP_GPG_FPR key is not in the host's GnuPG keyring; import it first"`,
-        `[ "$(psql -X -q -At -h ${shq(o.db_host)} -p ${shq(String(o.db_port))} -U context_pack_readonly -d ${shq(o.db_name)} -c 'SELECT 1' -c 'SELECT count(*) FROM pg_roles WHERE rolname = current_user' | tail -1)" = 1 ] \\`,
-        `  || fail "cannot reach the database as context_pack_readonly"`,
         `GRANTS="$(psql -X -q -At -v ON_ERROR_STOP=1 -v principal="$GOVERNANCE_PRINCIPAL" -h ${shq(o.db_host)} -p ${shq(String(o.db_port))} -U context_pack_readonly -d ${shq(o.db_name)} <<'SQL'`,
         grantsSql,
         `SQL`,
-        `)"`,
+        `)" || fail "GAP-4: cannot read the grant matrix as context_pack_readonly (database unreachable?)"`,
         heredoc(`PINNED="$(cat`, pinned) + `\n)"`,
         `[ -n "$GRANTS" ] || fail "GAP-4: the governance principal has no grants or does not exist"`,
         `[ "$GRANTS" = "$PINNED" ] || fail "GAP-4: the governance principal's grants differ from governance.grants (pinned)"`,
@@ -319,12 +325,16 @@ export function swapScript(c: StackConfig, r: ReleaseFacts): { create: string; d
         `fail() { printf '%s\\n' "$*"; printf '%s\\n' "$*" >&4 2>/dev/null || true; exit 1; }`,
     ];
     const revert = [
+        `exchange() { python3 - "$1" "$2" <<'PY'\n${PY_EXCHANGE}PY\n}`,
         `revert() { # back to the exact pre-deploy state recorded in the journal`,
-        `  local old head; old="$(sed -n 's/^old=//p' ${J})"; head="$(sed -n 's/^dot_head=//p' ${J})"`,
-        `  if [ -n "$old" ] && [ -d "$old" ]; then`,
-        `    if [ -e ${T} ]; then mv -T ${T} "$old.failed-new-tree.$(date +%s)"; fi`,
-        `    mv -T "$old" ${T}`,
+        `  local head pre new cand; head="$(sed -n 's/^dot_head=//p' ${J})"; pre="$(sed -n 's/^pre_tree=//p' ${J})"; new="$(sed -n 's/^new_tree=//p' ${J})"`,
+        `  [ "$new" = ${shq(r.manifestDigest)} ] || fail "Release: the interrupted deploy in ${L.journal} was of another release ($new); resolve it by hand: its pre-deploy tree is under ${c.paths.stagingDir}"`,
+        `  if [ "$(tree_digest ${T} | cut -d' ' -f1)" != "$pre" ]; then`,
+        `    for cand in ${shq(stage + "/old-tree")} ${shq(stage + "/tree")}; do`,
+        `      if [ -d "$cand" ] && [ "$(tree_digest "$cand" | cut -d' ' -f1)" = "$pre" ]; then exchange "$cand" ${T}; break; fi`,
+        `    done`,
         `  fi`,
+        `  [ "$(tree_digest ${T} | cut -d' ' -f1)" = "$pre" ] || fail "Release: cannot find the pre-deploy tree to revert to; see ${L.journal} and the dot repo history"`,
         `  if [ -n "$head" ] && [ "$(git -C ${dot} rev-parse HEAD)" != "$head" ]; then git -C ${dot} reset -q --soft "$head"; fi`,
         `  git -C ${dot} reset -q -- ${shq(c.paths.targetDir)}`,
         `  rm -- ${J}`,
@@ -348,10 +358,11 @@ export function swapScript(c: StackConfig, r: ReleaseFacts): { create: string; d
         `ts="$(date -u +%Y%m%dT%H%M%SZ)"`,
         `art=${shq(L.artifacts)}/"$ts-${r.manifestDigest.slice(0, 12)}"`,
         `pre_tree="$(tree_digest ${T} | cut -d' ' -f1)"`,
-        `printf 'old=%s\\nartifact=%s\\npre_tree=%s\\ndot_head=%s\\nnew_tree=%s\\n' ${shq(stage + "/old-tree")} "$art" "$pre_tree" "$(git -C ${dot} rev-parse HEAD)" ${shq(r.manifestDigest)} > ${shq(L.journal + ".tmp")}`,
+        `printf 'stage=%s\\nartifact=%s\\npre_tree=%s\\ndot_head=%s\\nnew_tree=%s\\n' ${shq(stage)} "$art" "$pre_tree" "$(git -C ${dot} rev-parse HEAD)" ${shq(r.manifestDigest)} > ${shq(L.journal + ".tmp")}`,
         `mv -T ${shq(L.journal + ".tmp")} ${J}`,
-        `mv -T ${T} ${shq(stage + "/old-tree")}`,
-        `mv -T ${shq(stage + "/tree")} ${T}`,
+        // One atomic exchange: the target is always either the whole old or the whole new tree.
+        `exchange ${shq(stage + "/tree")} ${T}`,
+        `mv -T ${shq(stage + "/tree")} ${shq(stage + "/old-tree")}`,
         `if ! python3 - ${T} ${shq(RELEASE_VERSION)} <<'PY'\n${PY_ASSERT_RELEASE}PY`,
         `then revert; fail "Release: post-deploy assertions failed; the previous tree is back in place"; fi`,
         `[ "$(tree_digest ${T} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ] || { revert; fail "Release: deployed tree does not match the manifest; reverted"; }`,
@@ -372,6 +383,7 @@ export function swapScript(c: StackConfig, r: ReleaseFacts): { create: string; d
         `trap '' HUP PIPE`,
         ...bashFunctions(),
         ...logTo,
+        revert[0],
         `say "--- $(date -u +%FT%TZ) rollback of ${r.manifestDigest}"`,
         `[ -f ${shq(L.ledger)} ] || { say "Rollback: no deploy recorded in ${L.ledger}; nothing to restore"; exit 0; }`,
         `art="$(sed -n 's/^artifact=//p' ${shq(L.ledger)})"`,
@@ -381,8 +393,7 @@ export function swapScript(c: StackConfig, r: ReleaseFacts): { create: string; d
         `install -d -m 0700 ${shq(restore)}`,
         `cp -a -- "$art/tree" ${shq(restore + "/tree")}`,
         `[ "$(tree_digest ${shq(restore + "/tree")} | cut -d' ' -f1)" = "$pre" ] || fail "Rollback: $art/tree does not match its recorded digest $pre; refusing"`,
-        `mv -T ${T} ${shq(restore + "/rolled-back-tree")}`,
-        `mv -T ${shq(restore + "/tree")} ${T}`,
+        `exchange ${shq(restore + "/tree")} ${T}`,
         `git -C ${dot} add -A -- ${shq(c.paths.targetDir)}`,
         `if ! git -C ${dot} diff --cached --quiet; then`,
         heredoc(`  git -C ${dot} ${gitId} commit -q --no-verify -F -`, `rollback iu-cutter to the pre-deploy tree (O6 rollback)\n\nremoved-manifest-digest: ${r.manifestDigest}`),

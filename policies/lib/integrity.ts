@@ -1,0 +1,32 @@
+/**
+ * Policy config must not be able to weaken a policy. The SDK lets a config
+ * file set any policy to "advisory" or "disabled"; this guard makes the pack
+ * refuse such a config outright (the Configure call fails, so preview fails),
+ * naming the policy. Pinned to @pulumi/policy 1.15.0; a real-engine test runs
+ * preview with a weakening config and expects this refusal.
+ */
+/* eslint-disable @typescript-eslint/no-var-requires */
+const protoutil = require("@pulumi/policy/protoutil");
+
+export const ALLOWED_LEVELS = new Set(["mandatory"]);
+
+export function installConfigIntegrityGuard(policyNames: string[]): void {
+    if (protoutil.__iucutterGuard) {
+        return;
+    }
+    protoutil.__iucutterGuard = true;
+    const server = require("@pulumi/policy/server");
+    void server;
+    const orig = protoutil.convertEnforcementLevel;
+    let calls = 0;
+    protoutil.convertEnforcementLevel = (el: unknown) => {
+        const level = orig(el);
+        calls++;
+        if (!ALLOWED_LEVELS.has(level)) {
+            throw new Error(`PolicyConfigIntegrity: a policy config tried to set a policy of the iu-cutter pack to "${level}". `
+                + `Every policy (${policyNames.join(", ")}) is mandatory and cannot be lowered by config; remove the enforcementLevel override.`);
+        }
+        return level;
+    };
+    void calls;
+}
