@@ -6,6 +6,7 @@
  * with the mandate digest. `pulumi up` runs exactly those commands, after
  * re-checking identity and anchors on the host before the first write.
  */
+import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { CutterConfig } from "./components/cutterConfig";
@@ -19,6 +20,8 @@ import { ConfigError, parseStackConfig, rawFromPulumiConfig, secretKeysFromEnv, 
 import { Mandate } from "./lib/mandate";
 import { buildPlan, orderedCommands, readRunbook } from "./lib/plan";
 import { buildArchive, inspectRelease, ReleaseRefused } from "./lib/release";
+import { renderJson, renderMarkdown, ReviewData } from "./lib/review";
+import { entryLine } from "./lib/digest";
 
 function loadConfig(): StackConfig {
     try {
@@ -83,16 +86,46 @@ export const mandateDigest = mandate.digest();
 checkApproval(cfg, mandateDigest, pulumi.runtime.isDryRun());
 pulumi.log.info(`mandate digest: ${mandateDigest} (host state: ${anchors.state})`);
 
-export const review = {
+const reviewData: ReviewData = {
+    stack: pulumi.getStack(),
+    generatedAt: new Date().toISOString(),
     mandateDigest,
     hostState: anchors.state,
-    host: { name: cfg.host.name, observedHostname: host.observation.hostname, address: cfg.host.address, port: cfg.host.port, hostKey: cfg.host.hostKey },
-    release: { sourceCommit: manifest.commit, version: cfg.release.version, tag: cfg.release.tag, manifestDigest: manifest.digest, fileCount: manifest.fileCount, totalBytes: manifest.totalBytes },
+    host: {
+        name: cfg.host.name, observedHostname: host.observation.hostname, address: cfg.host.address, port: cfg.host.port,
+        user: cfg.host.user, hostKey: cfg.host.hostKey, protected: cfg.host.protected,
+    },
+    identity: {
+        composeMarker: cfg.identity.composeMarker, envFile: cfg.identity.envFile,
+        markerPresent: host.observation.marker === "present", envFilePresent: host.observation.envfile === "present",
+        dotRemotes: host.observation.dotRemotes,
+    },
+    release: {
+        sourceRepo: cfg.release.sourceRepo, sourceCommit: manifest.commit, version: cfg.release.version, tag: cfg.release.tag,
+        manifestDigest: manifest.digest, fileCount: manifest.fileCount, totalBytes: manifest.totalBytes,
+    },
     anchors: anchors.rows,
-    commands: orderedCommands(plan).map((c) => ({
-        resource: c.resource, component: c.component, where: c.where, description: c.description, writes: c.writes,
-        create: c.create, delete: c.delete, secretInputs: c.secretInputs,
-    })),
+    commands: mandate.commands,
+    config: {
+        dirs: cfg.cutterConfig.dirs, orchestratorConfigFile: cfg.cutterConfig.orchestratorConfigFile,
+        rollbackRunbookDest: cfg.cutterConfig.rollbackRunbookDest, envProductionFile: cfg.paths.envProductionFile,
+    },
     secrets: { backupGpgFpr: "set", governancePrincipal: "set" },
+    manifest: manifest.entries.map(entryLine),
 };
-export const manifestEntries = manifest.entries.map((e) => `${e.kind} ${e.kind === "f" ? e.mode.toString(8).padStart(4, "0") : e.target} ${e.sha256} ${e.path}`);
+
+// The review package is written while the program runs, at preview (the
+// reviewer's copy) and at up (the deploy's own record of what it ran).
+const reviewDir = process.env.IUCUTTER_REVIEW_DIR;
+if (reviewDir) {
+    fs.mkdirSync(reviewDir, { recursive: true });
+    const prefix = pulumi.runtime.isDryRun() ? "review" : "deployed";
+    fs.writeFileSync(path.join(reviewDir, `${prefix}.json`), renderJson(reviewData));
+    fs.writeFileSync(path.join(reviewDir, `${prefix}.md`), renderMarkdown(reviewData));
+    fs.writeFileSync(path.join(reviewDir, "manifest.txt"), reviewData.manifest.join(""));
+}
+
+export const hostState = anchors.state;
+export const release = reviewData.release;
+export const observedAnchors = Object.fromEntries(anchors.rows.map((r) => [r.name, r.observed]));
+export const commands = mandate.commands.map((c) => `${c.resource}: ${c.description}`);

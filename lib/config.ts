@@ -152,7 +152,14 @@ export type StackConfig = z.infer<typeof stackConfigSchema>;
 /** What to do about each key, appended to its error. */
 const FIX: Record<string, string> = {
     "host.hostKey": "read it on the host out of band (`cat /etc/ssh/ssh_host_ed25519_key.pub`, first two fields) and run: pulumi config set --path host.hostKey '<type> <base64>'",
-    "host.name": "run: pulumi config set --path host.name <the host's hostname>",
+    "host.name": "run: pulumi config set --path host.name <the host's hostname, as `hostname` prints it on the host>",
+    "host.address": "run: pulumi config set --path host.address <IP address or DNS name of the host>",
+    "host.user": "run: pulumi config set --path host.user <SSH login user>",
+    "host.privateKeyPath": "run: pulumi config set --path host.privateKeyPath <absolute path of the SSH private key on this machine>",
+    "release.sourceRepo": "run: pulumi config set --path release.sourceRepo <absolute path of the iu-cutter dev repo, checked out at release.commit>",
+    "cutterConfig.orchestrator.db_name": "run: pulumi config set --path cutterConfig.orchestrator.db_name <live database name>",
+    "governance": "run: pulumi config set --path 'governance.grants[0]' <schema.table:PRIVILEGE> (one entry per pinned grant, GAP-4)",
+    "governance.grants": "run: pulumi config set --path 'governance.grants[0]' <schema.table:PRIVILEGE> (one entry per pinned grant, GAP-4)",
     "host.port": "run: pulumi config set --path host.port 22 (a number)",
     "host.protected": "run: pulumi config set --path host.protected true",
     "release.commit": "run: pulumi config set --path release.commit <full commit id of the reviewed source>",

@@ -1,0 +1,133 @@
+/**
+ * The command-review package: what a reviewer who has never used Pulumi reads
+ * before approving a deploy. Rendered from the plan, the observation and the
+ * mandate; secrets appear only as "set". Pure: tests render it directly.
+ */
+import { AnchorRow, HostState } from "../components/preStateAnchor";
+import { StackConfig } from "./config";
+import { MandateCommand } from "./mandate";
+
+export interface ReviewData {
+    stack: string;
+    generatedAt: string;
+    mandateDigest: string;
+    hostState: HostState;
+    host: { name: string; observedHostname: string; address: string; port: number; user: string; hostKey: string; protected: boolean };
+    identity: { composeMarker: string; envFile: string; markerPresent: boolean; envFilePresent: boolean; dotRemotes: string };
+    release: { sourceRepo: string; sourceCommit: string; version: string; tag: string; manifestDigest: string; fileCount: number; totalBytes: number };
+    anchors: AnchorRow[];
+    commands: MandateCommand[];
+    config: { dirs: StackConfig["cutterConfig"]["dirs"]; orchestratorConfigFile: string; rollbackRunbookDest: string; envProductionFile: string };
+    secrets: Record<string, "set" | "missing">;
+    manifest: string[];
+}
+
+/** The forbidden list of the seeds (O6 §2, O7 §3, §7), each with the policy that makes it mechanical. */
+export const FORBIDDEN_CHECKLIST: Array<{ rule: string; policy: string }> = [
+    { rule: "production mutation; live CUT/VERIFY/enact", policy: "no-production-mutation" },
+    { rule: "flipping execution_enabled", policy: "kill-switch-stays-off" },
+    { rule: "service restart / docker recreate", policy: "no-service-restart" },
+    { rule: "push / public remote creation", policy: "no-push-or-remote" },
+    { rule: "real crypto replacement", policy: "no-real-crypto" },
+    { rule: "hardcoding secrets or runtime IDs", policy: "no-plaintext-secrets" },
+    { rule: "no `--force`", policy: "no-force" },
+    { rule: "no silent retry that changes authority (every command is readable and reviewed)", policy: "commands-are-readable" },
+    { rule: "expected-host check (host key pinned)", policy: "host-key-pinned" },
+    { rule: "writes only to the vendored tree, the dot repo and /var/lib/cutter", policy: "writes-in-allowed-roots" },
+    { rule: "identity guards and pre-state anchors before any write", policy: "writes-depend-on-guards" },
+];
+
+function fence(text: string): string {
+    let f = "```";
+    while (text.includes(f)) {
+        f += "`";
+    }
+    return `${f}sh\n${text.replace(/\n$/, "")}\n${f}`;
+}
+
+export function renderMarkdown(r: ReviewData, policyVerdicts?: Array<{ policy: string; verdict: string }>): string {
+    const out: string[] = [];
+    out.push(`# Command-review package: iu-cutter ${r.release.version} to ${r.host.name}`);
+    out.push("");
+    out.push(`**Mandate digest: \`${r.mandateDigest}\`**`);
+    out.push("");
+    out.push("An approval names this digest. `deploy` refuses unless the program computes the same digest at deploy time.");
+    out.push("");
+    out.push(`- Stack: \`${r.stack}\`${r.host.protected ? " (protected: deploys need an approval)" : ""}; generated ${r.generatedAt}`);
+    out.push(`- Host state now: **${r.hostState}**`);
+    out.push("");
+    out.push("## Target host");
+    out.push("");
+    out.push("| | expected (pinned) | observed |");
+    out.push("|---|---|---|");
+    out.push(`| hostname | \`${r.host.name}\` | \`${r.host.observedHostname}\` |`);
+    out.push(`| SSH | \`${r.host.user}@${r.host.address}:${r.host.port}\` | host key verified against the pin |`);
+    out.push(`| host key | \`${r.host.hostKey}\` | |`);
+    out.push(`| compose marker | \`${r.identity.composeMarker}\` | ${r.identity.markerPresent ? "present" : "**missing**"} |`);
+    out.push(`| .env | \`${r.identity.envFile}\` | ${r.identity.envFilePresent ? "present" : "**missing**"} |`);
+    out.push(`| dot repo remotes | none allowed | ${r.identity.dotRemotes.trim() === "" ? "none" : `**${r.identity.dotRemotes}**`} |`);
+    out.push("");
+    out.push("## Release");
+    out.push("");
+    out.push(`- Source: \`${r.release.sourceRepo}\` at \`${r.release.sourceCommit}\` (clean tree checked)`);
+    out.push(`- Version: \`${r.release.version}\`; tag \`${r.release.tag}\` (local, annotated, never pushed)`);
+    out.push(`- Manifest digest: \`${r.release.manifestDigest}\` over ${r.release.fileCount} files (${r.release.totalBytes} bytes); full manifest in \`manifest.txt\``);
+    out.push("- Checked in the source: `__version__ == \"0.6.0\"`, `orchestrator/` present, `execution_enabled = False`, no secret-like files, no bytecode");
+    out.push("");
+    out.push("## Pre-state anchors (sha256)");
+    out.push("");
+    out.push("| anchor | pinned | observed | |");
+    out.push("|---|---|---|---|");
+    for (const a of r.anchors) {
+        out.push(`| ${a.name} | \`${a.pinned ?? "(not pinned)"}\` | \`${a.observed}\` | ${a.match ? "match" : "**differs**"} |`);
+    }
+    out.push("");
+    out.push("## Config and secrets written");
+    out.push("");
+    for (const d of r.config.dirs) {
+        out.push(`- dir \`${d.path}\` mode ${d.mode} ${d.owner}:${d.group} (GAP-5)`);
+    }
+    out.push(`- orchestrator config \`${r.config.orchestratorConfigFile}\` (execution_enabled = false) (GAP-5)`);
+    out.push(`- rollback runbook \`${r.config.rollbackRunbookDest}\` (GAP-6)`);
+    out.push(`- \`${r.config.envProductionFile}\` (0600): ${Object.entries(r.secrets).map(([k, v]) => `${k} ${v}`).join(", ")} (GAP-3, GAP-4)`);
+    out.push("");
+    out.push("## Commands, in execution order");
+    out.push("");
+    r.commands.forEach((c, i) => {
+        out.push(`### ${i + 1}. \`${c.resource}\` (${c.component}, ${c.where === "host" ? "on the host" : "on the operator's machine"})`);
+        out.push("");
+        out.push(c.description);
+        out.push("");
+        out.push(`Writes: ${c.writes.length ? c.writes.map((w) => `\`${w}\``).join(", ") : "nothing (read-only)"}`);
+        if (c.secretInputs.length) {
+            out.push(`Secrets on stdin: ${c.secretInputs.join(", ")} (values never shown)`);
+        }
+        if (c.stdinFileDigest) {
+            out.push(`Stdin: the release archive, manifest digest \`${c.stdinFileDigest}\``);
+        }
+        out.push("");
+        out.push(fence(c.create));
+        if (c.delete) {
+            out.push("");
+            out.push("On rollback (`delete`):");
+            out.push("");
+            out.push(fence(c.delete));
+        }
+        out.push("");
+    });
+    out.push("## Forbidden actions (seeds) and the policy that enforces each");
+    out.push("");
+    out.push("| forbidden | policy | verdict |");
+    out.push("|---|---|---|");
+    for (const f of FORBIDDEN_CHECKLIST) {
+        const v = policyVerdicts?.find((p) => p.policy === f.policy)?.verdict ?? "see policy run";
+        out.push(`| ${f.rule} | \`${f.policy}\` | ${v} |`);
+    }
+    out.push("");
+    return out.join("\n");
+}
+
+export function renderJson(r: ReviewData): string {
+    const { manifest: _m, ...rest } = r;
+    return JSON.stringify(rest, null, 2) + "\n";
+}
