@@ -101,6 +101,11 @@ YML
   runuser -u postgres -- "$PGBIN/initdb" -D "$SB/pg/data" -U postgres --auth-local=trust --auth-host=trust >/dev/null
   # Passphrase of the sandbox stack's secrets provider: random, per machine.
   head -c 32 /dev/urandom | base64 > "$SB/passphrase"; chmod 0600 "$SB/passphrase"
+  # Pristine copy of the host, so tests can reset it in place (sshd's bind
+  # mounts point at these directories, so they are refilled, never replaced).
+  mkdir -p "$SB/pristine"
+  cp -a "$SB/host/." "$SB/pristine/"
+  cp -a "$SB/src" "$SB/pristine-src"
   touch "$SB/.built"
 fi
 

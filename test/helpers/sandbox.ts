@@ -1,0 +1,129 @@
+/**
+ * Test helpers around the sandbox host and the real Pulumi engine (through
+ * the Automation API, local file backend). Every integration test starts from
+ * a pristine host (resetHost) and its own stack.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { PY_TREE_DIGEST } from "../../lib/scripts";
+import { configureSandboxStack, readFacts, REPO_ROOT, SandboxFacts, stackFile } from "../../scripts/sandboxStack";
+
+export { REPO_ROOT };
+export const SB = process.env.IUCUTTER_SANDBOX_DIR ?? path.join(REPO_ROOT, ".sandbox");
+export const POLICY_PACK = path.join(REPO_ROOT, "policies");
+
+export function facts(): SandboxFacts {
+    return readFacts();
+}
+
+export function run(cmd: string, args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}) {
+    const r = spawnSync(cmd, args, { cwd: opts.cwd, input: opts.input, env: { ...process.env, ...opts.env }, encoding: "utf8", maxBuffer: 64 << 20 });
+    return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+export function mustRun(cmd: string, args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): string {
+    const r = run(cmd, args, opts);
+    if (r.status !== 0) {
+        throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}${r.stdout}`);
+    }
+    return r.stdout;
+}
+
+/** Back to the pristine sandbox host (v0.4, empty /var/lib/cutter, fresh DB). */
+export function resetHost(): void {
+    mustRun("bash", [path.join(REPO_ROOT, "sandbox", "reset-host.sh")]);
+}
+
+/** A host path as seen from the test machine ("/opt/incomex/dot" -> .sandbox/host/opt-incomex/dot). */
+export function hostPath(p: string): string {
+    const f = facts();
+    for (const [prefix, dir] of Object.entries(f.hostDirs)) {
+        if (p === prefix || p.startsWith(prefix + "/")) {
+            return dir + p.slice(prefix.length);
+        }
+    }
+    throw new Error(`${p} is not inside the sandbox host's private dirs`);
+}
+
+/** The canonical tree digest of a local directory, computed by the host's own Python snippet. */
+export function treeDigest(dir: string): string {
+    return mustRun("python3", ["-", dir], { input: PY_TREE_DIGEST }).trim().split(" ")[0];
+}
+
+/** A digest of everything the deploy could touch on the host: proves "no write". */
+export function hostSnapshot(): string {
+    const f = facts();
+    const parts = [
+        treeDigest(f.hostDirs["/opt/incomex"]),
+        treeDigest(f.hostDirs["/var/lib/cutter"]),
+        mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "--format=%H"]),
+        mustRun("git", ["-C", f.sourceRepo, "tag", "-l"]),
+    ];
+    return parts.join("|");
+}
+
+export function shimCalls(): string[] {
+    const f = facts();
+    return fs.existsSync(f.shimLog) ? fs.readFileSync(f.shimLog, "utf8").split("\n").filter(Boolean) : [];
+}
+
+let counter = 0;
+
+/** A fresh stack pointed at the sandbox host; pinned to the host's current state unless pin is false. */
+export async function newStack(label: string, opts: { pin?: boolean; overrides?: Record<string, unknown> } = {}): Promise<Stack> {
+    const name = `sandbox-it-${label}-${process.pid}-${++counter}`;
+    return configureSandboxStack(name, { pin: opts.pin ?? true, overrides: opts.overrides });
+}
+
+export async function removeStack(stack: Stack): Promise<void> {
+    run("pulumi", ["stack", "rm", "--yes", "--force", "--stack", stack.name], { cwd: REPO_ROOT });
+    const f = stackFile(stack.name);
+    if (fs.existsSync(f)) {
+        fs.rmSync(f);
+    }
+}
+
+/** Merges one top-level config object key with changes (for overrides). */
+export function withConfig(key: string, change: Record<string, unknown>): Record<string, unknown> {
+    const { sandboxConfig } = require("../../scripts/sandboxStack") as typeof import("../../scripts/sandboxStack");
+    const base = sandboxConfig(facts()) as Record<string, Record<string, unknown>>;
+    return { [key]: { ...base[key], ...change } };
+}
+
+/** Runs a promise that must fail; returns the error text. */
+export async function failure(p: Promise<unknown>): Promise<string> {
+    try {
+        await p;
+    } catch (e) {
+        return String((e as Error).message ?? e);
+    }
+    throw new Error("expected a failure, but it succeeded");
+}
+
+export function tmpDir(prefix: string): string {
+    return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function workspaceFor(dir: string, stackName: string) {
+    return LocalWorkspace.createOrSelectStack({ stackName, workDir: dir });
+}
+
+/** Commits a change to the sandbox's source repo; returns the new HEAD. */
+export function commitToSource(files: Record<string, string | null>, message: string): string {
+    const repo = facts().sourceRepo;
+    for (const [rel, content] of Object.entries(files)) {
+        const f = path.join(repo, rel);
+        if (content === null) {
+            fs.rmSync(f, { recursive: true, force: true });
+        } else {
+            fs.mkdirSync(path.dirname(f), { recursive: true });
+            fs.writeFileSync(f, content);
+        }
+    }
+    mustRun("git", ["-C", repo, "add", "-A"]);
+    mustRun("git", ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", message]);
+    return mustRun("git", ["-C", repo, "rev-parse", "HEAD"]).trim();
+}

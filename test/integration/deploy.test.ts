@@ -1,0 +1,135 @@
+/**
+ * O6 end to end against the sandbox host, with the real engine and the
+ * policy pack: review, deploy, assertions, no-op re-run, rollback.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import * as zlib from "zlib";
+import { Stack } from "@pulumi/pulumi/automation";
+import {
+    facts, hostPath, hostSnapshot, mustRun, newStack, POLICY_PACK, removeStack, REPO_ROOT, resetHost, shimCalls, tmpDir, treeDigest,
+} from "../helpers/sandbox";
+
+describe("O6 deploy on the sandbox host (real engine, real sshd, policy pack)", function () {
+    this.timeout(300_000);
+    let stack: Stack;
+    let pristineTree: string;
+    let pristineEnvProduction: Buffer;
+    const reviewDir = tmpDir("iucutter-review-");
+    const secretValues = () => [facts().backupGpgFpr, "cutter_governance"];
+
+    before(async () => {
+        resetHost();
+        pristineTree = treeDigest(hostPath("/opt/incomex/dot/iu-cutter"));
+        pristineEnvProduction = fs.readFileSync(hostPath("/opt/incomex/dot/.env.production"));
+        stack = await newStack("deploy");
+    });
+    after(async () => {
+        if (stack) {
+            await removeStack(stack);
+        }
+    });
+
+    it("previews with every policy passing and writes a review package without secrets", async () => {
+        const before = hostSnapshot();
+        process.env.IUCUTTER_REVIEW_DIR = reviewDir;
+        const res = await stack.preview({ policyPacks: [POLICY_PACK] }).finally(() => { delete process.env.IUCUTTER_REVIEW_DIR; });
+        expect(res.changeSummary.create).to.be.greaterThan(5);
+        expect(res.stdout).to.contain("iu-cutter-o6-o7");
+        expect(hostSnapshot(), "preview must not write to the host").to.equal(before);
+        const md = fs.readFileSync(path.join(reviewDir, "review.md"), "utf8");
+        expect(md).to.match(/Mandate digest: `[0-9a-f]{64}`/);
+        expect(md).to.contain("HostIdentityGuard");
+        for (const s of secretValues()) {
+            expect(md, "review.md must not contain a secret").not.to.contain(s);
+            expect(fs.readFileSync(path.join(reviewDir, "review.json"), "utf8")).not.to.contain(s);
+        }
+    });
+
+    it("deploys v0.6 with every post-deploy assertion, the dot-repo commit, the tag, config and secrets, and no restart", async () => {
+        const res = await stack.up({ policyPacks: [POLICY_PACK] });
+        expect(res.summary.result).to.equal("succeeded");
+        const target = hostPath("/opt/incomex/dot/iu-cutter");
+        expect(fs.readFileSync(path.join(target, "cutter_agent/__init__.py"), "utf8")).to.contain('__version__ = "0.6.0"');
+        expect(fs.statSync(path.join(target, "cutter_agent/orchestrator")).isDirectory()).to.equal(true);
+        expect(fs.readFileSync(path.join(target, "cutter_agent/config.py"), "utf8")).to.match(/^execution_enabled = False$/m);
+        expect(res.outputs.release.value.manifestDigest).to.equal(treeDigest(target));
+
+        const dot = hostPath("/opt/incomex/dot");
+        const msg = mustRun("git", ["-C", dot, "log", "-1", "--format=%B"]);
+        expect(msg).to.contain("deploy iu-cutter 0.6.0");
+        expect(msg).to.contain(`source-commit: ${facts().sourceCommit}`);
+        expect(msg).to.contain(`manifest-digest: ${res.outputs.release.value.manifestDigest}`);
+        expect(mustRun("git", ["-C", dot, "status", "--porcelain"]).trim()).to.equal("");
+        expect(mustRun("git", ["-C", dot, "remote"]).trim()).to.equal("");
+
+        const src = facts().sourceRepo;
+        expect(mustRun("git", ["-C", src, "cat-file", "-t", "v0.6.0-O4-live-dryrun"]).trim()).to.equal("tag");
+        expect(mustRun("git", ["-C", src, "rev-parse", "v0.6.0-O4-live-dryrun^{commit}"]).trim()).to.equal(facts().sourceCommit);
+        expect(mustRun("git", ["-C", src, "tag", "-n5", "-l", "v0.6.0-O4-live-dryrun"])).to.contain("O4 main-FF ruling");
+        expect(mustRun("git", ["-C", src, "remote"]).trim()).to.equal("");
+
+        const ini = fs.readFileSync(hostPath("/var/lib/cutter/config/orchestrator.ini"), "utf8");
+        expect(ini).to.match(/^execution_enabled = false$/m);
+        expect(ini).to.match(/^signing_provider = StubSigning$/m);
+        expect(fs.readFileSync(hostPath("/var/lib/cutter/runbooks/rollback_runbook.sql"), "utf8")).to.contain("GAP-6");
+        expect((fs.statSync(hostPath("/var/lib/cutter/backups")).mode & 0o777).toString(8)).to.equal("700");
+        expect((fs.statSync(hostPath("/var/lib/cutter/state")).mode & 0o777).toString(8)).to.equal("750");
+
+        const envProd = hostPath("/opt/incomex/dot/.env.production");
+        expect((fs.statSync(envProd).mode & 0o777).toString(8)).to.equal("600");
+        const env = fs.readFileSync(envProd, "utf8");
+        expect(env).to.contain(`BACKUP_GPG_FPR=${facts().backupGpgFpr}\n`);
+        expect(env).to.contain("GOVERNANCE_PRINCIPAL=cutter_governance\n");
+        expect(env).to.contain("CUTTER_DB_DSN_FILE=", "keys already in the file are kept");
+
+        const artifacts = fs.readdirSync(hostPath("/var/lib/cutter/artifacts")).filter((d) => /^\d{8}T\d{6}Z-/.test(d));
+        expect(artifacts).to.have.length(1);
+        expect(treeDigest(path.join(hostPath("/var/lib/cutter/artifacts"), artifacts[0], "tree"))).to.equal(pristineTree);
+        expect(fs.readdirSync(hostPath("/opt/incomex/.iu-cutter-staging"))).to.deep.equal([]);
+        expect(shimCalls(), "no systemctl/docker/service/reboot call").to.deep.equal([]);
+    });
+
+    it("re-running up with nothing changed changes nothing and runs no command", async () => {
+        const before = hostSnapshot();
+        const log = fs.readFileSync(hostPath("/var/lib/cutter/deploy.log"), "utf8");
+        const res = await stack.up({ policyPacks: [POLICY_PACK] });
+        const changes = res.summary.resourceChanges ?? {};
+        expect(Object.keys(changes).filter((k) => k !== "same")).to.deep.equal([]);
+        expect(hostSnapshot()).to.equal(before);
+        expect(fs.readFileSync(hostPath("/var/lib/cutter/deploy.log"), "utf8")).to.equal(log);
+    });
+
+    it("keeps every secret out of the state, the logs and the review package", async () => {
+        // What is stored on disk: the checkpoint, its backups and history. (The
+        // Automation API's exportStack decrypts secrets, so it is not used here.)
+        const stateDir = path.join(REPO_ROOT, ".pulumi-state", ".pulumi");
+        const files: string[] = [];
+        const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => {
+            const f = path.join(d, e.name);
+            if (e.isDirectory()) { walk(f); } else if (f.includes(stack.name)) { files.push(f); }
+        });
+        walk(stateDir);
+        expect(files.length).to.be.greaterThan(0);
+        const exported = files.map((f) => f.endsWith(".gz") ? zlib.gunzipSync(fs.readFileSync(f)).toString() : fs.readFileSync(f, "utf8")).join("\n");
+        expect(exported).to.contain("4dabf18193072939515e22adb298388d", "secrets are stored, encrypted");
+        const hostLog = fs.readFileSync(hostPath("/var/lib/cutter/deploy.log"), "utf8");
+        for (const s of secretValues()) {
+            expect(exported, "state").not.to.contain(s);
+            expect(hostLog, "host deploy log").not.to.contain(s);
+        }
+    });
+
+    it("rolls back (destroy) to the v0.4 tree byte for byte and records it in the dot repo", async () => {
+        const res = await stack.destroy();
+        expect(res.summary.result).to.equal("succeeded");
+        expect(treeDigest(hostPath("/opt/incomex/dot/iu-cutter"))).to.equal(pristineTree);
+        expect(fs.readFileSync(hostPath("/opt/incomex/dot/.env.production"))).to.deep.equal(pristineEnvProduction);
+        const dot = hostPath("/opt/incomex/dot");
+        expect(mustRun("git", ["-C", dot, "log", "-1", "--format=%s"]).trim()).to.equal("rollback iu-cutter to the pre-deploy tree (O6 rollback)");
+        expect(mustRun("git", ["-C", dot, "status", "--porcelain"]).trim()).to.equal("");
+        expect(fs.existsSync(hostPath("/var/lib/cutter/deployed-release"))).to.equal(false);
+        expect(shimCalls()).to.deep.equal([]);
+    });
+});
