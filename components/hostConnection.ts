@@ -1,23 +1,24 @@
 import * as pulumi from "@pulumi/pulumi";
-import { GuardRefusal, remoteFromPlan } from "../lib/commandFactory";
+import { remoteFromPlan } from "../lib/commandFactory";
 import { StackConfig } from "../lib/config";
-import { HostUnreachable, Observation, parseProbe, runReadOnly } from "../lib/observe";
+import { Observation } from "../lib/observe";
 import { PlannedCommand } from "../lib/plan";
-import { probeScript } from "../lib/scripts";
 import { SshTarget } from "../lib/ssh";
 
 export interface HostConnectionArgs {
-    config: StackConfig;
+    target: SshTarget;
+    /** What the read-only probe saw (preflight already refused a wrong host). */
+    observation: Observation;
     /** The planned HostIdentityGuard command. */
     identityGuard: PlannedCommand;
 }
 
 /**
  * The target host: the SSH connection with its pinned key, what a read-only
- * probe observes on it now, and the HostIdentityGuard that every write
- * depends on. Identity is checked twice: here, while the program runs (so the
- * preview shows it and refuses the wrong host), and on the host by the guard
- * command immediately before the first write.
+ * probe observed on it, and the HostIdentityGuard that every write depends
+ * on. Identity is checked twice: by the probe while the program runs (so the
+ * preview shows it and refuses the wrong host; see lib/preflight.ts), and on
+ * the host by the guard command immediately before the first write.
  */
 export class HostConnection extends pulumi.ComponentResource {
     public readonly target: SshTarget;
@@ -26,23 +27,8 @@ export class HostConnection extends pulumi.ComponentResource {
 
     constructor(name: string, args: HostConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("iucutter:host:HostConnection", name, {}, opts);
-        const c = args.config;
-        this.target = {
-            address: c.host.address, port: c.host.port, user: c.host.user,
-            hostKey: c.host.hostKey, privateKeyPath: c.host.privateKeyPath,
-        };
-        try {
-            this.observation = parseProbe(runReadOnly(this.target, probeScript(c)));
-        } catch (e) {
-            if (e instanceof HostUnreachable) {
-                throw new GuardRefusal(e.guard, e.message.slice(e.guard.length + 2));
-            }
-            throw e;
-        }
-        const problems = identityProblems(c, this.observation);
-        if (problems.length > 0) {
-            throw new GuardRefusal("HostIdentityGuard", `refused before any write:\n  - ${problems.join("\n  - ")}`);
-        }
+        this.target = args.target;
+        this.observation = args.observation;
         this.identityGuard = remoteFromPlan(args.identityGuard, this.target, { parent: this });
         this.registerOutputs({ hostname: this.observation.hostname });
     }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { GuardRefusal, remoteFromPlan } from "../lib/commandFactory";
+import { remoteFromPlan } from "../lib/commandFactory";
 import { StackConfig } from "../lib/config";
 import { Observation } from "../lib/observe";
 import { PlannedCommand } from "../lib/plan";
@@ -52,19 +52,19 @@ export function classify(c: StackConfig, o: Observation, releaseDigest: string):
 }
 
 export interface PreStateAnchorArgs {
-    config: StackConfig;
-    observation: Observation;
-    releaseDigest: string;
+    state: HostState;
+    rows: AnchorRow[];
     target: SshTarget;
     preStateGuard: PlannedCommand;
     identityGuard: pulumi.Resource;
 }
 
 /**
- * Pre-state anchors: sha256 over everything the deploy touches, observed now
- * and compared with the pins the reviewer approved. Saved plans don't check
- * the starting state; these anchors close that gap, here (preview and up) and
- * again on the host right before the first write (the guard command).
+ * Pre-state anchors: sha256 over everything the deploy touches, observed
+ * while the program runs and compared with the pins the reviewer approved
+ * (lib/preflight.ts refuses drift before any resource exists). Saved plans
+ * don't check the starting state; these anchors close that gap, and the guard
+ * command re-checks them on the host right before the first write.
  */
 export class PreStateAnchor extends pulumi.ComponentResource {
     public readonly state: HostState;
@@ -73,23 +73,9 @@ export class PreStateAnchor extends pulumi.ComponentResource {
 
     constructor(name: string, args: PreStateAnchorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("iucutter:host:PreStateAnchor", name, {}, opts);
-        const { state, rows } = classify(args.config, args.observation, args.releaseDigest);
-        this.state = state;
-        this.rows = rows;
-        const table = rows.map((r) => `${r.name}: observed ${r.observed}, pinned ${r.pinned ?? "(not pinned)"}${r.match ? "" : "  <-- differs"}`).join("\n  ");
-        if (state === "drift") {
-            throw new GuardRefusal("PreStateAnchor",
-                `the host drifted from the reviewed pre-state; refused before any write.\n  ${table}\n`
-                + "Re-run the review, have the new observation approved, and pin it (anchors.* in the stack config).");
-        }
-        if (state === "unpinned") {
-            if (!pulumi.runtime.isDryRun()) {
-                throw new GuardRefusal("PreStateAnchor",
-                    `anchors are not pinned; refusing to deploy unreviewed.\n  ${table}\nPin the observed values from the review: pulumi config set --path anchors.<name> <sha256>`);
-            }
-            pulumi.log.warn(`PreStateAnchor: anchors not pinned yet; \`up\` will refuse until they are.\n  ${table}`, this);
-        }
+        this.state = args.state;
+        this.rows = args.rows;
         this.guard = remoteFromPlan(args.preStateGuard, args.target, { parent: this, dependsOn: [args.identityGuard] });
-        this.registerOutputs({ state, anchors: rows });
+        this.registerOutputs({ state: args.state, anchors: args.rows });
     }
 }

@@ -54,7 +54,7 @@ export function inspectRelease(sourceRepo: string, pinnedCommit: string): Releas
         throw new ReleaseRefused("ReleaseSource",
             `${sourceRepo} is at ${head.slice(0, 12)}, but release.commit pins ${pinnedCommit}. Check out the reviewed commit, or re-review.`);
     }
-    const dirty = git(sourceRepo, ["status", "--porcelain=v1", "--untracked-files=all"]).toString();
+    const dirty = git(sourceRepo, ["--no-optional-locks", "status", "--porcelain=v1", "--untracked-files=all"]).toString();
     if (dirty.trim() !== "") {
         const first = dirty.trim().split("\n").slice(0, 5).join("; ");
         throw new ReleaseRefused("ReleaseSource", `${sourceRepo} has uncommitted or untracked changes (${first}). Commit or remove them; only a clean tree at the pinned commit ships.`);

@@ -115,7 +115,7 @@ export function probeScript(c: StackConfig): string {
         `if [ -f ${shq(c.identity.composeMarker)} ]; then printf 'compose=%s\\n' "$(sha256sum < ${shq(c.identity.composeMarker)} | cut -c1-64)"; else echo compose=absent; fi`,
         `if [ -f ${shq(c.paths.envProductionFile)} ]; then printf 'envProduction=%s\\n' "$(sha256sum < ${shq(c.paths.envProductionFile)} | cut -c1-64)"; else echo envProduction=absent; fi`,
         `if git -C ${shq(c.paths.dotRepo)} rev-parse --git-dir >/dev/null 2>&1; then`,
-        `  printf 'dotGitStatus=%s\\n' "$( { git -C ${shq(c.paths.dotRepo)} rev-parse HEAD; git -C ${shq(c.paths.dotRepo)} status --porcelain=v1 --untracked-files=all; } | sha256sum | cut -c1-64)"`,
+        `  printf 'dotGitStatus=%s\\n' "$( { git -C ${shq(c.paths.dotRepo)} rev-parse HEAD; git --no-optional-locks -C ${shq(c.paths.dotRepo)} status --porcelain=v1 --untracked-files=all; } | sha256sum | cut -c1-64)"`,
         `  printf 'dotRemotes=%s\\n' "$(git -C ${shq(c.paths.dotRepo)} remote | tr '\\n' ' ')"`,
         `else echo dotGitStatus=absent; echo dotRemotes=; fi`,
         `if [ -f ${shq(L.journal)} ]; then printf 'journal=%s\\n' "$(tr '\\n' ' ' < ${shq(L.journal)})"; else echo journal=; fi`,
@@ -162,7 +162,7 @@ export function preStateGuardScript(c: StackConfig, r: ReleaseFacts): string {
         check("tree", `tree_digest ${shq(L.target)} | cut -d' ' -f1`, a.tree),
         check("compose", `sha256sum < ${shq(c.identity.composeMarker)} | cut -c1-64`, a.compose),
         check("envProduction", `sha256sum < ${shq(c.paths.envProductionFile)} | cut -c1-64`, a.envProduction),
-        check("dotGitStatus", `{ git -C ${shq(c.paths.dotRepo)} rev-parse HEAD; git -C ${shq(c.paths.dotRepo)} status --porcelain=v1 --untracked-files=all; } | sha256sum | cut -c1-64`, a.dotGitStatus),
+        check("dotGitStatus", `{ git -C ${shq(c.paths.dotRepo)} rev-parse HEAD; git --no-optional-locks -C ${shq(c.paths.dotRepo)} status --porcelain=v1 --untracked-files=all; } | sha256sum | cut -c1-64`, a.dotGitStatus),
         `echo "PreStateAnchor: all anchors match"`,
     );
 }

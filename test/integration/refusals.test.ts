@@ -1,0 +1,132 @@
+/**
+ * Every guard refuses before any write, with a message that names it. Each
+ * case starts from a pristine host, breaks one thing, and proves that the host
+ * (apart from the deliberate change) and the shim log are untouched.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { Stack } from "@pulumi/pulumi/automation";
+import {
+    commitToSource, facts, failure, hostPath, hostSnapshot, mustRun, newStack, removeStack, resetHost, shimCalls, tmpDir, withConfig,
+} from "../helpers/sandbox";
+
+interface Case {
+    name: string;
+    guard: RegExp;
+    /** Breaks something; returns config overrides for the stack. */
+    arrange: () => Record<string, unknown> | void;
+    pin?: boolean;
+    /** Break the host after pinning (drift between review and deploy). */
+    afterPin?: () => void;
+    /** The step that must refuse. */
+    step?: "preview" | "up";
+}
+
+function otherHostKey(): string {
+    const d = tmpDir("iucutter-key-");
+    mustRun("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(d, "k")]);
+    return fs.readFileSync(path.join(d, "k.pub"), "utf8").split(" ").slice(0, 2).join(" ");
+}
+
+const cases: Case[] = [
+    {
+        name: "wrong hostname", guard: /HostIdentityGuard: .*hostname is "vmi0000000\.sandbox\.invalid", expected "vmi9999999\.contaboserver\.net"/s,
+        arrange: () => withConfig("host", { name: "vmi9999999.contaboserver.net" }),
+    },
+    {
+        name: "host key mismatch (re-imaged or impersonated host)", guard: /HostKeyPin: the SSH host key of 127\.0\.0\.1:\d+ does not match host\.hostKey/,
+        arrange: () => withConfig("host", { hostKey: otherHostKey() }), pin: false,
+    },
+    {
+        name: "missing compose marker", guard: /HostIdentityGuard: .*compose marker \/opt\/incomex\/dot\/docker-compose\.yml is missing/s,
+        arrange: () => { fs.rmSync(hostPath("/opt/incomex/dot/docker-compose.yml")); }, pin: false,
+    },
+    {
+        name: "missing .env", guard: /HostIdentityGuard: .*\/opt\/incomex\/dot\/\.env is missing/s,
+        arrange: () => { fs.rmSync(hostPath("/opt/incomex/dot/.env")); }, pin: false,
+    },
+    {
+        name: "dot repo with a remote", guard: /HostIdentityGuard: .*has git remote\(s\) "origin"/s,
+        arrange: () => { mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "remote", "add", "origin", "/nonexistent/remote.git"]); }, pin: false,
+    },
+    {
+        name: "pre-state drift between review and deploy (a vendored file changed)", guard: /PreStateAnchor: the host drifted .*tree: observed [0-9a-f]{64}, pinned [0-9a-f]{64}  <-- differs/s,
+        arrange: () => undefined,
+        afterPin: () => { fs.appendFileSync(hostPath("/opt/incomex/dot/iu-cutter/README.md"), "hotfix\n"); },
+        step: "up",
+    },
+    {
+        name: "pre-state drift in the compose file", guard: /PreStateAnchor: .*compose: observed [0-9a-f]{64}, pinned [0-9a-f]{64}  <-- differs/s,
+        arrange: () => undefined,
+        afterPin: () => { fs.appendFileSync(hostPath("/opt/incomex/dot/docker-compose.yml"), "# edited\n"); },
+        step: "up",
+    },
+    {
+        name: "unpinned anchors on up", guard: /PreStateAnchor: anchors are not pinned; refusing to deploy unreviewed/,
+        arrange: () => undefined, pin: false, step: "up",
+    },
+    {
+        name: "dirty source tree", guard: /ReleaseSource: .* has uncommitted or untracked changes/,
+        arrange: () => { fs.writeFileSync(path.join(facts().sourceRepo, "scratch.txt"), "wip\n"); },
+    },
+    {
+        name: "wrong source commit", guard: /ReleaseSource: .* is at [0-9a-f]{12}, but release\.commit pins 1234567/,
+        arrange: () => withConfig("release", { commit: "1234567" }),
+    },
+    {
+        name: "a secret-like file in the tree", guard: /NoSecretsInTree: \.env\.local looks like a secret or credential file/,
+        arrange: () => withConfig("release", { commit: commitToSource({ ".env.local": "TOKEN=x\n" }, "oops") }),
+    },
+    {
+        name: "a private key in a source file", guard: /NoSecretsInTree: cutter_agent\/keys\.py contains a private key block/,
+        arrange: () => withConfig("release", { commit: commitToSource({ "cutter_agent/keys.py": "K = '''-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n'''\n" }, "oops") }),
+    },
+    {
+        name: "__version__ not 0.6.0", guard: /ReleaseVersion: cutter_agent\/__init__\.py has __version__ = "0\.6\.1", expected "0\.6\.0"/,
+        arrange: () => withConfig("release", { commit: commitToSource({ "cutter_agent/__init__.py": '__version__ = "0.6.1"\n' }, "bump") }),
+    },
+    {
+        name: "execution_enabled True in the source", guard: /KillSwitch: cutter_agent\/config\.py must set execution_enabled = False \(found: True\)/,
+        arrange: () => withConfig("release", { commit: commitToSource({ "cutter_agent/config.py": "execution_enabled = True\n" }, "flip") }),
+    },
+    {
+        name: "orchestrator/ missing in the source", guard: /ReleaseOrchestrator: cutter_agent\/orchestrator\/ is missing/,
+        arrange: () => withConfig("release", { commit: commitToSource({ "cutter_agent/orchestrator": null }, "drop") }),
+    },
+    {
+        name: "bytecode committed in the source", guard: /ReleaseManifest: cutter_agent\/__pycache__\/cli\.cpython-311\.pyc is Python bytecode/,
+        arrange: () => withConfig("release", { commit: commitToSource({ "cutter_agent/__pycache__/cli.cpython-311.pyc": "\u0000bytecode" }, "pyc") }),
+    },
+    {
+        name: "protected stack without an approved mandate", guard: /ApprovalGate: this stack is protected/,
+        arrange: () => withConfig("host", { protected: true }), step: "up",
+    },
+];
+
+describe("guards refuse before any write, naming themselves (real engine, sandbox host)", function () {
+    this.timeout(120_000);
+    let stack: Stack | undefined;
+
+    beforeEach(() => resetHost());
+    afterEach(async () => {
+        if (stack) {
+            await removeStack(stack);
+            stack = undefined;
+        }
+    });
+
+    for (const c of cases) {
+        it(`refuses: ${c.name}`, async () => {
+            const overrides = c.arrange() ?? {};
+            stack = await newStack("refuse", { pin: c.pin ?? true, overrides });
+            c.afterPin?.();
+            const before = hostSnapshot();
+            const text = await failure((c.step ?? "preview") === "preview" ? stack.preview() : stack.up());
+            expect(text).to.match(c.guard);
+            expect(text, "no stack trace for a refusal").not.to.match(/^\s+at .+\(.+:\d+:\d+\)$/m);
+            expect(hostSnapshot(), "nothing written to the host").to.equal(before);
+            expect(shimCalls()).to.deep.equal([]);
+        });
+    }
+});
