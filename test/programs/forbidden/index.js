@@ -1,0 +1,28 @@
+// Tries the forbidden action named by FORBIDDEN_CASE (see cases.js). Uses the
+// program's own host-command resources, wired like the real program (guards
+// first), so each case differs from a compliant program in one respect only.
+"use strict";
+const pulumi = require("@pulumi/pulumi");
+const { RemoteCommand } = require("../../../bin/lib/remoteCommand");
+const { conn, cases } = require("./cases");
+
+const name = process.env.FORBIDDEN_CASE;
+const c = cases[name];
+if (!c) {
+    throw new pulumi.RunError(`unknown FORBIDDEN_CASE ${name}; one of: ${Object.keys(cases).join(", ")}`);
+}
+const identity = new RemoteCommand("identity-guard", {
+    connection: conn, description: "HostIdentityGuard: check", create: "test \"$(hostname)\" = vmi0000000.sandbox.invalid", writes: [], guard: "HostIdentityGuard",
+});
+const preState = new RemoteCommand("pre-state-guard", {
+    connection: conn, description: "PreStateAnchor: check", create: "true", writes: [], guard: "PreStateAnchor",
+}, { dependsOn: [identity] });
+
+if (c.opaque) {
+    const provider = { async create() { return { id: "x", outs: {} }; } };
+    new pulumi.dynamic.Resource(provider, "something-else", { anything: "hidden" }, { dependsOn: [identity, preState] });
+} else {
+    new RemoteCommand(`case-${name}`, {
+        connection: c.connection || conn, description: `forbidden case ${name}`, create: c.create, writes: c.writes,
+    }, { dependsOn: c.skipGuards ? [] : [identity, preState] });
+}
