@@ -1,4 +1,4 @@
-import { commandPolicy, commandsOf, Concern, describe, Finding, isMessageOnly } from "./lib/common";
+import { commandPolicy, commandsOf, Concern, describe, Finding, isMessageOnly, meaningfulText, SEARCH_TOOLS } from "./lib/common";
 import { CommandBearing } from "./lib/resources";
 
 /** `execution_enabled = True`, `"execution_enabled": true`, `EXECUTION_ENABLED=1`, ... (a single `=` or `:`, not `==`). */
@@ -26,9 +26,12 @@ export function killSwitchFindings(cb: CommandBearing): Finding[] {
         if (isMessageOnly(c, cmds)) {
             continue;
         }
-        const joined = c.argv.join(" ");
+        const joined = meaningfulText(c);
         if (SETS_KILL_SWITCH.test(joined) || SETATTR.test(joined)) {
             out.push({ action: `sets execution_enabled to a true value in ${describe(c, c.field)}` });
+        }
+        if (SEARCH_TOOLS.has(c.argv[0])) {
+            continue;
         }
         c.argv.forEach((a, i) => {
             if (FLAG.test(a) && !/=(false|0|no|off)$/i.test(a)) {

@@ -1,4 +1,4 @@
-import { commandPolicy, commandsOf, Concern, describe, Finding, isMessageOnly } from "./lib/common";
+import { commandPolicy, commandsOf, Concern, describe, Finding, isMessageOnly, meaningfulText } from "./lib/common";
 import { CommandBearing } from "./lib/resources";
 import { readOnlyBatchProblems } from "./lib/sql";
 
@@ -85,7 +85,7 @@ export function noProductionMutationFindings(cb: CommandBearing): Finding[] {
                 out.push({ action: `${e.split("=")[0]}=live selects Mode.LIVE: ${where}` });
             }
         }
-        if (!isMessageOnly(c, cmds) && MODE_LIVE.test(a.join(" "))) {
+        if (!isMessageOnly(c, cmds) && MODE_LIVE.test(meaningfulText(c))) {
             out.push({ action: `Mode.LIVE in ${where}` });
         }
         if (/^python[0-9.]*$/.test(a[0])) {

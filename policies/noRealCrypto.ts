@@ -1,4 +1,4 @@
-import { commandPolicy, commandsOf, Concern, describe, Finding, isMessageOnly } from "./lib/common";
+import { commandPolicy, commandsOf, Concern, describe, Finding, isMessageOnly, meaningfulText } from "./lib/common";
 import { CommandBearing } from "./lib/resources";
 
 const PROVIDER_SET = /\bsigning[_-]?provider\b["']?\s*(?:=(?!=)|:)\s*["']?([A-Za-z_][\w.]*)/gi;
@@ -35,7 +35,7 @@ export function noRealCryptoFindings(cb: CommandBearing): Finding[] {
         if (isMessageOnly(c, cmds)) {
             continue;
         }
-        for (const p of providerProblems(c.argv.join(" "))) {
+        for (const p of providerProblems(meaningfulText(c))) {
             out.push({ action: `${p}: ${describe(c, c.field)}` });
         }
         const flag = c.argv.findIndex((x) => /^--signing[-_]provider(=|$)/.test(x));

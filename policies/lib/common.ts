@@ -104,6 +104,22 @@ export function isMessageOnly(c: EffectiveCommand, all: EffectiveCommand[]): boo
     return !toFile && !piped;
 }
 
+/** Tools whose arguments are search patterns or tests, never actions. */
+export const SEARCH_TOOLS = new Set(["grep", "egrep", "fgrep", "zgrep", "rg", "ag", "ack", "test", "[", "[["]);
+
+/** A word that is a path (file names may contain any words; they are not actions). */
+export function isPathWord(w: string): boolean {
+    return /^(\/|\.\/|~\/)\S*$/.test(w);
+}
+
+/** The words of a command that carry meaning for text checks: no paths; nothing for search tools. */
+export function meaningfulText(c: EffectiveCommand): string {
+    if (SEARCH_TOOLS.has(c.argv[0])) {
+        return "";
+    }
+    return c.argv.filter((w) => !isPathWord(w)).join(" ");
+}
+
 export function describe(c: EffectiveCommand, field: string, max = 80): string {
     const text = c.argv.join(" ");
     return `\`${text.length > max ? text.slice(0, max) + "…" : text}\` (${field}${c.via.length > 1 ? ", via " + c.via.slice(1).join(" > ") : ""})`;
