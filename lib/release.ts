@@ -56,7 +56,7 @@ export function inspectRelease(sourceRepo: string, pinnedCommit: string): Releas
     }
     const dirty = git(sourceRepo, ["--no-optional-locks", "status", "--porcelain=v1", "--untracked-files=all"]).toString();
     if (dirty.trim() !== "") {
-        const first = dirty.trim().split("\n").slice(0, 5).join("; ");
+        const first = dirty.split("\n").filter(Boolean).slice(0, 5).join("; ");
         throw new ReleaseRefused("ReleaseSource", `${sourceRepo} has uncommitted or untracked changes (${first}). Commit or remove them; only a clean tree at the pinned commit ships.`);
     }
 
