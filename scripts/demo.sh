@@ -7,8 +7,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/setup.sh
-. scripts/env.sh
 bash sandbox/up.sh
+# After sandbox/up.sh: env.sh picks up the sandbox stack's passphrase file.
+. scripts/env.sh
 step() { printf '\n==> %s\n' "$*"; }
 STACK=sandbox
 REVIEW="$ROOT/review/$STACK"
