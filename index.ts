@@ -33,22 +33,6 @@ export = async () => {
     const backupGpgFpr = secretCfg.requireSecret("backupGpgFpr");
     const governancePrincipal = secretCfg.requireSecret("governancePrincipal");
 
-    // --- the host: identity guard, then pre-state guard, then the writes ------
-    const host = new HostConnection("host", { target: pf.target, observation: pf.observation, identityGuard: plan.identityGuard });
-    const anchors = new PreStateAnchor("pre-state", {
-        state: pf.hostState, rows: pf.anchorRows, target: pf.target, preStateGuard: plan.preStateGuard, identityGuard: host.identityGuard,
-    });
-    const guards = [host.identityGuard, anchors.guard];
-    const cutterConfig = new CutterConfig("cutter-config", { plan, target: pf.target, guards });
-    const secrets = new CutterSecrets("cutter-secrets", {
-        plan, target: pf.target, guards: [...guards, cutterConfig.dirs], backupGpgFpr, governancePrincipal,
-    });
-    new Release("release", {
-        plan, target: pf.target, sourceRepo: cfg.release.sourceRepo, guards,
-        after: [cutterConfig.dirs, cutterConfig.orchestratorConfig, cutterConfig.rollbackRunbook, secrets.envProduction],
-    });
-    await pulumi.log.info(`mandate digest: ${mandateDigest} (host state: ${pf.hostState})`);
-
     const reviewData: ReviewData = {
         stack: pulumi.getStack(),
         generatedAt: new Date().toISOString(),
@@ -75,6 +59,7 @@ export = async () => {
         },
         secrets: { backupGpgFpr: "set", governancePrincipal: "set" },
         manifest: manifest.entries.map(entryLine),
+        rollback: cfg.rollback,
     };
 
     // The review package is written while the program runs: at preview (the
@@ -87,6 +72,28 @@ export = async () => {
         fs.writeFileSync(path.join(reviewDir, `${prefix}.md`), renderMarkdown(reviewData));
         fs.writeFileSync(path.join(reviewDir, "manifest.txt"), reviewData.manifest.join(""));
     }
+
+    // --- the host: identity guard, then pre-state guard, then the writes ------
+    const host = new HostConnection("host", { target: pf.target, observation: pf.observation, identityGuard: plan.identityGuard });
+    const anchors = new PreStateAnchor("pre-state", {
+        state: pf.hostState, rows: pf.anchorRows, target: pf.target, preStateGuard: plan.preStateGuard, identityGuard: host.identityGuard,
+    });
+    const guards = [host.identityGuard, anchors.guard];
+    if (cfg.rollback) {
+        // The writes leave the program: `up` runs their delete scripts (the
+        // rollback), after the guards above re-checked the host.
+        await pulumi.log.warn(`ROLLBACK: this update removes the deployed release ${manifest.digest.slice(0, 12)} and everything this stack wrote (mandate ${mandateDigest})`);
+        return { mandateDigest, hostState: pf.hostState, rollback: true, release: reviewData.release };
+    }
+    const cutterConfig = new CutterConfig("cutter-config", { plan, target: pf.target, guards });
+    const secrets = new CutterSecrets("cutter-secrets", {
+        plan, target: pf.target, guards: [...guards, cutterConfig.dirs], backupGpgFpr, governancePrincipal,
+    });
+    new Release("release", {
+        plan, target: pf.target, sourceRepo: cfg.release.sourceRepo, guards,
+        after: [cutterConfig.dirs, cutterConfig.orchestratorConfig, cutterConfig.rollbackRunbook, secrets.envProduction],
+    });
+    await pulumi.log.info(`mandate digest: ${mandateDigest} (host state: ${pf.hostState})`);
 
     return {
         mandateDigest,

@@ -10,10 +10,13 @@ import { StackConfig } from "./config";
 export const APPROVAL_ENV = "IUCUTTER_APPROVED_MANDATE";
 
 export function approvalProblem(isProtected: boolean, computed: string, isDryRun: boolean, approved: string | undefined): string | undefined {
-    if (!isProtected || isDryRun) {
+    if (isDryRun) {
         return undefined;
     }
     if (!approved) {
+        if (!isProtected) {
+            return undefined;
+        }
         return `this stack is protected (host.protected): a deploy needs an approved mandate digest. Run the review, have it approved, and deploy with the approval (${APPROVAL_ENV}=<digest>). Computed digest now: ${computed}. Nothing was written.`;
     }
     if (approved.trim() !== computed) {

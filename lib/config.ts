@@ -124,6 +124,8 @@ export const stackConfigSchema = z.object({
     anchors: anchorsSchema.default({}),
     cutterConfig: cutterConfigSchema,
     governance: governanceSchema,
+    /** Rollback through review/approve/deploy: `up` removes everything this stack deployed. */
+    rollback: z.boolean({ invalid_type_error: "must be true or false" }).default(false),
     backupGpgFpr: z.string().regex(/^[0-9A-F]{40}$/, "must be a 40-character uppercase hex OpenPGP fingerprint"),
     governancePrincipal: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a PostgreSQL role name"),
 }).strict().superRefine((c, ctx) => {

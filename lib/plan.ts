@@ -11,7 +11,7 @@ import { canonicalJson, sha256Hex } from "./digest";
 import { MandateCommand } from "./mandate";
 import {
     dirsScript, fileScript, hostLayout, identityGuardScript, preStateGuardScript, ReleaseFacts,
-    renderOrchestratorConfig, secretsScript, stagingPath, swapScript, tagScript,
+    renderOrchestratorConfig, rollbackGuardScript, secretsScript, stagingPath, swapScript, tagScript,
 } from "./scripts";
 
 export interface PlannedCommand extends MandateCommand {
@@ -81,13 +81,28 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
     const identityGuard = cmd("host-identity-guard", "HostConnection",
         "HostIdentityGuard: re-check hostname, compose marker, .env and that the dot repo has no remote, right before the first write",
         { create: identityGuardScript(c) }, [], { triggers: [writesDigest], guard: "HostIdentityGuard" });
-    const preStateGuard = cmd("pre-state-guard", "PreStateAnchor",
-        "PreStateAnchor: re-check every pinned sha256 anchor right before the first write (abort on drift)",
-        { create: preStateGuardScript(c, r) }, [], { triggers: [writesDigest], guard: "PreStateAnchor" });
+    const preStateGuard = c.rollback
+        ? cmd("pre-state-guard", "PreStateAnchor",
+            "RollbackGate: the deployed release is exactly this one and untouched, right before the rollback deletes run",
+            { create: rollbackGuardScript(c, r) }, [], { triggers: [writesDigest, "rollback"], guard: "PreStateAnchor" })
+        : cmd("pre-state-guard", "PreStateAnchor",
+            "PreStateAnchor: re-check every pinned sha256 anchor right before the first write (abort on drift)",
+            { create: preStateGuardScript(c, r) }, [], { triggers: [writesDigest], guard: "PreStateAnchor" });
     return { identityGuard, preStateGuard, dirs, orchestratorConfig: orch, rollbackRunbook: runbookCmd, secrets, swap, tag, writesDigest };
 }
 
 /** Execution order, as the review package lists it. */
 export function orderedCommands(p: DeployPlan): PlannedCommand[] {
     return [p.tag, p.identityGuard, p.preStateGuard, p.dirs, p.orchestratorConfig, p.rollbackRunbook, p.secrets, p.swap];
+}
+
+/**
+ * A rollback's commands: the guards, then every write's `delete`, in reverse
+ * order (what `up` runs when the writes leave the program). The tag is kept.
+ */
+export function rollbackCommands(p: DeployPlan): PlannedCommand[] {
+    const writes = [p.dirs, p.orchestratorConfig, p.rollbackRunbook, p.secrets, p.swap].reverse();
+    return [p.identityGuard, p.preStateGuard, ...writes.map((w) => ({
+        ...w, description: `ROLLBACK (delete of ${w.resource}): ${w.description}`, create: w.delete, delete: "", stdinFile: undefined, stdinFileDigest: undefined,
+    }))];
 }

@@ -13,7 +13,7 @@ import { GuardRefusal } from "./commandFactory";
 import { ConfigError, parseStackConfig, rawFromPulumiConfig, StackConfig } from "./config";
 import { Mandate } from "./mandate";
 import { HostUnreachable, Observation, parseProbe, runReadOnly } from "./observe";
-import { buildPlan, DeployPlan, orderedCommands, readRunbook } from "./plan";
+import { buildPlan, DeployPlan, orderedCommands, readRunbook, rollbackCommands } from "./plan";
 import { buildArchive, inspectRelease, ReleaseManifest, ReleaseRefused } from "./release";
 import { probeScript } from "./scripts";
 import { SshTarget } from "./ssh";
@@ -82,8 +82,11 @@ export function preflight(inp: PreflightInput): Preflight {
 
     const warnings: string[] = [];
     const { state, rows } = classify(cfg, observation, manifest.digest);
+    if (cfg.rollback && state !== "deployed") {
+        throw new GuardRefusal("RollbackGate", `rollback requested, but release ${manifest.digest.slice(0, 12)} is not what the host has deployed (host state: ${state}); nothing to roll back. Set rollback back to false.`);
+    }
     const table = rows.map((r) => `${r.name}: observed ${r.observed}, pinned ${r.pinned ?? "(not pinned)"}${r.match ? "" : "  <-- differs"}`).join("\n  ");
-    if (state === "drift") {
+    if (state === "drift" && !cfg.rollback) {
         throw new GuardRefusal("PreStateAnchor",
             `the host drifted from the reviewed pre-state; refused before any write.\n  ${table}\n`
             + "Re-run the review, have the new observation approved, and pin it (anchors.* in the stack config).");
@@ -102,7 +105,8 @@ export function preflight(inp: PreflightInput): Preflight {
     mandate.set("release", { commit: manifest.commit, version: cfg.release.version, tag: cfg.release.tag, manifestDigest: manifest.digest, fileCount: manifest.fileCount });
     mandate.set("anchors", cfg.anchors);
     mandate.set("secrets", { backupGpgFpr: "set", governancePrincipal: "set" });
-    for (const c of orderedCommands(plan)) {
+    mandate.set("rollback", cfg.rollback);
+    for (const c of cfg.rollback ? rollbackCommands(plan) : orderedCommands(plan)) {
         const { stdinFile: _local, ...cmd } = c;
         mandate.add(cmd);
     }

@@ -20,6 +20,8 @@ export interface ReviewData {
     config: { dirs: StackConfig["cutterConfig"]["dirs"]; orchestratorConfigFile: string; rollbackRunbookDest: string; envProductionFile: string };
     secrets: Record<string, "set" | "missing">;
     manifest: string[];
+    /** A rollback review: the commands are the deletes of what was deployed. */
+    rollback?: boolean;
 }
 
 /** The forbidden list of the seeds (O6 §2, O7 §3, §7), each with the policy that makes it mechanical. */
@@ -47,7 +49,9 @@ function fence(text: string): string {
 
 export function renderMarkdown(r: ReviewData, policyVerdicts?: Array<{ policy: string; verdict: string }>): string {
     const out: string[] = [];
-    out.push(`# Command-review package: iu-cutter ${r.release.version} to ${r.host.name}`);
+    out.push(r.rollback
+        ? `# Command-review package: ROLLBACK of iu-cutter ${r.release.version} on ${r.host.name}`
+        : `# Command-review package: iu-cutter ${r.release.version} to ${r.host.name}`);
     out.push("");
     out.push(`**Mandate digest: \`${r.mandateDigest}\`**`);
     out.push("");

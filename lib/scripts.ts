@@ -167,6 +167,20 @@ export function preStateGuardScript(c: StackConfig, r: ReleaseFacts): string {
     );
 }
 
+/** RollbackGate: a rollback only starts from the exact deployed release. */
+export function rollbackGuardScript(c: StackConfig, r: ReleaseFacts): string {
+    const L = hostLayout(c);
+    return lines(
+        STRICT,
+        ...bashFunctions(),
+        `fail() { printf 'RollbackGate: %s\\n' "$*" >&2; exit 1; }`,
+        `[ -f ${shq(L.ledger)} ] && grep -qx ${shq(`digest=${r.manifestDigest}`)} ${shq(L.ledger)} || fail "release ${r.manifestDigest.slice(0, 12)} is not the deployed one (${L.ledger}); nothing to roll back"`,
+        `[ "$(tree_digest ${shq(L.target)} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ] || fail "the deployed tree was changed since the deploy; refusing to roll back over it"`,
+        `[ ! -f ${shq(L.journal)} ] || fail "an interrupted deploy journal exists (${L.journal}); resolve it first"`,
+        `echo "RollbackGate: release ${r.manifestDigest.slice(0, 12)} in place; rollback may proceed"`,
+    );
+}
+
 export function dirsScript(c: StackConfig): { create: string; delete: string } {
     const create = lines(
         STRICT,
@@ -371,7 +385,12 @@ export function swapScript(c: StackConfig, r: ReleaseFacts): { create: string; d
         `install -d -m 0700 "$art"`,
         `cp -a -- ${shq(stage + "/old-tree")} "$art/tree.partial"`,
         `mv -T "$art/tree.partial" "$art/tree"`,
-        `printf 'digest=%s\\ncommit=%s\\nartifact=%s\\npre_tree=%s\\n' ${shq(r.manifestDigest)} ${shq(r.commit)} "$art" "$pre_tree" > ${shq(L.ledger + ".tmp")}`,
+        // The origin is the tree before this stack's first deploy: destroy returns there.
+        `origin_art="$art"; origin_pre="$pre_tree"`,
+        `if [ -f ${shq(L.ledger)} ] && grep -q '^origin_artifact=' ${shq(L.ledger)}; then`,
+        `  origin_art="$(sed -n 's/^origin_artifact=//p' ${shq(L.ledger)})"; origin_pre="$(sed -n 's/^origin_pre_tree=//p' ${shq(L.ledger)})"`,
+        `fi`,
+        `printf 'digest=%s\\ncommit=%s\\nartifact=%s\\npre_tree=%s\\norigin_artifact=%s\\norigin_pre_tree=%s\\n' ${shq(r.manifestDigest)} ${shq(r.commit)} "$art" "$pre_tree" "$origin_art" "$origin_pre" > ${shq(L.ledger + ".tmp")}`,
         `mv -T ${shq(L.ledger + ".tmp")} ${shq(L.ledger)}`,
         `rm -- ${J}`,
         `rm -r -- ${shq(stage)}`,
@@ -386,8 +405,9 @@ export function swapScript(c: StackConfig, r: ReleaseFacts): { create: string; d
         revert[0],
         `say "--- $(date -u +%FT%TZ) rollback of ${r.manifestDigest}"`,
         `[ -f ${shq(L.ledger)} ] || { say "Rollback: no deploy recorded in ${L.ledger}; nothing to restore"; exit 0; }`,
-        `art="$(sed -n 's/^artifact=//p' ${shq(L.ledger)})"`,
-        `pre="$(sed -n 's/^pre_tree=//p' ${shq(L.ledger)})"`,
+        `art="$(sed -n 's/^origin_artifact=//p' ${shq(L.ledger)})"`,
+        `pre="$(sed -n 's/^origin_pre_tree=//p' ${shq(L.ledger)})"`,
+        `if [ -z "$art" ]; then art="$(sed -n 's/^artifact=//p' ${shq(L.ledger)})"; pre="$(sed -n 's/^pre_tree=//p' ${shq(L.ledger)})"; fi`,
         `[ -d "$art/tree" ] || fail "Rollback: the pre-deploy tree $art/tree is missing; restore by hand from the dot repo history"`,
         `if [ -e ${shq(restore)} ]; then rm -r -- ${shq(restore)}; fi`,
         `install -d -m 0700 ${shq(restore)}`,

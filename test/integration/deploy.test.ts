@@ -8,8 +8,10 @@ import * as path from "path";
 import * as zlib from "zlib";
 import { Stack } from "@pulumi/pulumi/automation";
 import {
-    facts, hostPath, hostSnapshot, mustRun, newStack, POLICY_PACK, removeStack, REPO_ROOT, resetHost, shimCalls, tmpDir, treeDigest,
+    commitToSource, facts, hostPath, hostSnapshot, mustRun, newStack, POLICY_PACK, removeStack, REPO_ROOT, resetHost, shimCalls, tmpDir,
+    treeDigest, withConfig,
 } from "../helpers/sandbox";
+import { configureSandboxStack } from "../../scripts/sandboxStack";
 
 describe("O6 deploy on the sandbox host (real engine, real sshd, policy pack)", function () {
     this.timeout(300_000);
@@ -99,6 +101,24 @@ describe("O6 deploy on the sandbox host (real engine, real sshd, policy pack)", 
         expect(Object.keys(changes).filter((k) => k !== "same")).to.deep.equal([]);
         expect(hostSnapshot()).to.equal(before);
         expect(fs.readFileSync(hostPath("/var/lib/cutter/deploy.log"), "utf8")).to.equal(log);
+    });
+
+    it("a one-file change (after a new review) redeploys the release and nothing unrelated", async () => {
+        const commit = commitToSource({ "cutter_agent/cli.py": fs.readFileSync(path.join(facts().sourceRepo, "cutter_agent/cli.py"), "utf8") + "# one-line fix\n" }, "fix");
+        const overrides = { release: { ...(withConfig("release", { commit }).release as object), tag: "v0.6.0-O6-redeploy-test" } };
+        // The host is now at the first release: the operator reviews again and pins that state.
+        await configureSandboxStack(stack.name, { pin: true, overrides });
+        const res = await stack.up({ policyPacks: [POLICY_PACK] });
+        expect(res.summary.result).to.equal("succeeded");
+        const changed = new Set<string>();
+        for (const line of res.stdout.split("\n")) {
+            const m = /^\s*[~+-]+\s+\S+\s+(\S+)\s+(updated|created|replaced|deleted)/.exec(line);
+            if (m) { changed.add(m[1]); }
+        }
+        expect([...changed].sort()).to.deep.equal(["host-identity-guard", "pre-state-guard", "release-deploy", "release-tag"]);
+        expect(fs.readFileSync(hostPath("/opt/incomex/dot/iu-cutter/cutter_agent/cli.py"), "utf8")).to.contain("# one-line fix");
+        expect(mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "show", "--stat", "--format=%s", "HEAD"])).to.match(/iu-cutter\/cutter_agent\/cli\.py \| 1 \+\n 1 file changed/);
+        expect(shimCalls()).to.deep.equal([]);
     });
 
     it("keeps every secret out of the state, the logs and the review package", async () => {
