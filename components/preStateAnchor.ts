@@ -29,7 +29,8 @@ export function observedAnchors(o: Observation): Record<AnchorName, string> {
     return {
         tree: o.tree.split(" ")[0],
         compose: o.compose,
-        envProduction: o.envProduction,
+        // Our own secrets step keeps the untouched original: that is the pre-state.
+        envProduction: o.envProductionOriginal || o.envProduction,
         dotGitStatus: o.dotGitStatus,
     };
 }

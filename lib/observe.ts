@@ -17,6 +17,8 @@ export interface Observation {
     tree: string;
     compose: string;
     envProduction: string;
+    /** Digest of the env file's original, kept by this program's secrets step (empty if none). */
+    envProductionOriginal: string;
     dotGitStatus: string;
     dotRemotes: string;
     journal: string;
@@ -65,7 +67,7 @@ export function parseProbe(out: string): Observation {
             kv[line.slice(0, i)] = line.slice(i + 1).trim();
         }
     }
-    const need = ["hostname", "marker", "envfile", "tree", "compose", "envProduction", "dotGitStatus", "dotRemotes", "journal", "ledger"];
+    const need = ["hostname", "marker", "envfile", "tree", "compose", "envProduction", "envProductionOriginal", "dotGitStatus", "dotRemotes", "journal", "ledger"];
     for (const k of need) {
         if (kv[k] === undefined) {
             throw new HostUnreachable("HostConnection", `probe output lacks "${k}"; is bash/python3/git installed on the host?`);

@@ -114,6 +114,7 @@ export function probeScript(c: StackConfig): string {
         `if [ -d ${shq(L.target)} ]; then printf 'tree=%s\\n' "$(tree_digest ${shq(L.target)})"; else echo tree=absent; fi`,
         `if [ -f ${shq(c.identity.composeMarker)} ]; then printf 'compose=%s\\n' "$(sha256sum < ${shq(c.identity.composeMarker)} | cut -c1-64)"; else echo compose=absent; fi`,
         `if [ -f ${shq(c.paths.envProductionFile)} ]; then printf 'envProduction=%s\\n' "$(sha256sum < ${shq(c.paths.envProductionFile)} | cut -c1-64)"; else echo envProduction=absent; fi`,
+        `if [ -f ${shq(L.envBackupDir + "/original")} ]; then printf 'envProductionOriginal=%s\\n' "$(sha256sum < ${shq(L.envBackupDir + "/original")} | cut -c1-64)"; else echo envProductionOriginal=; fi`,
         `if git -C ${shq(c.paths.dotRepo)} rev-parse --git-dir >/dev/null 2>&1; then`,
         `  printf 'dotGitStatus=%s\\n' "$( { git -C ${shq(c.paths.dotRepo)} rev-parse HEAD; git --no-optional-locks -C ${shq(c.paths.dotRepo)} status --porcelain=v1 --untracked-files=all; } | sha256sum | cut -c1-64)"`,
         `  printf 'dotRemotes=%s\\n' "$(git -C ${shq(c.paths.dotRepo)} remote | tr '\\n' ' ')"`,
@@ -161,7 +162,9 @@ export function preStateGuardScript(c: StackConfig, r: ReleaseFacts): string {
         `fi`,
         check("tree", `tree_digest ${shq(L.target)} | cut -d' ' -f1`, a.tree),
         check("compose", `sha256sum < ${shq(c.identity.composeMarker)} | cut -c1-64`, a.compose),
-        check("envProduction", `sha256sum < ${shq(c.paths.envProductionFile)} | cut -c1-64`, a.envProduction),
+        // The env file is the one anchor an earlier step of this same deploy
+        // changes (secrets); its untouched original is kept, so that is checked.
+        check("envProduction", `if [ -f ${shq(L.envBackupDir + "/original")} ]; then sha256sum < ${shq(L.envBackupDir + "/original")}; else sha256sum < ${shq(c.paths.envProductionFile)}; fi | cut -c1-64`, a.envProduction),
         check("dotGitStatus", `{ git -C ${shq(c.paths.dotRepo)} rev-parse HEAD; git --no-optional-locks -C ${shq(c.paths.dotRepo)} status --porcelain=v1 --untracked-files=all; } | sha256sum | cut -c1-64`, a.dotGitStatus),
         `echo "PreStateAnchor: all anchors match"`,
     );

@@ -1,0 +1,165 @@
+/**
+ * Faults operators meet: the deploy killed at many points, a full staging
+ * disk, two `up`s at once, a stale lock. The target is always the whole old
+ * or the whole new tree, and the next `up` converges with no manual step.
+ */
+import { expect } from "chai";
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { Stack } from "@pulumi/pulumi/automation";
+import { inspectRelease } from "../../lib/release";
+import {
+    facts, hostPath, mustRun, newStack, removeStack, REPO_ROOT, resetHost, run, SB, shimCalls, treeDigest,
+} from "../helpers/sandbox";
+
+const TARGET = () => hostPath("/opt/incomex/dot/iu-cutter");
+const STAGING = () => hostPath("/opt/incomex/.iu-cutter-staging");
+
+/** Kill points: a condition on the host, checked every millisecond while `up` runs. */
+const KILL_POINTS: Array<[string, () => boolean]> = [
+    ["upload started (staging dir created)", () => fs.existsSync(STAGING()) && fs.readdirSync(STAGING()).some((d) => d.startsWith("release-"))],
+    ["upload in progress (first files unpacked)", () => stagedTree() !== undefined && fs.existsSync(path.join(stagedTree()!, "cutter_agent"))],
+    ["verification (whole tree unpacked)", () => stagedTree() !== undefined && fs.existsSync(path.join(stagedTree()!, "tests", "test_smoke.py"))],
+    ["journal written, before the swap", () => fs.existsSync(hostPath("/var/lib/cutter/deploy.journal"))],
+    ["right after the atomic exchange", () => fs.existsSync(TARGET() + "/cutter_agent/orchestrator")],
+    ["assertions done, before the dot-repo commit", () => stagedOld() !== undefined],
+    ["after the dot-repo commit, before the ledger", () => mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "-1", "--format=%s"]).startsWith("deploy")],
+    ["while copying the old tree to the artifact dir", () => fs.existsSync(hostPath("/var/lib/cutter/artifacts")) && fs.readdirSync(hostPath("/var/lib/cutter/artifacts")).some((d) => /^\d{8}T/.test(d))],
+];
+
+function stagedTree(): string | undefined {
+    if (!fs.existsSync(STAGING())) { return undefined; }
+    const d = fs.readdirSync(STAGING()).find((x) => x.startsWith("release-"));
+    return d ? path.join(STAGING(), d, "tree") : undefined;
+}
+function stagedOld(): string | undefined {
+    if (!fs.existsSync(STAGING())) { return undefined; }
+    const d = fs.readdirSync(STAGING()).find((x) => x.startsWith("release-"));
+    return d && fs.existsSync(path.join(STAGING(), d, "old-tree")) ? path.join(STAGING(), d, "old-tree") : undefined;
+}
+
+/** SIGKILL every process running the deploy script on the host (and its ssh client). */
+function killDeploy(): number {
+    let n = 0;
+    for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+        try {
+            const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+            if (cmd.includes("deploy.journal") || (cmd.includes("python3") && cmd.includes("iu-cutter-staging"))) {
+                process.kill(Number(pid), "SIGKILL");
+                n++;
+            }
+        } catch { /* gone */ }
+    }
+    return n;
+}
+
+function upInBackground(stack: string): { child: ChildProcess; done: Promise<number> } {
+    const child = spawn("pulumi", ["up", "--stack", stack, "--yes", "--non-interactive", "--skip-preview"], { cwd: REPO_ROOT, stdio: "ignore" });
+    const done = new Promise<number>((resolve) => child.on("exit", (c) => resolve(c ?? -1)));
+    return { child, done };
+}
+
+describe("faults during a deploy (sandbox host, real engine)", function () {
+    this.timeout(600_000);
+    let stack: Stack | undefined;
+    let oldTree: string;
+
+    afterEach(async () => {
+        if (stack) { await removeStack(stack); stack = undefined; }
+    });
+
+    let tried = 0;
+    let mixed = 0;
+    let delivered = 0;
+    for (const [point, reached] of KILL_POINTS) {
+        it(`killed ${point}: whole old or whole new tree, and the next up converges`, async () => {
+            resetHost();
+            oldTree = treeDigest(TARGET());
+            stack = await newStack("kill");
+            const { done } = upInBackground(stack.name);
+            let hit = false;
+            const deadline = Date.now() + 60_000;
+            let exited = false;
+            done.then(() => { exited = true; });
+            while (!exited && Date.now() < deadline) {
+                if (reached()) {
+                    hit = killDeploy() > 0;
+                    break;
+                }
+                await new Promise((r) => setImmediate(r));
+            }
+            await done;
+            tried++;
+            const now = fs.existsSync(TARGET()) ? treeDigest(TARGET()) : "missing";
+            const newTree = inspectRelease(facts().sourceRepo, facts().sourceCommit).digest;
+            if (now !== oldTree && now !== newTree) {
+                mixed++;
+            }
+            if (hit) { delivered++; }
+            expect(hit, `the kill at "${point}" reached the running deploy script`).to.equal(true);
+            expect([oldTree, newTree], `target after a kill at "${point}" (kill delivered: ${hit}) is ${now}`).to.include(now);
+            // Converge: a plain second `up`.
+            const res = await stack.up();
+            expect(res.summary.result).to.equal("succeeded");
+            const finalTree = treeDigest(TARGET());
+            expect(res.outputs.release.value.manifestDigest).to.equal(finalTree);
+            expect(fs.existsSync(hostPath("/var/lib/cutter/deploy.journal"))).to.equal(false);
+            expect(mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "status", "--porcelain"]).trim()).to.equal("");
+            expect(mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "--format=%s"]).split("\n").filter((l) => l.startsWith("deploy")).length,
+                "exactly one deploy commit").to.equal(1);
+            expect(shimCalls()).to.deep.equal([]);
+            // And destroy still restores the original tree.
+            await stack.destroy();
+            expect(treeDigest(TARGET())).to.equal(oldTree);
+        });
+    }
+
+    after(() => {
+        const f = path.join(SB, "log", "fault-figures.json");
+        fs.writeFileSync(f, JSON.stringify({ killPointsTried: tried, killsDelivered: delivered, mixedOrMissingTrees: mixed }, null, 2));
+    });
+
+    it("a full staging disk: clean refusal, old tree untouched, staging cleaned", async () => {
+        resetHost();
+        oldTree = treeDigest(TARGET());
+        const sshd = fs.readFileSync(path.join(SB, "sshd.pid"), "utf8").trim();
+        fs.mkdirSync(STAGING(), { recursive: true });
+        mustRun("nsenter", ["-t", sshd, "-m", "mount", "-t", "tmpfs", "-o", "size=8k", "iucutter-full", "/opt/incomex/.iu-cutter-staging"]);
+        try {
+            stack = await newStack("diskfull");
+            let msg = "";
+            try { await stack.up(); } catch (e) { msg = (e as Error).message; }
+            expect(msg).to.match(/unpacking the archive in .* failed \(disk full\?\); staging removed, nothing else touched/);
+            expect(treeDigest(TARGET())).to.equal(oldTree);
+            const left = mustRun("nsenter", ["-t", sshd, "-m", "ls", "-A", "/opt/incomex/.iu-cutter-staging"]).trim();
+            expect(left, "staging cleaned").to.equal("");
+            expect(fs.existsSync(hostPath("/var/lib/cutter/deploy.journal"))).to.equal(false);
+        } finally {
+            mustRun("nsenter", ["-t", sshd, "-m", "umount", "/opt/incomex/.iu-cutter-staging"]);
+        }
+        // With room again, the same stack converges.
+        const res = await stack!.up();
+        expect(res.summary.result).to.equal("succeeded");
+    });
+
+    it("two `up`s at once: one is refused by the stack lock; a stale lock is reported with the way out", async () => {
+        resetHost();
+        stack = await newStack("lock");
+        const a = upInBackground(stack.name);
+        await new Promise((r) => setTimeout(r, 300));
+        const b = run("pulumi", ["up", "--stack", stack.name, "--yes", "--non-interactive", "--skip-preview"], { cwd: REPO_ROOT });
+        const codeA = await a.done;
+        expect([codeA, b.status].filter((c) => c === 0), "exactly one succeeds").to.have.length(1);
+        expect(b.stdout + b.stderr).to.match(/locked/i);
+        // A stale lock (a crashed process left it behind).
+        const lockDir = path.join(REPO_ROOT, ".pulumi-state", ".pulumi", "locks", "organization", "iu-cutter-deploy", stack.name);
+        fs.mkdirSync(lockDir, { recursive: true });
+        fs.writeFileSync(path.join(lockDir, "stale-lock.json"), JSON.stringify({ pid: 999999, username: "op", hostname: "crashed", timestamp: "2026-01-01T00:00:00Z" }));
+        const c = run("pulumi", ["up", "--stack", stack.name, "--yes", "--non-interactive", "--skip-preview"], { cwd: REPO_ROOT });
+        expect(c.status).to.not.equal(0);
+        expect(c.stdout + c.stderr).to.match(/locked/i);
+        expect(c.stdout + c.stderr).to.match(/pulumi cancel|delete the lock/i);
+        fs.rmSync(path.join(lockDir, "stale-lock.json"));
+    });
+});
