@@ -8,7 +8,7 @@ import * as path from "path";
 import * as zlib from "zlib";
 import { Stack } from "@pulumi/pulumi/automation";
 import {
-    commitToSource, facts, hostPath, hostSnapshot, mustRun, newStack, POLICY_PACK, removeStack, REPO_ROOT, resetHost, shimCalls, tmpDir,
+    commitToSource, facts, hostPath, hostSnapshot, mustRun, newStack, POLICY_PACK, removeStack, REPO_ROOT, resetHost, SB, shimCalls, tmpDir,
     treeDigest, withConfig,
 } from "../helpers/sandbox";
 import { configureSandboxStack } from "../../scripts/sandboxStack";
@@ -21,8 +21,15 @@ describe("O6 deploy on the sandbox host (real engine, real sshd, policy pack)", 
     const reviewDir = tmpDir("iucutter-review-");
     const secretValues = () => [facts().backupGpgFpr, "cutter_governance"];
 
+    const hostLogs = () => [...fs.readdirSync(path.join(SB, "log")).map((f) => path.join(SB, "log", f)), path.join(SB, "pg", "server.log")]
+        .filter((f) => fs.existsSync(f) && fs.statSync(f).isFile());
+    const logOffsets = new Map<string, number>();
+
     before(async () => {
         resetHost();
+        for (const f of hostLogs()) {
+            logOffsets.set(f, fs.statSync(f).size);
+        }
         pristineTree = treeDigest(hostPath("/opt/incomex/dot/iu-cutter"));
         pristineEnvProduction = fs.readFileSync(hostPath("/opt/incomex/dot/.env.production"));
         stack = await newStack("deploy");
@@ -135,9 +142,12 @@ describe("O6 deploy on the sandbox host (real engine, real sshd, policy pack)", 
         const exported = files.map((f) => f.endsWith(".gz") ? zlib.gunzipSync(fs.readFileSync(f)).toString() : fs.readFileSync(f, "utf8")).join("\n");
         expect(exported).to.contain("4dabf18193072939515e22adb298388d", "secrets are stored, encrypted");
         const hostLog = fs.readFileSync(hostPath("/var/lib/cutter/deploy.log"), "utf8");
+        // The sandbox host's other logs (sshd, PostgreSQL, shims), from where they stood when this suite began.
+        const otherLogs = hostLogs().map((f) => fs.readFileSync(f).subarray(logOffsets.get(f) ?? 0).toString("utf8")).join("\n");
         for (const s of secretValues()) {
             expect(exported, "state").not.to.contain(s);
             expect(hostLog, "host deploy log").not.to.contain(s);
+            expect(otherLogs, "sshd/PostgreSQL/shim logs").not.to.contain(s);
         }
     });
 

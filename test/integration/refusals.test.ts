@@ -31,6 +31,10 @@ function otherHostKey(): string {
 
 const cases: Case[] = [
     {
+        name: "malformed config (relative staging path, unknown key)", guard: /StackConfig: Stack config is invalid; nothing was deployed\.\n.*paths\.stagingDir: paths\.stagingDir must be an absolute path.*host\.hostname: unknown key/s,
+        arrange: () => ({ ...withConfig("paths", { stagingDir: "staging" }), ...withConfig("host", { hostname: "x" }) }), pin: false,
+    },
+    {
         name: "wrong hostname", guard: /HostIdentityGuard: .*hostname is "vmi0000000\.sandbox\.invalid", expected "vmi9999999\.contaboserver\.net"/s,
         arrange: () => withConfig("host", { name: "vmi9999999.contaboserver.net" }),
     },
