@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Benchmarks: bash bench/run.sh [runs=3] [sizes=100,1000,10000]
+# Writes bench/results.md (copied into the README by hand, with commentary).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+bash scripts/setup.sh
+command -v rsync >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync >/dev/null; }
+bash sandbox/up.sh
+. scripts/env.sh
+exec node bin/bench/run.js "$@"

@@ -1,0 +1,150 @@
+/**
+ * Benchmarks (never a timed test): the deploy against `rsync -a` over the same
+ * sandbox sshd, and the program against the bare engine (an empty program).
+ * Alternated runs, medians, ratios; results written to bench/results.md.
+ *
+ *   bash bench/run.sh [runs=3] [sizes=100,1000,10000]
+ */
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { configureSandboxStack, readFacts, REPO_ROOT, sandboxConfig } from "../scripts/sandboxStack";
+
+const RUNS = Number(process.argv[2] ?? 3);
+const SIZES = (process.argv[3] ?? "100,1000,10000").split(",").map(Number);
+const SB = path.join(REPO_ROOT, ".sandbox");
+const BENCH = path.join(SB, "bench");
+
+function sh(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
+    const r = spawnSync(cmd, args, { cwd: opts.cwd ?? REPO_ROOT, env: { ...process.env, ...opts.env }, encoding: "utf8", maxBuffer: 256 << 20 });
+    if (r.status !== 0) {
+        throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}${r.stdout}`.slice(0, 4000));
+    }
+    return r.stdout;
+}
+
+/** Wall time of a command; also the peak RSS of any node process running `programMatch`. */
+async function timed(cmd: string, args: string[], cwd = REPO_ROOT, programMatch?: string): Promise<{ s: number; peakKb: number }> {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (b) => { out += b; });
+    child.stderr.on("data", (b) => { out += b; });
+    let peakKb = 0;
+    const poll = setInterval(() => {
+        if (!programMatch) { return; }
+        for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+            try {
+                const c = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+                if (c.includes(programMatch)) {
+                    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+                    if (m) { peakKb = Math.max(peakKb, Number(m[1])); }
+                }
+            } catch { /* exited */ }
+        }
+    }, 20);
+    const code = await new Promise<number>((r) => child.on("exit", (c) => r(c ?? -1)));
+    clearInterval(poll);
+    if (code !== 0) {
+        throw new Error(`${cmd} ${args.join(" ")} failed:\n${out.slice(-3000)}`);
+    }
+    return { s: Number(process.hrtime.bigint() - t0) / 1e9, peakKb };
+}
+
+/** A release tree of n files: the fixture v0.6 plus nested modules and data of realistic sizes. */
+function makeSource(n: number): string {
+    const dir = path.join(BENCH, `src-${n}`);
+    if (fs.existsSync(path.join(dir, ".git"))) {
+        return dir;
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.cpSync(path.join(REPO_ROOT, "fixtures", "iu-cutter-v0.6"), dir, { recursive: true });
+    const base = fs.readdirSync(dir, { recursive: true }).length;
+    let seed = 42;
+    const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    for (let i = 0; i < n - base; i++) {
+        const d = path.join(dir, "cutter_agent", "pack", `g${i % 17}`, `s${i % 7}`);
+        fs.mkdirSync(d, { recursive: true });
+        const size = Math.floor(200 + rnd() * 8000);
+        const body = `# module ${i}\n` + "x = " + JSON.stringify("y".repeat(size)) + "\n";
+        fs.writeFileSync(path.join(d, i % 5 === 0 ? `data_${i}.json` : `mod_${i}.py`), i % 5 === 0 ? JSON.stringify({ i, v: "z".repeat(size) }) : body);
+    }
+    sh("git", ["init", "-q", "-b", "main"], { cwd: dir });
+    sh("git", ["add", "-A"], { cwd: dir });
+    sh("git", ["-c", "user.name=b", "-c", "user.email=b@b", "commit", "-q", "-m", `bench ${n}`], { cwd: dir });
+    return dir;
+}
+
+function median(xs: number[]): number {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function rsyncArgs(src: string, dest: string): string[] {
+    const f = readFacts();
+    const kh = path.join(BENCH, "known_hosts");
+    fs.writeFileSync(kh, `[127.0.0.1]:${f.sshPort} ${f.hostKey}\n`);
+    return ["-a", "--delete", "--exclude", ".git", "-e",
+        `ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${kh} -i ${f.privateKeyPath} -p ${f.sshPort}`,
+        `${src}/`, `root@127.0.0.1:${dest}/`];
+}
+
+async function main(): Promise<void> {
+    fs.mkdirSync(BENCH, { recursive: true });
+    const empty = path.join(REPO_ROOT, "bench", "empty-program");
+    sh("pulumi", ["stack", "select", "--create", "bench-empty"], { cwd: empty });
+    await timed("pulumi", ["up", "--stack", "bench-empty", "--yes", "--non-interactive", "--skip-preview"], empty);
+    const rows: string[] = [];
+    const raw: Record<string, unknown> = {};
+    for (const n of SIZES) {
+        const src = makeSource(n);
+        const r: Record<string, number[]> = { deploy: [], rsync: [], redeploy: [], rsyncInc: [], noop: [], emptyUp: [], preview: [], emptyPreview: [], peakKb: [] };
+        for (let run = 0; run < RUNS; run++) {
+            sh("bash", [path.join(REPO_ROOT, "sandbox", "reset-host.sh")]);
+            sh("git", ["-C", src, "reset", "-q", "--hard", "HEAD"]);
+            const stackName = `bench-${n}`;
+            spawnSync("pulumi", ["stack", "rm", "--yes", "--force", "--stack", stackName], { cwd: REPO_ROOT });
+            const base = sandboxConfig(readFacts()) as Record<string, any>;
+            const release = () => ({ ...base.release, sourceRepo: src, commit: sh("git", ["-C", src, "rev-parse", "HEAD"]).trim(), tag: `bench-${n}-${Date.now()}` });
+            await configureSandboxStack(stackName, { pin: true, overrides: { release: release() } });
+            const up = ["up", "--stack", stackName, "--yes", "--non-interactive", "--skip-preview", "--suppress-outputs"];
+            // alternate which tool goes first
+            const rsyncDest = "/opt/incomex/bench-rsync";
+            const rsyncFirst = async () => { r.rsync.push((await timed("rsync", rsyncArgs(src, rsyncDest))).s); };
+            const deployFirst = async () => { const t = await timed("pulumi", up, REPO_ROOT, "@pulumi/pulumi/cmd/run/index.js"); r.deploy.push(t.s); r.peakKb.push(t.peakKb); };
+            if (run % 2 === 0) { await deployFirst(); await rsyncFirst(); } else { await rsyncFirst(); await deployFirst(); }
+            r.noop.push((await timed("pulumi", up)).s);
+            r.emptyUp.push((await timed("pulumi", ["up", "--stack", "bench-empty", "--yes", "--non-interactive", "--skip-preview"], empty)).s);
+            r.preview.push((await timed("pulumi", ["preview", "--stack", stackName, "--non-interactive", "--suppress-outputs"])).s);
+            r.emptyPreview.push((await timed("pulumi", ["preview", "--stack", "bench-empty", "--non-interactive"], empty)).s);
+            // one-file change: commit, re-review (pin, untimed), redeploy; rsync's incremental run of the same change
+            const f = path.join(src, "cutter_agent", "cli.py");
+            fs.appendFileSync(f, `# change ${run}\n`);
+            sh("git", ["-C", src, "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-q", "-am", "one-file change"]);
+            await configureSandboxStack(stackName, { pin: true, overrides: { release: release() } });
+            r.redeploy.push((await timed("pulumi", up)).s);
+            r.rsyncInc.push((await timed("rsync", rsyncArgs(src, rsyncDest))).s);
+            spawnSync("pulumi", ["destroy", "--stack", stackName, "--yes", "--non-interactive", "--skip-preview"], { cwd: REPO_ROOT });
+            spawnSync("pulumi", ["stack", "rm", "--yes", "--force", "--stack", stackName], { cwd: REPO_ROOT });
+            sh("git", ["-C", src, "reset", "-q", "--hard", "HEAD~1"]);
+        }
+        const m = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, median(v)]));
+        raw[String(n)] = r;
+        const firstAbove = m.deploy - m.noop;
+        const incAbove = m.redeploy - m.noop;
+        rows.push(`| ${n} | ${m.deploy.toFixed(2)} | ${m.rsync.toFixed(2)} | ${(firstAbove / m.rsync).toFixed(1)}× | ${m.redeploy.toFixed(2)} | ${m.rsyncInc.toFixed(2)} | ${(incAbove / m.rsyncInc).toFixed(1)}× | ${m.noop.toFixed(2)} | ${m.emptyUp.toFixed(2)} | ${(m.noop / m.emptyUp).toFixed(2)}× | ${m.preview.toFixed(2)} | ${m.emptyPreview.toFixed(2)} | ${(m.peakKb / 1024).toFixed(0)} |`);
+        console.log(rows[rows.length - 1]);
+    }
+    const header = [
+        `Benchmarks, ${new Date().toISOString().slice(0, 10)}, ${RUNS} alternated runs per size, medians in seconds; sandbox sshd on loopback; 2 cores.`,
+        "",
+        "| files | first deploy | rsync -a | (deploy − no-op) / rsync | one-file redeploy | rsync incremental | (redeploy − no-op) / rsync | no-op up | empty program up | no-op / empty | preview | empty preview | program peak RSS (MiB) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ];
+    const md = [...header, ...rows, ""].join("\n");
+    fs.writeFileSync(path.join(REPO_ROOT, "bench", "results.md"), md);
+    fs.writeFileSync(path.join(REPO_ROOT, "bench", "results.json"), JSON.stringify(raw, null, 1));
+    console.log(md);
+}
+
+main().catch((e) => { console.error(e.message ?? e); process.exit(1); });
