@@ -16,10 +16,27 @@ import { PreStateAnchor } from "./components/preStateAnchor";
 import { Release } from "./components/release";
 import { secretKeysFromEnv } from "./lib/config";
 import { entryLine } from "./lib/digest";
+import { GuardRefusal } from "./lib/commandFactory";
 import { preflight } from "./lib/preflight";
 import { renderJson, renderMarkdown, ReviewData } from "./lib/review";
+import { GapRow, parseEvidence, readiness, renderReadiness } from "./lib/verification";
+import { DryRunVerification } from "./components/dryRunVerification";
 
 export = async () => {
+    try {
+        return await program();
+    } catch (e) {
+        if (e instanceof pulumi.RunError) {
+            throw e;
+        }
+        // Shown as text: the SDK's own error inspection fails on some errors
+        // under source maps and would hide the cause (see README).
+        const err = e as Error;
+        throw new GuardRefusal("ProgramError", `${err?.message ?? String(e)}\n${(err?.stack ?? "").split("\n").slice(1, 8).join("\n")}`);
+    }
+};
+
+async function program() {
     // Every refusal happens here, before any resource exists.
     const pf = preflight({
         allConfig: pulumi.runtime.allConfig(), secretKeys: secretKeysFromEnv(), stack: pulumi.getStack(),
@@ -89,10 +106,25 @@ export = async () => {
     const secrets = new CutterSecrets("cutter-secrets", {
         plan, target: pf.target, guards: [...guards, cutterConfig.dirs], backupGpgFpr, governancePrincipal,
     });
-    new Release("release", {
+    const release = new Release("release", {
         plan, target: pf.target, sourceRepo: cfg.release.sourceRepo, guards,
         after: [cutterConfig.dirs, cutterConfig.orchestratorConfig, cutterConfig.rollbackRunbook, secrets.envProduction],
     });
+    let readinessOut: pulumi.Output<GapRow[]> | GapRow[] = readiness(cfg, undefined);
+    if (plan.verify) {
+        const verify = new DryRunVerification("o7", {
+            command: plan.verify, target: pf.target, after: [release.swap, ...guards],
+            secrets: { backupGpgFpr, governancePrincipal },
+        });
+        readinessOut = verify.run.stdout.apply((out) => {
+            const ev = parseEvidence(out ?? "");
+            const rows = readiness(cfg, Object.keys(ev).length ? ev : undefined);
+            if (reviewDir && !pulumi.runtime.isDryRun()) {
+                fs.writeFileSync(path.join(reviewDir, "readiness.md"), renderReadiness(rows, Object.keys(ev).length ? ev : undefined, pulumi.getStack()));
+            }
+            return rows;
+        });
+    }
     await pulumi.log.info(`mandate digest: ${mandateDigest} (host state: ${pf.hostState})`);
 
     return {
@@ -101,5 +133,6 @@ export = async () => {
         release: reviewData.release,
         observedAnchors: Object.fromEntries(pf.anchorRows.map((r) => [r.name, r.observed])),
         commands: mandate.commands.map((c) => `${c.resource}: ${c.description}`),
+        readiness: readinessOut,
     };
-};
+}

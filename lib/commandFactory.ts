@@ -32,6 +32,7 @@ export function remoteFromPlan(cmd: PlannedCommand, target: SshTarget, opts: pul
         triggers: cmd.triggers,
         stdinFile: cmd.stdinFile ?? "",
         stdinSecret,
+        captureStdout: cmd.captureStdout ?? false,
         ...(cmd.guard ? { guard: cmd.guard } : {}),
     }, opts);
 }

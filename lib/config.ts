@@ -114,6 +114,37 @@ export const governanceSchema = z.object({
         "each grant must look like \"schema.table:SELECT\"")).min(1, "must list at least one pinned grant"),
 }).strict();
 
+/** GAP-8: the harmless first target, as declared (OPT-5 policy); checked against the live DB. */
+export const targetDocumentSchema = z.object({
+    id: z.number({ invalid_type_error: "must be a number" }).int().positive(),
+    title: z.string().min(1),
+    /** Declared by the operator: a new document (not one already relied upon). */
+    isNew: z.boolean(),
+    signatureCritical: z.boolean(),
+    maxCandidates: z.number().int().positive().max(20, "OPT-5: a harmless first cut has at most ~20 candidates").default(20),
+}).strict();
+
+/**
+ * O7: the post-deploy dry-run verification. The orchestrator commands come
+ * from config so that the real iu-cutter CLI can be plugged in; placeholders
+ * {runId}, {document} and {config} are filled in. See README "Orchestrator contract".
+ */
+export const verificationSchema = z.object({
+    enabled: z.boolean().default(false),
+    scopeTables: z.array(z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, "each table must be schema.table")).min(1, "must list the tables whose row counts prove non-mutation"),
+    grantMatrixSha256: sha256("verification.grantMatrixSha256"),
+    commands: z.object({
+        start: z.string().min(1),
+        resume: z.string().min(1),
+        checkLiveRefused: z.string().min(1),
+    }).strict(),
+    targetDocument: targetDocumentSchema.optional(),
+    /** Change to verify the same release again (a new orchestrator run id). */
+    runLabel: z.string().regex(/^[a-z0-9-]{1,20}$/, "must be 1-20 of a-z, 0-9, -").default("1"),
+    /** GAP-7: reference of the standalone ruling authorizing the flip, if one exists. */
+    gap7RulingRef: z.string().min(3).optional(),
+}).strict();
+
 export const SECRET_KEYS = ["backupGpgFpr", "governancePrincipal"] as const;
 
 export const stackConfigSchema = z.object({
@@ -124,6 +155,7 @@ export const stackConfigSchema = z.object({
     anchors: anchorsSchema.default({}),
     cutterConfig: cutterConfigSchema,
     governance: governanceSchema,
+    verification: verificationSchema.optional(),
     /** Rollback through review/approve/deploy: `up` removes everything this stack deployed. */
     rollback: z.boolean({ invalid_type_error: "must be true or false" }).default(false),
     backupGpgFpr: z.string().regex(/^[0-9A-F]{40}$/, "must be a 40-character uppercase hex OpenPGP fingerprint"),

@@ -21,6 +21,8 @@ export interface MandateCommand {
     secretInputs: string[];
     /** Local file streamed on stdin (release archive), by digest. */
     stdinFileDigest?: string;
+    /** The command's stdout is kept as an output (evidence; never secrets). */
+    captureStdout?: boolean;
     /** Set on the read-only guards. */
     guard?: "HostIdentityGuard" | "PreStateAnchor";
 }

@@ -9,6 +9,7 @@ import * as path from "path";
 import { StackConfig } from "./config";
 import { canonicalJson, sha256Hex } from "./digest";
 import { MandateCommand } from "./mandate";
+import { verificationScript } from "./verification";
 import {
     dirsScript, fileScript, hostLayout, identityGuardScript, preStateGuardScript, ReleaseFacts,
     renderOrchestratorConfig, rollbackGuardScript, secretsScript, stagingPath, swapScript, tagScript,
@@ -28,6 +29,8 @@ export interface DeployPlan {
     secrets: PlannedCommand;
     swap: PlannedCommand;
     tag: PlannedCommand;
+    /** O7 dry-run verification, when the stack enables it. */
+    verify?: PlannedCommand;
     /** sha256 over every writing command; the guards re-run when it changes. */
     writesDigest: string;
 }
@@ -77,7 +80,14 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
         create: tagScript(c, r.commit), delete: "", writes: [`${c.release.sourceRepo}/.git/refs/tags/${c.release.tag}`],
         triggers: [], secretInputs: [],
     };
-    const writesDigest = sha256Hex(canonicalJson([dirs, orch, runbookCmd, secrets, swap]));
+    const verify = c.verification?.enabled
+        ? cmd("o7-dry-run-verification", "DryRunVerification",
+            "O7: run the orchestrator in Mode.DRYRUN through context_pack_readonly (SG1 pause, resume, SG2 pause, resume, closeout, idempotent closeout); "
+            + "row counts and grant matrix identical before and after; Mode.LIVE refused before, during and after; readiness evidence for GAP-3..8",
+            { create: verificationScript(c, r.manifestDigest, runbook) }, [c.cutterConfig.orchestrator.state_dir],
+            { triggers: [r.manifestDigest], secretInputs: ["backupGpgFpr", "governancePrincipal"], captureStdout: true })
+        : undefined;
+    const writesDigest = sha256Hex(canonicalJson([dirs, orch, runbookCmd, secrets, swap, verify ?? null]));
     const identityGuard = cmd("host-identity-guard", "HostConnection",
         "HostIdentityGuard: re-check hostname, compose marker, .env and that the dot repo has no remote, right before the first write",
         { create: identityGuardScript(c) }, [], { triggers: [writesDigest], guard: "HostIdentityGuard" });
@@ -88,12 +98,12 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
         : cmd("pre-state-guard", "PreStateAnchor",
             "PreStateAnchor: re-check every pinned sha256 anchor right before the first write (abort on drift)",
             { create: preStateGuardScript(c, r) }, [], { triggers: [writesDigest], guard: "PreStateAnchor" });
-    return { identityGuard, preStateGuard, dirs, orchestratorConfig: orch, rollbackRunbook: runbookCmd, secrets, swap, tag, writesDigest };
+    return { identityGuard, preStateGuard, dirs, orchestratorConfig: orch, rollbackRunbook: runbookCmd, secrets, swap, tag, verify, writesDigest };
 }
 
 /** Execution order, as the review package lists it. */
 export function orderedCommands(p: DeployPlan): PlannedCommand[] {
-    return [p.tag, p.identityGuard, p.preStateGuard, p.dirs, p.orchestratorConfig, p.rollbackRunbook, p.secrets, p.swap];
+    return [p.tag, p.identityGuard, p.preStateGuard, p.dirs, p.orchestratorConfig, p.rollbackRunbook, p.secrets, p.swap, ...(p.verify ? [p.verify] : [])];
 }
 
 /**

@@ -201,8 +201,8 @@ function commonOpts(opts: pulumi.CustomResourceOptions | undefined): pulumi.Cust
 
 /** A script run on the target host over SSH with the pinned host key. */
 export class RemoteCommand extends pulumi.dynamic.Resource {
-    public readonly stdout!: pulumi.Output<string>;
-    public readonly create!: pulumi.Output<string>;
+    declare public readonly stdout: pulumi.Output<string>;
+    declare public readonly create: pulumi.Output<string>;
 
     constructor(name: string, args: RemoteCommandInputs, opts?: pulumi.CustomResourceOptions) {
         super(hostCommandProvider, name, {
@@ -219,8 +219,8 @@ export class RemoteCommand extends pulumi.dynamic.Resource {
 
 /** A script run on the operator's machine (e.g. tagging the source repo). */
 export class LocalCommand extends pulumi.dynamic.Resource {
-    public readonly stdout!: pulumi.Output<string>;
-    public readonly create!: pulumi.Output<string>;
+    declare public readonly stdout: pulumi.Output<string>;
+    declare public readonly create: pulumi.Output<string>;
 
     constructor(name: string, args: LocalCommandInputs, opts?: pulumi.CustomResourceOptions) {
         super(hostCommandProvider, name, {

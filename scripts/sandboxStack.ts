@@ -6,12 +6,15 @@
  *
  *   node bin/scripts/sandboxStack.js <stack> [--pin]
  */
+import { spawnSync } from "child_process";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { parseStackConfig, PROJECT, StackConfig } from "../lib/config";
 import { parseProbe, runReadOnly } from "../lib/observe";
 import { probeScript } from "../lib/scripts";
+import { GRANT_MATRIX_SQL } from "../lib/verification";
 import { observedAnchors } from "../components/preStateAnchor";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -30,6 +33,16 @@ export function readFacts(root = REPO_ROOT): SandboxFacts {
     return JSON.parse(fs.readFileSync(f, "utf8"));
 }
 
+/** The sandbox database's grant matrix sha256 (canonical rendering, lib/verification.ts). */
+export function sandboxGrantMatrixSha256(facts: SandboxFacts): string {
+    const r = spawnSync("psql", ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(facts.pgPort), "-U", "context_pack_readonly", "-d", "cutter_live"],
+        { input: GRANT_MATRIX_SQL, encoding: "utf8" });
+    if (r.status !== 0) {
+        throw new Error(`cannot read the sandbox grant matrix: ${r.stderr}`);
+    }
+    return crypto.createHash("sha256").update(r.stdout).digest("hex");
+}
+
 /** The sandbox stack's config object (without secrets), facts filled in. */
 export function sandboxConfig(facts: SandboxFacts, root = REPO_ROOT): Record<string, unknown> {
     const tpl = JSON.parse(fs.readFileSync(path.join(root, "sandbox", "stack-config.json"), "utf8"));
@@ -38,7 +51,7 @@ export function sandboxConfig(facts: SandboxFacts, root = REPO_ROOT): Record<str
         if (typeof v === "string") {
             const m = /^\$\{(\w+)(:number)?\}$/.exec(v);
             if (m) {
-                const val = (facts as unknown as Record<string, unknown>)[m[1]];
+                const val = m[1] === "grantMatrixSha256" ? sandboxGrantMatrixSha256(facts) : (facts as unknown as Record<string, unknown>)[m[1]];
                 return m[2] ? Number(val) : val;
             }
             return v;

@@ -106,6 +106,12 @@ function stripLiterals(s: string): string {
 export function statementProblem(stmt: string): string | undefined {
     const s = stripLiterals(stmt).trim();
     const head = s.split(/\s+/).slice(0, 3).join(" ").toUpperCase();
+    if (/^EXPLAIN\b/i.test(s) && !/\bANALY[SZ]E\b/i.test(s)) {
+        return undefined; // EXPLAIN without ANALYZE only plans; nothing runs
+    }
+    if (/^PREPARE\s+\w+(\s*\([^)]*\))?\s+AS\b/i.test(s) || /^DEALLOCATE\b/i.test(s)) {
+        return undefined; // PREPARE parses and plans; only EXECUTE would run it (and EXECUTE is refused)
+    }
     if (!READ_STATEMENTS.test(s)) {
         return `${head.split(" ")[0]} is not a read-only statement`;
     }

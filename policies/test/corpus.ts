@@ -152,6 +152,8 @@ export const noProductionMutation = {
         "psql -U context_pack_readonly -f /tmp/migration.sql",
         "cat x.sql | psql -U context_pack_readonly",
         "dropdb cutter_live",
+        "psql -U context_pack_readonly <<'SQL'\nBEGIN READ ONLY;\nPREPARE r1 AS DELETE FROM cutter.cuts;\nEXECUTE r1;\nROLLBACK;\nSQL",
+        "psql -U context_pack_readonly <<'SQL'\nBEGIN READ ONLY;\nEXPLAIN ANALYZE DELETE FROM cutter.cuts;\nROLLBACK;\nSQL",
         "python3 -m cutter_agent.cli cut --document 2",
         "python3 -m cutter_agent.cli VERIFY --document 2",
         "cutter enact --run 7",
@@ -172,6 +174,7 @@ export const noProductionMutation = {
         "echo 'Mode.LIVE is refused while execution_enabled = False'",
         "grep -c 'Mode.LIVE' /var/lib/cutter/deploy.log || true",
         "pg_dump --schema-only -U context_pack_readonly cutter_live > /var/lib/cutter/state/schema.sql",
+        "psql -U context_pack_readonly <<'SQL'\nBEGIN READ ONLY;\nPREPARE r1 AS UPDATE cutter.cuts SET state = 'reverted' WHERE state = 'applied';\nEXPLAIN DELETE FROM cutter.cuts;\nROLLBACK;\nSQL",
     ],
 };
 

@@ -1,0 +1,219 @@
+/**
+ * O7 as code: the post-deploy dry-run verification script and the
+ * execution-enable readiness checklist. Pure: tests render and evaluate both.
+ *
+ * Grant matrix (documented canonical rendering): one line per explicit table
+ * privilege in every non-system schema, "grantee|schema|table|privilege"
+ * (grantee PUBLIC when the ACL entry is for everyone), sorted bytewise (C
+ * collation), each line ending in "\n"; the sha256 of that text. Implicit
+ * owner privileges (tables with no ACL) do not appear.
+ */
+import { RELEASE_VERSION, StackConfig } from "./config";
+import { sha256Hex } from "./digest";
+import { heredoc, lines, shq, STRICT } from "./shell";
+import { hostLayout, PY_ASSERT_RELEASE } from "./scripts";
+
+export const GRANT_MATRIX_SQL = [
+    "BEGIN READ ONLY;",
+    "SELECT g FROM (",
+    "  SELECT coalesce(r.rolname, 'PUBLIC') || '|' || n.nspname || '|' || c.relname || '|' || a.privilege_type AS g",
+    "    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace",
+    "    CROSS JOIN LATERAL aclexplode(c.relacl) a",
+    "    LEFT JOIN pg_roles r ON r.oid = a.grantee",
+    "   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'",
+    "     AND c.relkind IN ('r', 'v', 'm', 'p', 'f')",
+    ") m ORDER BY g COLLATE \"C\";",
+    "ROLLBACK;",
+].join("\n");
+
+/**
+ * GAP-6's revert test in dry-run: every statement of the runbook is PREPAREd
+ * (parsed, analysed against the live schema, planned; never executed) in a
+ * read-only transaction that is rolled back.
+ */
+export function runbookPrepareSql(runbook: string): string {
+    const stmts = runbook.split("\n").filter((l) => !/^\s*(--|\\)/.test(l)).join("\n").split(";")
+        .map((s) => s.replace(/\s+/g, " ").trim()).filter((s) => s && !/^(BEGIN|COMMIT|ROLLBACK|END|START)\b/i.test(s));
+    return ["BEGIN READ ONLY;", ...stmts.map((s, i) => `PREPARE iucutter_revert_${i + 1} AS ${s};`), "ROLLBACK;"].join("\n");
+}
+
+/**
+ * The orchestrator run id: stable for the same release and verification (so
+ * preview and up agree, and the mandate digest holds), new whenever either
+ * changes (a closed run is never resumed by a later verification).
+ */
+export function runId(c: StackConfig, manifestDigest: string, runbook: string): string {
+    const shape = sha256Hex(verificationScriptFor(c, manifestDigest, runbook, "RUN-ID")).slice(0, 8);
+    return `o7-${manifestDigest.slice(0, 12)}-${shape}-${c.verification?.runLabel ?? "1"}`;
+}
+
+function fill(template: string, vars: Record<string, string>): string {
+    return template.replace(/\{(\w+)\}/g, (m, k) => vars[k] ?? m);
+}
+
+export function verificationScript(c: StackConfig, manifestDigest: string, runbook: string): string {
+    return verificationScriptFor(c, manifestDigest, runbook, runId(c, manifestDigest, runbook));
+}
+
+function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: string, id: string): string {
+    const v = c.verification!;
+    const o = c.cutterConfig.orchestrator;
+    const L = hostLayout(c);
+    const psql = `psql -X -q -At -v ON_ERROR_STOP=1 -h ${shq(o.db_host)} -p ${shq(String(o.db_port))} -U context_pack_readonly -d ${shq(o.db_name)}`;
+    const countsSql = ["BEGIN READ ONLY;", ...v.scopeTables.map((t) => `SELECT '${t} ' || count(*) FROM ${t};`), "ROLLBACK;"].join("\n");
+    const vars = { runId: id, document: String(v.targetDocument?.id ?? 0), config: c.cutterConfig.orchestratorConfigFile };
+    const start = fill(v.commands.start, vars);
+    const resume = fill(v.commands.resume, vars);
+    const live = fill(v.commands.checkLiveRefused, vars);
+    const T = shq(L.target);
+    const grants = [...c.governance.grants].sort().join("\n");
+    const doc = v.targetDocument;
+    const step = (name: string, cmd: string) => [
+        `set +e; out="$(cd ${T} && ${cmd} 2>&1)"; rc=$?; set -e`,
+        `printf '%s\\n' "$out" > ${shq(`${o.state_dir}/${vars.runId}.${name}.log`)}`,
+        `all="$all$out"$'\\n'`,
+    ];
+    const liveCheck = (when: string) => [
+        ...step(`live-${when}`, live),
+        `[ "$rc" = 0 ] && printf '%s\\n' "$out" | grep -qx 'LIVE refused' || fail "live mode was not refused ${when} the dry run (exit $rc): $(printf '%s' "$out" | tail -1)"`,
+    ];
+    return lines(
+        STRICT,
+        `fail() { printf 'DryRunVerification: %s\\n' "$*" >&2; exit 1; }`,
+        `IFS= read -r BACKUP_GPG_FPR || fail "BACKUP_GPG_FPR missing on stdin"`,
+        `IFS= read -r GOVERNANCE_PRINCIPAL || fail "governance principal missing on stdin"`,
+        `all=""`,
+        `# --- before: kill-switch, row counts, grant matrix ---------------------`,
+        `python3 - ${T} ${shq(RELEASE_VERSION)} <<'PY' || fail "execution_enabled is not False (or the deployed tree is not ${RELEASE_VERSION}) before the dry run"\n${PY_ASSERT_RELEASE}PY`,
+        `counts_before="$(${psql} <<'SQL'\n${countsSql}\nSQL\n)" || fail "cannot read the row counts as context_pack_readonly"`,
+        `grants_before="$(${psql} <<'SQL'\n${GRANT_MATRIX_SQL}\nSQL\n)" || fail "cannot read the grant matrix"`,
+        `grant_sha="$(printf '%s\\n' "$grants_before" | sha256sum | cut -c1-64)"`,
+        `[ "$grant_sha" = ${shq(v.grantMatrixSha256)} ] || fail "grant matrix sha256 is $grant_sha, pinned ${v.grantMatrixSha256}: grants changed"`,
+        `# --- the dry run: SG1 pause, resume, SG2 pause, resume, closeout, idempotent closeout ---`,
+        ...liveCheck("before"),
+        ...step("1-start", start),
+        `[ "$rc" = 10 ] && printf '%s\\n' "$out" | grep -qx 'PAUSE SG1' || fail "start did not pause at SG1 (exit $rc)"`,
+        `printf '%s\\n' "$out" | grep -qx 'MODE DRYRUN' || fail "the orchestrator did not run in Mode.DRYRUN"`,
+        ...step("2-resume-sg1", resume),
+        `[ "$rc" = 10 ] && printf '%s\\n' "$out" | grep -qx 'RESUMED SG1' && printf '%s\\n' "$out" | grep -qx 'PAUSE SG2' || fail "resume after SG1 did not pause at SG2 (exit $rc)"`,
+        ...liveCheck("during"),
+        ...step("3-resume-sg2", resume),
+        `[ "$rc" = 0 ] && printf '%s\\n' "$out" | grep -qx 'RESUMED SG2' && printf '%s\\n' "$out" | grep -qx 'CLOSEOUT done' || fail "resume after SG2 did not close out (exit $rc)"`,
+        ...step("4-closeout-again", resume),
+        `[ "$rc" = 0 ] && printf '%s\\n' "$out" | grep -qx 'CLOSEOUT already-closed' && ! printf '%s\\n' "$out" | grep -q '^PHASE' || fail "closeout resume is not idempotent (exit $rc)"`,
+        ...liveCheck("after"),
+        `phases="$(printf '%s' "$all" | grep '^PHASE ' | cut -d' ' -f2 | tr '\\n' ' ')"`,
+        `[ "$phases" = ${shq(Array.from({ length: 11 }, (_, i) => `${i + 1}/11 `).join(""))} ] || fail "phases run were: $phases (expected 1/11 .. 11/11 once each, in order)"`,
+        `# --- after: the same counts and grants (non-mutation proof), kill-switch --------`,
+        `counts_after="$(${psql} <<'SQL'\n${countsSql}\nSQL\n)" || fail "cannot read the row counts"`,
+        `[ "$counts_after" = "$counts_before" ] || fail "row counts changed during the dry run: before [$(printf '%s' "$counts_before" | tr '\\n' ' ')] after [$(printf '%s' "$counts_after" | tr '\\n' ' ')]"`,
+        `grants_after="$(${psql} <<'SQL'\n${GRANT_MATRIX_SQL}\nSQL\n)"`,
+        `[ "$grants_after" = "$grants_before" ] || fail "the grant matrix changed during the dry run"`,
+        `python3 - ${T} ${shq(RELEASE_VERSION)} <<'PY' || fail "execution_enabled is not False after the dry run"\n${PY_ASSERT_RELEASE}PY`,
+        `# --- readiness evidence (GAP-3..6, GAP-8), all read-only ----------------------`,
+        `if gpg --batch --with-colons --list-keys "$BACKUP_GPG_FPR" 2>/dev/null | grep -q '^fpr:' && grep -qxF "BACKUP_GPG_FPR=$BACKUP_GPG_FPR" ${shq(c.paths.envProductionFile)}; then gap3=ok; else gap3=missing; fi`,
+        `gov="$(${psql} -v principal="$GOVERNANCE_PRINCIPAL" <<'SQL'\nBEGIN READ ONLY;\nSELECT n.nspname || '.' || k.relname || ':' || a.privilege_type FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace, LATERAL aclexplode(k.relacl) a WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = :'principal') ORDER BY 1;\nROLLBACK;\nSQL\n)" || gov=""`,
+        heredoc(`pinned_gov="$(cat`, grants) + `\n)"`,
+        `if [ -n "$gov" ] && [ "$gov" = "$pinned_gov" ] && grep -q '^GOVERNANCE_PRINCIPAL=' ${shq(c.paths.envProductionFile)}; then gap4=ok; else gap4=mismatch; fi`,
+        `gap5=ok`,
+        ...c.cutterConfig.dirs.map((d) => `[ "$(stat -c '%a %U:%G' ${shq(d.path)} 2>/dev/null)" = ${shq(`${d.mode.replace(/^0(?=\d{3}$)/, "")} ${d.owner}:${d.group}`)} ] || gap5=dirs`),
+        `grep -qx 'execution_enabled = false' ${shq(c.cutterConfig.orchestratorConfigFile)} || gap5=config`,
+        `runbook_sha="$(sha256sum < ${shq(c.cutterConfig.rollbackRunbookDest)} | cut -c1-64)" || runbook_sha=absent`,
+        `if [ "$runbook_sha" = ${shq(sha256Hex(runbook))} ] && ${psql} >/dev/null <<'SQL'\n${runbookPrepareSql(runbook)}\nSQL\nthen gap6=ok; else gap6=failed; fi`,
+        ...(doc ? [
+            `doc="$(${psql} <<'SQL'\nBEGIN READ ONLY;\nSELECT d.title || '|' || (SELECT count(*) FROM cutter.candidates c WHERE c.document_id = d.id) FROM cutter.documents d WHERE d.id = ${doc.id};\nROLLBACK;\nSQL\n)" || doc=""`,
+        ] : [`doc=""`]),
+        `printf 'EVIDENCE counts=%s\\n' "$(printf '%s\\n' "$counts_before" | sha256sum | cut -c1-64)"`,
+        `printf 'EVIDENCE countsDetail=%s\\n' "$(printf '%s' "$counts_before" | tr '\\n' ',')"`,
+        `printf 'EVIDENCE grantMatrix=%s\\n' "$grant_sha"`,
+        `printf 'EVIDENCE phases=%s\\n' "$phases"`,
+        `printf 'EVIDENCE dryRun=passed\\nEVIDENCE liveRefused=before,during,after\\nEVIDENCE killSwitch=off\\n'`,
+        `printf 'EVIDENCE gap3=%s\\nEVIDENCE gap4=%s\\nEVIDENCE gap5=%s\\nEVIDENCE gap6=%s\\n' "$gap3" "$gap4" "$gap5" "$gap6"`,
+        `printf 'EVIDENCE runbook=%s\\n' "$runbook_sha"`,
+        `printf 'EVIDENCE document=%s\\n' "$doc"`,
+        `printf 'EVIDENCE checkedAt=%s\\n' "$(date -u +%FT%TZ)"`,
+    );
+}
+
+export type GapStatus = "CLOSED" | "OPEN";
+
+export interface GapRow {
+    gap: string;
+    title: string;
+    status: GapStatus;
+    evidence: string;
+    /** sha256 of the observed value the verdict rests on (when there is one). */
+    digest?: string;
+    checkedAt?: string;
+}
+
+export function parseEvidence(stdout: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const l of stdout.split("\n")) {
+        const m = /^EVIDENCE (\w+)=(.*)$/.exec(l);
+        if (m) {
+            out[m[1]] = m[2];
+        }
+    }
+    return out;
+}
+
+/** The execution-enable readiness checklist. Never claims what it did not check. */
+export function readiness(c: StackConfig, ev: Record<string, string> | undefined): GapRow[] {
+    const at = ev?.checkedAt;
+    const v = c.verification;
+    const notYet = "not verified yet: runs with the O7 dry-run verification after the deploy";
+    const rows: GapRow[] = [];
+    const row = (gap: string, title: string, ok: boolean | undefined, evidence: string, digest?: string) =>
+        rows.push({ gap, title, status: ok ? "CLOSED" : "OPEN", evidence: ev ? evidence : notYet, digest: ev ? digest : undefined, checkedAt: ev ? at : undefined });
+    row("GAP-3", "BACKUP_GPG_FPR provisioned", ev?.gap3 === "ok",
+        ev?.gap3 === "ok" ? "key present in the host's GnuPG keyring and set in the env file (value not shown)" : `check result: ${ev?.gap3}`);
+    row("GAP-4", "governance principal pinned + grants verified", ev?.gap4 === "ok",
+        ev?.gap4 === "ok" ? `principal set; its grants equal the ${c.governance.grants.length} pinned grants` : `check result: ${ev?.gap4}`,
+        sha256Hex([...c.governance.grants].sort().join("\n")));
+    row("GAP-5", "orchestrator.* config + /var/lib/cutter/* dirs", ev?.gap5 === "ok",
+        ev?.gap5 === "ok" ? `${c.cutterConfig.dirs.length} dirs with the configured owner/mode; ${c.cutterConfig.orchestratorConfigFile} has execution_enabled = false` : `check result: ${ev?.gap5}`);
+    row("GAP-6", "rollback_runbook.sql deployed + revert tested in dry-run", ev?.gap6 === "ok",
+        ev?.gap6 === "ok" ? `${c.cutterConfig.rollbackRunbookDest} matches the reviewed runbook; each of its statements prepared against the live schema (never executed) in a read-only transaction` : `check result: ${ev?.gap6}`,
+        ev?.runbook);
+    rows.push({
+        gap: "GAP-7", title: "standalone ruling authorizing the execution_enabled flip",
+        status: v?.gap7RulingRef ? "CLOSED" : "OPEN",
+        evidence: v?.gap7RulingRef ? `recorded ruling reference: ${v.gap7RulingRef} (recorded by the operator; not verifiable by this program)` : "no recorded ruling; outside this program (O8 needs its own ruling)",
+    });
+    const d = v?.targetDocument;
+    let gap8ok = false;
+    let gap8ev = "no target document declared (verification.targetDocument)";
+    if (d) {
+        const [title, count] = (ev?.document ?? "").split("|");
+        const problems: string[] = [];
+        if (!d.isNew) { problems.push("not declared new"); }
+        if (d.signatureCritical) { problems.push("declared signature-critical"); }
+        if (ev && !title) { problems.push(`document ${d.id} not found in the live database`); }
+        if (title && /constitution/i.test(title)) { problems.push("it is the Constitution"); }
+        if (title && title !== d.title) { problems.push(`title is "${title}", declared "${d.title}"`); }
+        if (count !== undefined && Number(count) > d.maxCandidates) { problems.push(`${count} candidates > ${d.maxCandidates}`); }
+        gap8ok = !!ev && problems.length === 0;
+        gap8ev = problems.length ? `OPT-5 not met: ${problems.join("; ")}` : `document ${d.id} "${d.title}": new, not signature-critical, not the Constitution, ${count} candidates <= ${d.maxCandidates}`;
+    }
+    rows.push({ gap: "GAP-8", title: "harmless target document selected (OPT-5)", status: gap8ok ? "CLOSED" : "OPEN",
+        evidence: d && !ev ? notYet : gap8ev, checkedAt: ev ? at : undefined });
+    return rows;
+}
+
+export function renderReadiness(rows: GapRow[], ev: Record<string, string> | undefined, stack: string): string {
+    const out = [
+        `# Execution-enable readiness checklist (${stack})`,
+        "",
+        ev ? `O7 dry run: **${ev.dryRun ?? "?"}**; phases ${ev.phases ?? "?"}; Mode.LIVE refused ${ev.liveRefused ?? "?"}; row counts unchanged (sha256 ${ev.counts ?? "?"}); grant matrix sha256 ${ev.grantMatrix ?? "?"}; checked ${ev.checkedAt ?? "?"}.`
+            : "The O7 dry run has not run yet for this release.",
+        "",
+        "| gap | | status | evidence | digest |",
+        "|---|---|---|---|---|",
+        ...rows.map((r) => `| ${r.gap} | ${r.title} | **${r.status}** | ${r.evidence} | ${r.digest ? `\`${r.digest}\`` : ""} |`),
+        "",
+        "execution_enabled may be flipped only when every gap is CLOSED and the other O8 entry conditions hold; this program never flips it.",
+        "",
+    ];
+    return out.join("\n");
+}
