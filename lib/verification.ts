@@ -69,7 +69,8 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
     const grants = [...c.governance.grants].sort().join("\n");
     const doc = v.targetDocument;
     const step = (name: string, cmd: string) => [
-        `set +e; out="$(cd ${T} && ${cmd} 2>&1)"; rc=$?; set -e`,
+        // No bytecode in the vendored tree: the dry run must leave the deploy exactly as it was.
+        `set +e; out="$(cd ${T} && PYTHONDONTWRITEBYTECODE=1 ${cmd} 2>&1)"; rc=$?; set -e`,
         `printf '%s\\n' "$out" > ${shq(`${o.state_dir}/${vars.runId}.${name}.log`)}`,
         `all="$all$out"$'\\n'`,
     ];
