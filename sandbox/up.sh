@@ -135,7 +135,7 @@ fi
 
 # --- facts for the sandbox stack config -------------------------------------
 GPG_FPR="$(GNUPGHOME="$SB/host/root-home/.gnupg" gpg --batch --with-colons --list-keys 2>/dev/null | awk -F: '/^fpr:/ {print $10; exit}')"
-SRC_COMMIT="$(git -C "$SB/src/iu-cutter" rev-parse HEAD)"
+SRC_COMMIT="$(git -C "$SB/pristine-src/iu-cutter" rev-parse HEAD)"  # the pristine commit, whatever tests left in src
 HOST_KEY="$(cut -d' ' -f1,2 "$SB/etc/ssh_host_ed25519_key.pub")"
 cat > "$SB/facts.json" <<JSON
 {

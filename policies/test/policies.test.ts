@@ -131,3 +131,32 @@ describe("policy writes-depend-on-guards (stack)", () => {
         expect(run([res("r", { writes: [] })])).to.deep.equal([]);
     });
 });
+
+describe("reading @pulumi/command resources of other programs", () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { readCommandBearing } = require("../lib/resources") as typeof import("../lib/resources");
+    const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA2rzzl+bb0riftqnZzRYbcYUPLcUOLYkwPyF7NIVt3b";
+    it("reads create/update/delete, environment and connection of command:remote:Command", () => {
+        const cb = readCommandBearing("command:remote:Command", {
+            create: "true", update: "systemctl restart iu-cutter", delete: "git push", environment: { EXECUTION_ENABLED: "1" },
+            connection: { host: "h", hostKey: KEY },
+        }) as CommandBearing;
+        expect(noRestartFindings(cb)).to.not.be.empty;
+        expect(noPushFindings(cb)).to.not.be.empty;
+        expect(killSwitchFindings(cb)).to.not.be.empty;
+        expect(hostKeyFindings(cb)).to.deep.equal([]);
+    });
+    it("reads a command:local:Command run by a non-shell interpreter as code", () => {
+        const cb = readCommandBearing("command:local:Command", { create: "from cutter_agent.orchestrator import Mode\nrun(Mode.LIVE)", interpreter: ["python3", "-c"] }) as CommandBearing;
+        expect(noProductionMutationFindings(cb)).to.not.be.empty;
+    });
+    it("requires a pinned host key on command:remote:Command and CopyToRemote", () => {
+        expect(hostKeyFindings(readCommandBearing("command:remote:Command", { create: "true", connection: { host: "h" } }) as CommandBearing)).to.have.length(1);
+        expect(hostKeyFindings(readCommandBearing("command:remote:CopyToRemote", { remotePath: "/var/lib/cutter/x", connection: { host: "h" } }) as CommandBearing)).to.have.length(1);
+    });
+    it("treats an unknown dynamic provider or command kind as opaque", () => {
+        expect(readCommandBearing("pulumi-nodejs:dynamic:Resource", {})).to.equal("opaque");
+        expect(readCommandBearing("command:remote:SomethingNew", {})).to.equal("opaque");
+        expect(readCommandBearing("aws:s3/bucket:Bucket", {})).to.equal(undefined);
+    });
+});
