@@ -9,7 +9,7 @@ import * as path from "path";
 import { StackConfig } from "./config";
 import { canonicalJson, sha256Hex } from "./digest";
 import { MandateCommand } from "./mandate";
-import { verificationScript } from "./verification";
+import { verificationCleanupScript, verificationScript } from "./verification";
 import {
     dirsScript, fileScript, hostLayout, identityGuardScript, preStateGuardScript, ReleaseFacts,
     renderOrchestratorConfig, rollbackGuardScript, secretsScript, stagingPath, swapScript, tagScript,
@@ -84,7 +84,8 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
         ? cmd("o7-dry-run-verification", "DryRunVerification",
             "O7: run the orchestrator in Mode.DRYRUN through context_pack_readonly (SG1 pause, resume, SG2 pause, resume, closeout, idempotent closeout); "
             + "row counts and grant matrix identical before and after; Mode.LIVE refused before, during and after; readiness evidence for GAP-3..8",
-            { create: verificationScript(c, r.manifestDigest, runbook) }, [c.cutterConfig.orchestrator.state_dir],
+            { create: verificationScript(c, r.manifestDigest, runbook), delete: verificationCleanupScript(c, r.manifestDigest, runbook) },
+            [c.cutterConfig.orchestrator.state_dir],
             { triggers: [r.manifestDigest], secretInputs: ["backupGpgFpr", "governancePrincipal"], captureStdout: true })
         : undefined;
     const writesDigest = sha256Hex(canonicalJson([dirs, orch, runbookCmd, secrets, swap, verify ?? null]));
@@ -111,7 +112,7 @@ export function orderedCommands(p: DeployPlan): PlannedCommand[] {
  * order (what `up` runs when the writes leave the program). The tag is kept.
  */
 export function rollbackCommands(p: DeployPlan): PlannedCommand[] {
-    const writes = [p.dirs, p.orchestratorConfig, p.rollbackRunbook, p.secrets, p.swap].reverse();
+    const writes = [p.dirs, p.orchestratorConfig, p.rollbackRunbook, p.secrets, p.swap, ...(p.verify ? [p.verify] : [])].reverse();
     return [p.identityGuard, p.preStateGuard, ...writes.map((w) => ({
         ...w, description: `ROLLBACK (delete of ${w.resource}): ${w.description}`, create: w.delete, delete: "", stdinFile: undefined, stdinFileDigest: undefined,
     }))];

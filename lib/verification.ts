@@ -55,6 +55,20 @@ export function verificationScript(c: StackConfig, manifestDigest: string, runbo
     return verificationScriptFor(c, manifestDigest, runbook, runId(c, manifestDigest, runbook));
 }
 
+const STEP_LOGS = ["live-before", "1-start", "2-resume-sg1", "live-during", "3-resume-sg2", "4-closeout-again", "live-after"];
+
+/**
+ * On rollback: forget this dry run (its state file, per the orchestrator
+ * contract, and its step logs), so the same release can be verified again
+ * after a redeploy. Touches nothing else.
+ */
+export function verificationCleanupScript(c: StackConfig, manifestDigest: string, runbook: string): string {
+    const id = runId(c, manifestDigest, runbook);
+    const dir = c.cutterConfig.orchestrator.state_dir;
+    const files = [`${dir}/run-${id}.json`, ...STEP_LOGS.map((n) => `${dir}/${id}.${n}.log`)];
+    return lines(STRICT, ...files.map((f) => `if [ -e ${shq(f)} ]; then rm -- ${shq(f)}; fi`), `echo "DryRunVerification: run ${id} forgotten"`);
+}
+
 function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: string, id: string): string {
     const v = c.verification!;
     const o = c.cutterConfig.orchestrator;

@@ -17,20 +17,27 @@ REVIEW="$ROOT/review/$STACK"
 step "configure the '$STACK' stack for the sandbox host (host key pinned, secrets encrypted)"
 node bin/scripts/sandboxStack.js "$STACK"
 
-step "first review: nothing pinned yet, so the preview shows what the host looks like"
-IUCUTTER_REVIEW_DIR="$REVIEW" pulumi preview --stack "$STACK" --non-interactive --policy-pack policies --suppress-outputs >/dev/null
-grep -A6 '^## Pre-state anchors' "$REVIEW/review.md"
+step "first review: nothing pinned yet, so the package shows what the host looks like now"
+IUCUTTER_REVIEW_ROOT="$ROOT/review" node bin/scripts/ops.js review "$STACK"
+grep -A7 '^## Pre-state anchors' "$REVIEW/review.md"
 
 step "pin the observed anchors (what the reviewer approves), review again with every policy"
 node bin/scripts/sandboxStack.js "$STACK" --pin
-IUCUTTER_REVIEW_DIR="$REVIEW" pulumi preview --stack "$STACK" --non-interactive --policy-pack policies --suppress-outputs | tail -25
-echo "review package: $REVIEW/review.md (mandate digest $(grep -o 'Mandate digest: `[0-9a-f]*`' "$REVIEW/review.md" | tr -d '`' | cut -d' ' -f3))"
+node bin/scripts/ops.js review "$STACK"
+grep -A14 '^## Forbidden actions' "$REVIEW/review.md"
+DIGEST="$(node -e 'console.log(require(process.argv[1]).mandateDigest)' "$REVIEW/review.json")"
 
-step "deploy the reviewed plan"
-IUCUTTER_REVIEW_DIR="$REVIEW" pulumi up --stack "$STACK" --non-interactive --yes --policy-pack policies --suppress-outputs | tail -20
+step "the reviewer approves mandate $DIGEST"
+node bin/scripts/ops.js approve "$STACK" --by "demo reviewer" --digest "$DIGEST"
+
+step "deploy the reviewed plan (O6), then the O7 dry run"
+node bin/scripts/ops.js deploy "$STACK"
 
 step "outputs"
-pulumi stack output --stack "$STACK" --json | head -40
+pulumi stack output --stack "$STACK" --json | node -e 'const o=JSON.parse(require("fs").readFileSync(0,"utf8")); console.log(JSON.stringify({mandateDigest:o.mandateDigest, hostState:o.hostState, release:o.release}, null, 2))'
+
+step "execution-enable readiness checklist (review/$STACK/readiness.md)"
+cat "$REVIEW/readiness.md"
 
 step "the host after the deploy"
 SBH="$ROOT/.sandbox/host"
@@ -38,4 +45,5 @@ echo "iu-cutter version: $(grep __version__ "$SBH/opt-incomex/dot/iu-cutter/cutt
 echo "dot repo:"; git -C "$SBH/opt-incomex/dot" log --format='  %h %s' | head -3
 echo "restart shims called: $(wc -l < "$ROOT/.sandbox/log/shim-calls.log") times"
 echo
-echo "Roll back with: . scripts/env.sh && pulumi destroy --stack $STACK --yes"
+echo "Roll back: set rollback true, review, approve, deploy (README), or on the sandbox simply:"
+echo "  . scripts/env.sh && pulumi destroy --stack $STACK --yes"
