@@ -92,7 +92,10 @@ function rsyncArgs(src: string, dest: string): string[] {
 async function main(): Promise<void> {
     fs.mkdirSync(BENCH, { recursive: true });
     const empty = path.join(REPO_ROOT, "bench", "empty-program");
-    sh("pulumi", ["stack", "select", "--create", "bench-empty"], { cwd: empty });
+    // Fresh every time: the sandbox's passphrase changes when it is rebuilt.
+    spawnSync("pulumi", ["stack", "rm", "--yes", "--force", "--stack", "bench-empty"], { cwd: empty });
+    fs.rmSync(path.join(empty, "Pulumi.bench-empty.yaml"), { force: true });
+    sh("pulumi", ["stack", "init", "bench-empty"], { cwd: empty });
     await timed("pulumi", ["up", "--stack", "bench-empty", "--yes", "--non-interactive", "--skip-preview"], empty);
     const rows: string[] = [];
     const raw: Record<string, unknown> = {};

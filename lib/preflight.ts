@@ -51,16 +51,17 @@ export function preflight(inp: PreflightInput): Preflight {
         throw e;
     }
 
+    const buildDir = inp.env.IUCUTTER_BUILD_DIR ?? path.join(inp.cwd, ".build");
     let manifest: ReleaseManifest;
     try {
-        manifest = inspectRelease(cfg.release.sourceRepo, cfg.release.commit);
+        manifest = inspectRelease(cfg.release.sourceRepo, cfg.release.commit, buildDir);
     } catch (e) {
         if (e instanceof ReleaseRefused) {
             throw new GuardRefusal(e.guard, e.message.slice(e.guard.length + 2) + " Nothing was written.");
         }
         throw e;
     }
-    const archivePath = buildArchive(cfg.release.sourceRepo, manifest, inp.env.IUCUTTER_BUILD_DIR ?? path.join(inp.cwd, ".build"));
+    const archivePath = buildArchive(cfg.release.sourceRepo, manifest, buildDir);
     const plan = buildPlan(cfg, { commit: manifest.commit, manifestDigest: manifest.digest, fileCount: manifest.fileCount, archivePath }, readRunbook());
 
     const target: SshTarget = {

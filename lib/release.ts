@@ -39,8 +39,13 @@ function git(repo: string, args: string[], input?: Buffer): Buffer {
     return execFileSync("git", ["-C", repo, ...args], { input, maxBuffer: 1 << 30, stdio: ["pipe", "pipe", "pipe"] });
 }
 
-/** Verifies the source repo and builds the manifest. Throws ReleaseRefused. */
-export function inspectRelease(sourceRepo: string, pinnedCommit: string): ReleaseManifest {
+/**
+ * Verifies the source repo and builds the manifest. Throws ReleaseRefused.
+ * With a cache dir, the manifest of a commit that already passed every check
+ * is reused (a commit's content never changes); HEAD and the clean-tree check
+ * still run every time.
+ */
+export function inspectRelease(sourceRepo: string, pinnedCommit: string, cacheDir?: string): ReleaseManifest {
     if (!fs.existsSync(path.join(sourceRepo, ".git")) && !fs.existsSync(path.join(sourceRepo, "HEAD"))) {
         throw new ReleaseRefused("ReleaseSource", `${sourceRepo} is not a git repository; set release.sourceRepo to the iu-cutter dev repo`);
     }
@@ -60,6 +65,23 @@ export function inspectRelease(sourceRepo: string, pinnedCommit: string): Releas
         throw new ReleaseRefused("ReleaseSource", `${sourceRepo} has uncommitted or untracked changes (${first}). Commit or remove them; only a clean tree at the pinned commit ships.`);
     }
 
+    const cacheFile = cacheDir ? path.join(cacheDir, `manifest-${head}.json`) : undefined;
+    if (cacheFile && fs.existsSync(cacheFile)) {
+        const cached = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as ReleaseManifest;
+        if (cached.commit === head && treeDigest(cached.entries) === cached.digest) {
+            return cached;
+        }
+    }
+    const m = inspectCommit(sourceRepo, head);
+    if (cacheFile) {
+        fs.mkdirSync(cacheDir!, { recursive: true });
+        fs.writeFileSync(`${cacheFile}.${process.pid}.tmp`, JSON.stringify(m));
+        fs.renameSync(`${cacheFile}.${process.pid}.tmp`, cacheFile);
+    }
+    return m;
+}
+
+function inspectCommit(sourceRepo: string, head: string): ReleaseManifest {
     // ls-tree gives mode/type/object/path for every entry at the commit.
     const ls = git(sourceRepo, ["ls-tree", "-r", "-z", "--full-tree", head]).toString("utf8").split("\0").filter(Boolean);
     const items: Array<{ mode: string; oid: string; path: string }> = [];
@@ -84,44 +106,59 @@ export function inspectRelease(sourceRepo: string, pinnedCommit: string): Releas
         }
     }
 
-    // Read all blobs in one git process.
-    const batchInput = Buffer.from(items.map((i) => i.oid).join("\n") + "\n");
-    const out = spawnSync("git", ["-C", sourceRepo, "cat-file", "--batch"], { input: batchInput, maxBuffer: 1 << 30 });
-    if (out.status !== 0) {
-        throw new ReleaseRefused("ReleaseManifest", `git cat-file failed: ${out.stderr.toString()}`);
-    }
-    const buf = out.stdout;
-    let off = 0;
+    // Blobs are read in batches so memory stays flat in the tree's size: only
+    // the manifest entries and the two files the source checks need are kept.
     const entries: TreeEntry[] = [];
     let totalBytes = 0;
-    const contents = new Map<string, Buffer>();
-    for (const it of items) {
-        const nl = buf.indexOf(0x0a, off);
-        const header = buf.slice(off, nl).toString();
-        const size = parseInt(header.split(" ")[2], 10);
-        const data = buf.slice(nl + 1, nl + 1 + size);
-        off = nl + 1 + size + 1;
-        if (it.mode === "120000") {
-            entries.push({ path: it.path, kind: "l", mode: 0o777, sha256: sha256Hex(data), target: data.toString("utf8"), size });
-        } else {
-            const mode = it.mode === "100755" ? 0o755 : 0o644;
+    const keep = new Map<string, Buffer>();
+    let orchestrator = false;
+    const BATCH = 256;
+    for (let b = 0; b < items.length; b += BATCH) {
+        const chunk = items.slice(b, b + BATCH);
+        const out = spawnSync("git", ["-C", sourceRepo, "cat-file", "--batch"], { input: chunk.map((i) => i.oid).join("\n") + "\n", maxBuffer: 1 << 30 });
+        if (out.status !== 0) {
+            throw new ReleaseRefused("ReleaseManifest", `git cat-file failed: ${out.stderr.toString()}`);
+        }
+        const buf = out.stdout;
+        let off = 0;
+        for (const it of chunk) {
+            const nl = buf.indexOf(0x0a, off);
+            const size = parseInt(buf.subarray(off, nl).toString().split(" ")[2], 10);
+            const data = buf.subarray(nl + 1, nl + 1 + size);
+            off = nl + 1 + size + 1;
+            if (it.mode === "120000") {
+                entries.push({ path: it.path, kind: "l", mode: 0o777, sha256: sha256Hex(data), target: data.toString("utf8"), size });
+                continue;
+            }
             if (SECRET_CONTENT.test(data.toString("latin1"))) {
                 throw new ReleaseRefused("NoSecretsInTree", `${it.path} contains a private key block; remove it from the source`);
             }
-            entries.push({ path: it.path, kind: "f", mode, sha256: sha256Hex(data), size });
+            entries.push({ path: it.path, kind: "f", mode: it.mode === "100755" ? 0o755 : 0o644, sha256: sha256Hex(data), size });
             totalBytes += size;
-        }
-        if (it.path.endsWith(".py")) {
-            contents.set(it.path, data);
+            if (it.path.startsWith("cutter_agent/orchestrator/") && it.path.endsWith(".py")) {
+                orchestrator = true;
+            }
+            if (it.path === "cutter_agent/__init__.py" || it.path === "cutter_agent/config.py") {
+                keep.set(it.path, Buffer.from(data));
+            } else if (it.path.endsWith(".py")) {
+                checkNoKillSwitchFlip(it.path, data);
+            }
         }
     }
 
-    checkReleaseSource(contents);
+    checkReleaseSource(keep, orchestrator);
     return { commit: head, entries: sortEntries(entries), digest: treeDigest(entries), fileCount: entries.length, totalBytes };
 }
 
+function checkNoKillSwitchFlip(p: string, data: Buffer): void {
+    const bad = /^\s*(?:[\w.]+\.)?execution_enabled\s*=\s*(?!False\b)\S/m.exec(data.toString("utf8"));
+    if (bad) {
+        throw new ReleaseRefused("KillSwitch", `${p} assigns execution_enabled to something other than False`);
+    }
+}
+
 /** The seeds' source assertions, checked before anything ships. */
-export function checkReleaseSource(pyFiles: Map<string, Buffer>): void {
+export function checkReleaseSource(pyFiles: Map<string, Buffer>, hasOrchestrator: boolean): void {
     const init = pyFiles.get("cutter_agent/__init__.py")?.toString("utf8");
     if (init === undefined) {
         throw new ReleaseRefused("ReleaseVersion", "cutter_agent/__init__.py is missing at the pinned commit");
@@ -130,22 +167,13 @@ export function checkReleaseSource(pyFiles: Map<string, Buffer>): void {
     if (!m || m[1] !== RELEASE_VERSION) {
         throw new ReleaseRefused("ReleaseVersion", `cutter_agent/__init__.py has __version__ = ${m ? JSON.stringify(m[1]) : "(none)"}, expected "${RELEASE_VERSION}"`);
     }
-    if (![...pyFiles.keys()].some((p) => p.startsWith("cutter_agent/orchestrator/"))) {
+    if (!hasOrchestrator) {
         throw new ReleaseRefused("ReleaseOrchestrator", "cutter_agent/orchestrator/ is missing at the pinned commit");
     }
     const cfg = pyFiles.get("cutter_agent/config.py")?.toString("utf8") ?? "";
     const assigns = [...cfg.matchAll(/^\s*execution_enabled\s*(?::\s*bool\s*)?=\s*(.+?)\s*(#.*)?$/gm)].map((x) => x[1]);
     if (assigns.length === 0 || assigns.some((v) => v !== "False")) {
         throw new ReleaseRefused("KillSwitch", `cutter_agent/config.py must set execution_enabled = False (found: ${assigns.length ? assigns.join(", ") : "no assignment"})`);
-    }
-    for (const [p, data] of pyFiles) {
-        if (p === "cutter_agent/config.py") {
-            continue;
-        }
-        const bad = /^\s*(?:[\w.]+\.)?execution_enabled\s*=\s*(?!False\b)\S/m.exec(data.toString("utf8"));
-        if (bad) {
-            throw new ReleaseRefused("KillSwitch", `${p} assigns execution_enabled to something other than False`);
-        }
     }
 }
 

@@ -107,3 +107,15 @@ describe("release inspection", () => {
         expect(refusal(() => inspectRelease(os.tmpdir(), "deadbee")).guard).to.equal("ReleaseSource");
     });
 });
+
+describe("release manifest cache", () => {
+    it("reuses the manifest of a checked commit but still refuses a dirty tree", () => {
+        const { dir, head } = repo();
+        const cache = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-cache-"));
+        const first = inspectRelease(dir, head, cache);
+        expect(fs.existsSync(path.join(cache, `manifest-${head}.json`))).to.equal(true);
+        expect(inspectRelease(dir, head, cache)).to.deep.equal(first);
+        fs.writeFileSync(path.join(dir, "wip.txt"), "x");
+        expect(() => inspectRelease(dir, head, cache)).to.throw(/uncommitted or untracked/);
+    });
+});
