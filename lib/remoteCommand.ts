@@ -199,21 +199,18 @@ function commonOpts(opts: pulumi.CustomResourceOptions | undefined): pulumi.Cust
     };
 }
 
+/** The resource inputs: defaults first, so every input is a plain, known value at preview. */
+function hostCommandProps(kind: "RemoteCommand" | "LocalCommand", args: HostCommandInputs & object): pulumi.Inputs {
+    return { kind, delete: "", triggers: [], stdinFile: "", captureStdout: false, ...args, stdout: undefined };
+}
+
 /** A script run on the target host over SSH with the pinned host key. */
 export class RemoteCommand extends pulumi.dynamic.Resource {
     declare public readonly stdout: pulumi.Output<string>;
     declare public readonly create: pulumi.Output<string>;
 
     constructor(name: string, args: RemoteCommandInputs, opts?: pulumi.CustomResourceOptions) {
-        super(hostCommandProvider, name, {
-            kind: "RemoteCommand",
-            delete: "",
-            triggers: [],
-            stdinFile: "",
-            captureStdout: false,
-            ...args,
-            stdout: undefined,
-        }, commonOpts(opts), "host", "RemoteCommand");
+        super(hostCommandProvider, name, hostCommandProps("RemoteCommand", args), commonOpts(opts), "host", "RemoteCommand");
     }
 }
 
@@ -223,14 +220,6 @@ export class LocalCommand extends pulumi.dynamic.Resource {
     declare public readonly create: pulumi.Output<string>;
 
     constructor(name: string, args: LocalCommandInputs, opts?: pulumi.CustomResourceOptions) {
-        super(hostCommandProvider, name, {
-            kind: "LocalCommand",
-            delete: "",
-            triggers: [],
-            stdinFile: "",
-            captureStdout: false,
-            ...args,
-            stdout: undefined,
-        }, commonOpts(opts), "host", "LocalCommand");
+        super(hostCommandProvider, name, hostCommandProps("LocalCommand", args), commonOpts(opts), "host", "LocalCommand");
     }
 }

@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import { parseStackConfig } from "../../lib/config";
+import { rawConfig } from "../helpers/configFixture";
 import { buildPlan, orderedCommands, readRunbook } from "../../lib/plan";
 import { heredoc, shq } from "../../lib/shell";
 import { Mandate } from "../../lib/mandate";
@@ -12,20 +13,8 @@ import { approvalProblem } from "../../lib/approval";
 import { renderMarkdown } from "../../lib/review";
 
 const cfg = () => parseStackConfig({
-    host: { name: "vmi1.contaboserver.net", address: "203.0.113.7", user: "deploy",
-        hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA2rzzl+bb0riftqnZzRYbcYUPLcUOLYkwPyF7NIVt3b", privateKeyPath: "/k", protected: true },
-    identity: { composeMarker: "/opt/incomex/dot/docker-compose.yml", envFile: "/opt/incomex/dot/.env" },
-    paths: { stagingDir: "/opt/incomex/.iu-cutter-staging", envProductionFile: "/opt/incomex/dot/.env.production" },
-    release: { sourceRepo: "/src", commit: "6625f76", version: "0.6.0" },
+    ...rawConfig(),
     anchors: { tree: "a".repeat(64), compose: "b".repeat(64), envProduction: "c".repeat(64), dotGitStatus: "d".repeat(64) },
-    cutterConfig: {
-        dirs: [{ path: "/var/lib/cutter/state", mode: "0750", owner: "root", group: "root" }],
-        orchestratorConfigFile: "/var/lib/cutter/config/orchestrator.ini",
-        orchestrator: { execution_enabled: false, mode: "dryrun", db_role: "context_pack_readonly", signing_provider: "StubSigning", db_host: "127.0.0.1", db_port: 5432, db_name: "live", state_dir: "/var/lib/cutter/state" },
-        rollbackRunbookDest: "/var/lib/cutter/runbooks/rollback_runbook.sql",
-    },
-    governance: { grants: ["cutter.documents:SELECT"] },
-    backupGpgFpr: "0123456789ABCDEF0123456789ABCDEF01234567", governancePrincipal: "cutter_governance",
 }, ["backupGpgFpr", "governancePrincipal"]);
 const release = { commit: "6625f76".padEnd(40, "0"), manifestDigest: "e".repeat(64), fileCount: 12, archivePath: "/tmp/r.tar" };
 
