@@ -115,6 +115,49 @@ describe("faults during a deploy (sandbox host, real engine)", function () {
         });
     }
 
+    it("the SSH connection itself dropped mid-swap (client killed): the host finishes or reverts, the next up converges", async () => {
+        resetHost();
+        oldTree = treeDigest(TARGET());
+        stack = await newStack("sshdrop");
+        const { done } = upInBackground(stack.name);
+        let exited = false;
+        done.then(() => { exited = true; });
+        let killed = 0;
+        const deadline = Date.now() + 60_000;
+        while (!exited && Date.now() < deadline && killed === 0) {
+            if (fs.existsSync(hostPath("/var/lib/cutter/deploy.journal"))) {
+                for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+                    try {
+                        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+                        if (cmd[0] === "ssh" && cmd.includes("HostKeyAlias=iu-cutter-target") && cmd.some((a) => a.includes("deploy.journal"))) {
+                            process.kill(Number(pid), "SIGKILL");
+                            killed++;
+                        }
+                    } catch { /* gone */ }
+                }
+            }
+            await new Promise((r) => setImmediate(r));
+        }
+        await done;
+        tried++;
+        expect(killed, "the ssh client carrying the deploy was killed").to.be.greaterThan(0);
+        if (killed) { delivered++; }
+        const newTree = inspectRelease(facts().sourceRepo, facts().sourceCommit).digest;
+        // The script ignores SIGHUP/SIGPIPE: give it a moment to finish on the host.
+        for (let i = 0; i < 50 && fs.existsSync(hostPath("/var/lib/cutter/deploy.journal")); i++) {
+            await new Promise((r) => setTimeout(r, 100));
+        }
+        const now = treeDigest(TARGET());
+        if (now !== oldTree && now !== newTree) { mixed++; }
+        expect([oldTree, newTree]).to.include(now);
+        const res = await stack.up();
+        expect(res.summary.result).to.equal("succeeded");
+        expect(treeDigest(TARGET())).to.equal(newTree);
+        expect(mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "--format=%s"]).split("\n").filter((l) => l.startsWith("deploy")).length).to.equal(1);
+        await stack.destroy();
+        expect(treeDigest(TARGET())).to.equal(oldTree);
+    });
+
     after(() => {
         const f = path.join(SB, "log", "fault-figures.json");
         fs.writeFileSync(f, JSON.stringify({ killPointsTried: tried, killsDelivered: delivered, mixedOrMissingTrees: mixed }, null, 2));
