@@ -112,7 +112,7 @@ fi
 # --- start PostgreSQL -------------------------------------------------------
 if ! runuser -u postgres -- "$PGBIN/pg_ctl" -D "$SB/pg/data" status >/dev/null 2>&1; then
   runuser -u postgres -- "$PGBIN/pg_ctl" -D "$SB/pg/data" -w -l "$SB/pg/server.log" \
-    -o "-c listen_addresses=127.0.0.1 -c port=$SB_PG_PORT -c unix_socket_directories=$SB/pg -c log_statement=mod" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -c port=$SB_PG_PORT -c unix_socket_directories='' -c log_statement=mod" start >/dev/null
 fi
 PSQL=(psql -X -q -h 127.0.0.1 -p "$SB_PG_PORT" -U postgres -v ON_ERROR_STOP=1)
 if [ "$("${PSQL[@]}" -At -d postgres -c "select 1 from pg_database where datname='cutter_live'")" != 1 ]; then
