@@ -91,10 +91,13 @@ YML
   (cd "$SRC" && git init -q -b main && fixed_git add -A && fixed_git commit -q -m "iu-cutter v0.6.0 (O4 live dry-run HEAD)")
 
   # --- GnuPG key in the sandbox root's keyring (GAP-3) ---------------------
-  export GNUPGHOME="$SB/host/root-home/.gnupg"; mkdir -p "$GNUPGHOME"; chmod 0700 "$GNUPGHOME"
+  mkdir -p "$SB/host/root-home/.gnupg"; chmod 0700 "$SB/host/root-home/.gnupg"
+  # gpg-agent's socket lives in GNUPGHOME and a unix socket path is limited to
+  # 108 bytes: reach the keyring through a short link, whatever the clone path.
+  export GNUPGHOME; GNUPGHOME="$(mktemp -u /tmp/iucutter-gnupg.XXXXXX)"; ln -s "$SB/host/root-home/.gnupg" "$GNUPGHOME"
   gpg --batch --quiet --passphrase '' --quick-gen-key "iu-cutter sandbox backup <backup@sandbox.invalid>" ed25519 sign never 2>/dev/null
   gpgconf --kill all 2>/dev/null || true
-  unset GNUPGHOME
+  rm -- "$GNUPGHOME"; unset GNUPGHOME
 
   # --- PostgreSQL -----------------------------------------------------------
   mkdir -p "$SB/pg"; chown postgres:postgres "$SB/pg"
@@ -134,7 +137,11 @@ if ! alive "$SB/ns.pid"; then
 fi
 
 # --- facts for the sandbox stack config -------------------------------------
-GPG_FPR="$(GNUPGHOME="$SB/host/root-home/.gnupg" gpg --batch --with-colons --list-keys 2>/dev/null | awk -F: '/^fpr:/ {print $10; exit}')"
+GPG_LINK="$(mktemp -u /tmp/iucutter-gnupg.XXXXXX)"; ln -s "$SB/host/root-home/.gnupg" "$GPG_LINK"
+GPG_FPR="$(GNUPGHOME="$GPG_LINK" gpg --batch --with-colons --list-keys 2>/dev/null | awk -F: '/^fpr:/ {print $10; exit}')"
+GNUPGHOME="$GPG_LINK" gpgconf --kill all 2>/dev/null || true
+rm -- "$GPG_LINK"
+[ -n "$GPG_FPR" ] || { sb_log "no GnuPG key in the sandbox keyring; rebuild with sandbox/up.sh --reset"; exit 1; }
 SRC_COMMIT="$(git -C "$SB/pristine-src/iu-cutter" rev-parse HEAD)"  # the pristine commit, whatever tests left in src
 HOST_KEY="$(cut -d' ' -f1,2 "$SB/etc/ssh_host_ed25519_key.pub")"
 cat > "$SB/facts.json" <<JSON
