@@ -16,7 +16,7 @@ import { PreStateAnchor } from "./components/preStateAnchor";
 import { Release } from "./components/release";
 import { secretKeysFromEnv } from "./lib/config";
 import { entryLine } from "./lib/digest";
-import { GuardRefusal } from "./lib/commandFactory";
+import { GuardRefusal } from "./lib/refusal";
 import { preflight } from "./lib/preflight";
 import { renderJson, renderMarkdown, ReviewData } from "./lib/review";
 import { GapRow, parseEvidence, readiness, renderReadiness } from "./lib/verification";

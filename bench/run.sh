@@ -4,8 +4,6 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-bash scripts/setup.sh
 command -v rsync >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync >/dev/null; }
-bash sandbox/up.sh
-. scripts/env.sh
+. scripts/prepare.sh
 exec node bin/bench/run.js "$@"

@@ -9,7 +9,7 @@ import * as path from "path";
 import { AnchorRow, classify, HostState } from "../components/preStateAnchor";
 import { identityProblems } from "../components/hostConnection";
 import { approvalProblem, APPROVAL_ENV } from "./approval";
-import { GuardRefusal } from "./commandFactory";
+import { GuardRefusal } from "./refusal";
 import { ConfigError, parseStackConfig, rawFromPulumiConfig, StackConfig } from "./config";
 import { Mandate } from "./mandate";
 import { HostUnreachable, Observation, parseProbe, runReadOnly } from "./observe";

@@ -14,7 +14,7 @@
  * unless the resource asks for it with `captureStdout`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { SshTarget } from "./ssh";
+import { bashInvocation, isHostKeyMismatch, knownHostsLine, sshArgs, SshTarget } from "./ssh";
 
 export const REMOTE_COMMAND_TYPE = "pulumi-nodejs:dynamic/host:RemoteCommand";
 export const LOCAL_COMMAND_TYPE = "pulumi-nodejs:dynamic/host:LocalCommand";
@@ -125,18 +125,11 @@ async function runHostScript(inputs: any, script: string): Promise<string> {
         const c = inputs.connection;
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-kh-"));
         const kh = path.join(dir, "known_hosts");
-        fs.writeFileSync(kh, `iu-cutter-target ${String(c.hostKey).trim()}\n`, { mode: 0o600 });
+        fs.writeFileSync(kh, knownHostsLine(c), { mode: 0o600 });
         cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
         cmd = "ssh";
-        args = [
-            "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
-            "-o", `UserKnownHostsFile=${kh}`, "-o", "GlobalKnownHostsFile=/dev/null",
-            "-o", "HostKeyAlias=iu-cutter-target", "-o", "UpdateHostKeys=no", "-o", "IdentitiesOnly=yes",
-            "-o", "IdentityAgent=none", "-o", "PasswordAuthentication=no", "-o", "ConnectTimeout=20",
-            "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4", "-o", "LogLevel=ERROR",
-            "-i", c.privateKeyPath, "-p", String(c.port), "-l", c.user, c.address, "--",
-            `bash -c '${script.replace(/'/g, `'"'"'`)}'`,
-        ];
+        // The same pinned-key invocation as the preview-time observation.
+        args = sshArgs(c, kh, bashInvocation(script));
     } else {
         cmd = "bash";
         args = ["-c", script];
@@ -178,7 +171,7 @@ async function runHostScript(inputs: any, script: string): Promise<string> {
                     ? `${inputs.connection.user}@${inputs.connection.address}:${inputs.connection.port}`
                     : "the operator's machine";
                 let hint = "";
-                if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/i.test(stderr)) {
+                if (isHostKeyMismatch(stderr)) {
                     hint = "\nHostKeyPin: the host's SSH key does not match host.hostKey in the stack config. "
                         + "Nothing was run. If the host was legitimately re-imaged, verify its new key out of band and pin it.";
                 }

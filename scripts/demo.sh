@@ -6,10 +6,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-bash scripts/setup.sh
-bash sandbox/up.sh
-# After sandbox/up.sh: env.sh picks up the sandbox stack's passphrase file.
-. scripts/env.sh
+# shellcheck source=scripts/prepare.sh
+. scripts/prepare.sh
 step() { printf '\n==> %s\n' "$*"; }
 STACK=sandbox
 REVIEW="$ROOT/review/$STACK"

@@ -6,11 +6,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-bash scripts/setup.sh
-bash sandbox/up.sh
-# After sandbox/up.sh: env.sh picks up the sandbox stack's passphrase file.
-# shellcheck source=scripts/env.sh
-. scripts/env.sh
+# shellcheck source=scripts/prepare.sh
+. scripts/prepare.sh
 specs=("bin/test/unit" "policies/bin/test" "bin/test/integration")
 if [ "${1:-}" = "--unit" ]; then specs=("bin/test/unit" "policies/bin/test"); fi
 files=()

@@ -5,6 +5,13 @@
  */
 import { CommandBearing } from "../lib/resources";
 
+// Fabricated secret shapes, assembled at run time so that no secret-looking
+// literal sits in the repo tree. None of them is, or was, a real credential.
+const PEM_BEGIN = ["-----BEGIN", "OPENSSH", "PRIVATE", "KEY-----"].join(" ");
+const PEM_END = ["-----END", "OPENSSH", "PRIVATE", "KEY-----"].join(" ");
+const FAKE_AWS_KEY_ID = "AKIA" + "ABCDEFGHIJKLMNOP";
+const FAKE_GH_TOKEN = "ghp" + "_" + "abcdefghijklmnopqrstuvwxyz0123456789";
+
 export function remote(script: string, extra: Partial<CommandBearing> = {}): CommandBearing {
     return {
         where: "remote", scripts: [{ field: "create", text: script }], env: {},
@@ -283,10 +290,10 @@ export const plaintextSecrets = {
     blocked: [
         "printf '%s\\n' 'postgresql://cutter_admin:Sup3rS3cretPw@127.0.0.1/cutter_live' > /var/lib/cutter/config/dsn",
         "PGPASSWORD=hunter2hunter2 psql -U context_pack_readonly -c 'BEGIN READ ONLY; SELECT 1; ROLLBACK;'",
-        "cat > /var/lib/cutter/config/key <<'EOF'\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\nEOF",
-        "echo 'GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789' >> /opt/incomex/dot/.env.production",
+        `cat > /var/lib/cutter/config/key <<'EOF'\n${PEM_BEGIN}\nfabricated\n${PEM_END}\nEOF`,
+        `echo 'GITHUB_TOKEN=${FAKE_GH_TOKEN}' >> /opt/incomex/dot/.env.production`,
         "curl -H 'Authorization: Bearer abcdefghijklmnopqrstuvwxyz012345' https://example.invalid",
-        "export AWS_ACCESS_KEY_ID=AKIAABCDEFGHIJKLMNOP",
+        `export AWS_ACCESS_KEY_ID=${FAKE_AWS_KEY_ID}`,
         "mysql --password=S3cretPassw0rd -e 'select 1'",
         "echo 'api_key: 0123456789abcdef0123456789abcdef' > /var/lib/cutter/config/k.yaml",
     ],

@@ -84,7 +84,7 @@ const cases: Case[] = [
     },
     {
         name: "a private key in a source file", guard: /NoSecretsInTree: cutter_agent\/keys\.py contains a private key block/,
-        arrange: () => withConfig("release", { commit: commitToSource({ "cutter_agent/keys.py": "K = '''-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n'''\n" }, "oops") }),
+        arrange: () => withConfig("release", { commit: commitToSource({ "cutter_agent/keys.py": `K = '''${["-----BEGIN", "OPENSSH", "PRIVATE", "KEY-----"].join(" ")}\nfabricated\n'''\n` }, "oops") }),
     },
     {
         name: "__version__ not 0.6.0", guard: /ReleaseVersion: cutter_agent\/__init__\.py has __version__ = "0\.6\.1", expected "0\.6\.0"/,
