@@ -16,7 +16,7 @@ import { approvalLine, APPROVALS_DIR_ENV, ApprovalFields, REVIEWED_PLAN_ENV, sha
 import { approvalsDir, approve, deploy, pinO7, review, reviewDir } from "../../scripts/ops";
 import { configureSandboxStack, sandboxSigners, Signers } from "../../scripts/sandboxStack";
 import {
-    facts, hostPath, hostSnapshot, mustRun, newStack, REPO_ROOT, removeStack, resetHost, SB, shimCalls, tmpDir, treeDigest,
+    facts, hostPath, hostSnapshot, mustRun, newStack, REPO_ROOT, removeStack, resetHost, SB, shimCalls, tmpDir, treeDigest, withConfig,
 } from "../helpers/sandbox";
 
 function refusedWith(fn: () => unknown, re: RegExp): string {
@@ -119,16 +119,18 @@ describe("O6 and O7: two reviewed macros, each with two signed approvals (real e
         expect(() => approve(o6.name, { role: "review", digest: r.mandateDigest })).to.throw(/sign with a key/);
     });
 
-    describe("the program itself refuses every bad approval (up --plan of the reviewed plan, approvals named in the environment)", () => {
-        let digest: string;
-        let plan: string;
+    // The program itself refuses every bad approval: up --plan of the reviewed
+    // plan, approvals named in the environment, no `deploy` in between.
+    {
+        let digest = "";
+        let plan = "";
         let n = 0;
         const t = (ms = 0) => new Date(Date.now() - ms).toISOString().replace(/\.\d+Z$/, "Z");
-        before(() => {
+        const load = () => {
             const d = reviewDir(o6.name);
             digest = JSON.parse(fs.readFileSync(path.join(d, "review.json"), "utf8")).mandateDigest;
             plan = path.join(d, "plan.json");
-        });
+        };
         /** An approvals dir; each record: role, override of the line, signing key, edit after signing. */
         const dirWith = (recs: Array<{ role: "review" | "sovereign"; over?: Partial<ApprovalFields>; key?: string; tamper?: (l: string) => string }>) => {
             const d = path.join(root, `bad-${++n}`);
@@ -153,14 +155,15 @@ describe("O6 and O7: two reviewed macros, each with two signed approvals (real e
             ["an O7 approval used for O6", () => dirWith(both({ macro: "o7" })), /approval for another macro: the review approval by sandbox-reviewer authorizes O7, this stack runs O6/],
         ];
         for (const [what, arrange, re] of cases) {
-            it(`refuses: ${what}`, async () => {
+            it(`the program refuses (up --plan, no deploy command): ${what}`, async () => {
+                load();
                 const dir = arrange();
                 const msg = await withEnv({ [REVIEWED_PLAN_ENV]: plan, [APPROVALS_DIR_ENV]: dir },
                     () => upRefused(() => o6.up({ plan }), new RegExp(`ApprovalGate: this stack is protected \\(host.protected\\) and its approvals do not verify:\\s+- ${re.source}`, "s")));
                 expect(msg, "the refusal never prints the digest computed now").not.to.contain(digest);
             });
         }
-    });
+    }
 
     it("deploy refuses without approvals, naming the missing roles", () => {
         refusedWith(() => deploy(o6.name), /the approvals do not verify:\n  - missing role: no review approval.*\n  - missing role: no sovereign approval/s);
@@ -205,7 +208,7 @@ describe("O6 and O7: two reviewed macros, each with two signed approvals (real e
 
     it("the consumed O6 approvals do not authorize a changed O6 (the plan and digest moved)", async () => {
         // A config change after approval: deploy names what changed; nothing is written.
-        const base = JSON.parse(JSON.stringify((await o6.getAllConfig())["iu-cutter-deploy:cutterConfig"].value));
+        const base = withConfig("cutterConfig", {}).cutterConfig as Record<string, any>;
         await configureSandboxStack(o6.name, { pin: true, signers, overrides: { cutterConfig: { ...base, dirs: base.dirs.map((d: any) => (d.path === "/var/lib/cutter/runs" ? { ...d, mode: "0755" } : d)) } } });
         refusedWith(() => deploy(o6.name), /the mandate digest changed since review and approval\. Changed: .*command cutter-dirs/s);
     });
