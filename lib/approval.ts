@@ -213,32 +213,38 @@ export function verifyApprovals(g: GateInput): { problems: string[]; verified: V
 
 /**
  * The `--plan` the pulumi CLI that runs this program was given, read from its
- * argument vector (/proc, Linux). undefined: the CLI was found and has no
- * --plan; null: no pulumi CLI ancestor could be read (not Linux).
+ * argument vector (/proc, Linux): the path, or undefined when the CLI has no
+ * --plan. "unknown": /proc is readable but no pulumi CLI is among this
+ * process's ancestors (refused: the engine cannot be confirmed). null: no
+ * /proc (not Linux): only the plan file and the signatures can be checked.
  */
-export function enginePlanArgument(startPid = process.pid): string | undefined | null {
+export function enginePlanArgument(startPid = process.pid): string | undefined | null | "unknown" {
+    if (!fs.existsSync(`/proc/${startPid}/stat`)) {
+        return null;
+    }
+    const helper = /^pulumi-(language|resource|analyzer)-/;
     let pid = startPid;
-    for (let depth = 0; depth < 8 && pid > 1; depth++) {
+    for (let depth = 0; depth < 12 && pid > 1; depth++) {
         let stat: string;
         try {
             stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
         } catch {
-            return null;
+            return "unknown";
         }
         const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
         if (!ppid || ppid <= 1) {
-            return null;
+            return "unknown";
         }
         pid = ppid;
         let argv: string[];
         let exe = "";
         try {
-            argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter((a) => a !== "");
+            argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter((x) => x !== "");
             exe = path.basename(fs.readlinkSync(`/proc/${pid}/exe`));
         } catch {
             continue;
         }
-        if (exe !== "pulumi" && path.basename(argv[0] ?? "") !== "pulumi") {
+        if (!exe.startsWith("pulumi") || helper.test(exe)) {
             continue;
         }
         let plan: string | undefined;
@@ -260,7 +266,7 @@ export function enginePlanArgument(startPid = process.pid): string | undefined |
         }
         return path.resolve(cwd, plan);
     }
-    return null;
+    return "unknown";
 }
 
 function realpathOr(p: string): string {
@@ -279,7 +285,7 @@ export interface ReviewedRunInput {
     isDryRun: boolean;
     env: NodeJS.ProcessEnv;
     /** Injected in unit tests; default reads /proc. */
-    enginePlan?: string | undefined | null;
+    enginePlan?: string | undefined | null | "unknown";
     now?: Date;
 }
 
@@ -302,6 +308,9 @@ export function approvalProblem(inp: ReviewedRunInput): string | undefined {
         return `no unreviewed runs: the reviewed plan ${planFile} does not exist. ${REVIEW_FLOW}`;
     }
     const engine = inp.enginePlan !== undefined || "enginePlan" in inp ? inp.enginePlan : enginePlanArgument();
+    if (engine === "unknown") {
+        return `no unreviewed runs: the pulumi CLI running this program cannot be found among its parent processes, so the engine cannot be confirmed to run the reviewed plan. ${REVIEW_FLOW}`;
+    }
     if (engine === undefined) {
         return `no unreviewed runs: the pulumi CLI running this program was not given --plan; the reviewed plan ${path.basename(planFile)} is not what the engine enforces. ${REVIEW_FLOW}`;
     }

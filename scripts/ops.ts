@@ -220,13 +220,12 @@ export function deploy(stack: string, root = REPO_ROOT): string {
         if (!sc.approvals) {
             throw new OpsError(`deploy of ${stack} refused: the stack is protected but pins no approvals (approvals.*)`);
         }
-        const { problems, verified } = verifyApprovals({
+        const { problems } = verifyApprovals({
             approvals: sc.approvals, macro: reviewed.macro ?? "o6", stack, mandateDigest: reviewed.mandateDigest, planSha256, dir: adir,
         });
         if (problems.length > 0) {
             throw new OpsError(`deploy of ${stack} refused: the approvals do not verify:\n  - ${problems.join("\n  - ")}\nNothing was written.`);
         }
-        void verified;
     }
     // What would the program do now? A fresh, read-only preview computes the digest.
     const probeDir = path.join(dir, "now");

@@ -159,6 +159,7 @@ describe("signed approvals (ssh-keygen -Y sign / verify)", function () {
             const env = { [REVIEWED_PLAN_ENV]: planFile };
             expect(approvalProblem({ ...base, cfg: ordinaryCfg(), env, enginePlan: undefined })).to.match(/pulumi CLI running this program was not given --plan/);
             expect(approvalProblem({ ...base, cfg: ordinaryCfg(), env, enginePlan: "/tmp/other-plan.json" })).to.match(/engine runs --plan \/tmp\/other-plan.json, not the reviewed plan/);
+            expect(approvalProblem({ ...base, cfg: ordinaryCfg(), env, enginePlan: "unknown" })).to.match(/cannot be found among its parent processes/);
             expect(approvalProblem({ ...base, cfg: ordinaryCfg(), env, enginePlan: planFile })).to.equal(undefined);
         });
         it("lets an unreviewed run through only on an unprotected stack that allows it (test stacks)", () => {
