@@ -298,6 +298,23 @@ describe("O6 and O7: two reviewed macros, each with two signed approvals (real e
         }
     });
 
+    it("the O7 rollback travels the same path and forgets the dry run only", async () => {
+        const stateDir = hostPath("/var/lib/cutter/state");
+        expect(fs.readdirSync(stateDir).filter((f) => f.startsWith("run-o7-"))).to.have.length(1);
+        const tree = treeDigest(hostPath("/opt/incomex/dot/iu-cutter"));
+        const dotLog = mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "--format=%H"]);
+        await o7.setConfig("rollback", { value: "true" });
+        const r = review(o7.name);
+        expect(fs.readFileSync(path.join(r.dir, "review.md"), "utf8")).to.contain("macro O7: ROLLBACK (forget the dry run)");
+        approve(o7.name, { role: "review", digest: r.mandateDigest, key: signers.keys.review });
+        approve(o7.name, { role: "sovereign", digest: r.mandateDigest, key: signers.keys.sovereign });
+        deploy(o7.name);
+        expect(fs.readdirSync(stateDir).filter((f) => f.includes("o7-"))).to.deep.equal([]);
+        expect(treeDigest(hostPath("/opt/incomex/dot/iu-cutter"))).to.equal(tree);
+        expect(mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "--format=%H"])).to.equal(dotLog);
+        await o7.setConfig("rollback", { value: "false" });
+    });
+
     it("the O6 rollback travels the same path: review, two approvals, deploy restores v0.4", async () => {
         await configureSandboxStack(o6.name, { pin: true, signers, overrides: { rollback: true } });
         const r = review(o6.name);
