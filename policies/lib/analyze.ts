@@ -214,8 +214,10 @@ export async function analyzeResource(r: ResourceInput, o: AnalyzeOptions = {}):
         return f.list;
     }
 
+    // A local command writes nothing but annotated tags in its own repository.
+    const scriptRoots = where === "local" ? (declaredWrites ?? []).filter((d) => /\/\.git\/refs\/tags\/[^/]+$/.test(d)) : roots;
     for (const s of scripts) {
-        const ctx = new ScriptCtx({ where, field: s.field, declaredWrites, readOnly, roots, liveTree, cwd, pins, findings: f });
+        const ctx = new ScriptCtx({ where, field: s.field, declaredWrites, readOnly, roots: scriptRoots, liveTree, cwd, pins, findings: f });
         ctx.run(s.text);
         for (const sh of secretShapes(s.text)) {
             f.add("no-plaintext-secrets", `${sh} in ${s.field}`, "pass secrets as Pulumi secrets on stdin; never write them in the command");

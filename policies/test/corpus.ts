@@ -167,7 +167,7 @@ export const noProductionMutation = {
         "psql -X -At -U context_pack_readonly -d live <<'SQL'\nBEGIN READ ONLY;\n-- counts\nSELECT count(*) FROM cutter.cuts;\nselect relname from pg_class where relname = 'delete from x';\nROLLBACK;\nSQL",
         "psql -U context_pack_readonly -c 'START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY' -c 'SELECT 1' -c 'ROLLBACK'",
         "psql --username=context_pack_readonly -c 'BEGIN READ ONLY; EXPLAIN SELECT * FROM cutter.cuts; ROLLBACK;'",
-        "python3 -m cutter_agent.cli orchestrate --mode dryrun",
+        "cd /opt/incomex/dot/iu-cutter && python3 -m cutter_agent.cli orchestrate --mode dryrun",
         "python3 -m cutter_agent.cli cut --dry-run --document 2",
         "echo 'Mode.LIVE is refused while execution_enabled = False'",
         "grep -c 'Mode.LIVE' /var/lib/cutter/deploy.log || true",

@@ -101,3 +101,25 @@ describe("policy writes-depend-on-guards (stack)", () => {
         expect(run([res("r", { writes: [] })])).to.deep.equal([]);
     });
 });
+
+describe("adversarial corpus: crafted evasions are all blocked", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { evasions } = require("./adversarial/evasions") as typeof import("./adversarial/evasions");
+    for (const c of evasions) {
+        it(`blocks ${c.cls}: ${c.id}`, async () => {
+            const f = await analyzeResource(c.resource);
+            expect(f, `expected a finding for ${c.id}: ${JSON.stringify(c.resource.props.create ?? c.resource.type).slice(0, 200)}`).to.not.be.empty;
+        });
+    }
+});
+
+describe("adversarial corpus: benign read-only look-alikes all pass", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { benign } = require("./adversarial/benign") as typeof import("./adversarial/benign");
+    for (const c of benign) {
+        it(`passes ${c.cls}: ${c.id}`, async () => {
+            const f = await analyzeResource(c.resource);
+            expect(f, summary(f)).to.deep.equal([]);
+        });
+    }
+});

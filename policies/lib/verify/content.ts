@@ -26,9 +26,15 @@ function firstValue(rest: string): string {
  * literal false, in Python, INI, YAML, TOML, JSON or env syntax, with or
  * without a type annotation. Comparisons (==, !=) are not assignments.
  */
+/** Decodes \\uXXXX and \\xXX escapes (JSON, TOML, YAML strings) so an escaped key is still the key. */
+export function decodeEscapes(text: string): string {
+    return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})|\\x([0-9a-fA-F]{2})/g,
+        (_m, u, U, x) => String.fromCodePoint(parseInt(u ?? U ?? x, 16)));
+}
+
 export function switchAssignments(text: string): string[] {
     const out: string[] = [];
-    for (const raw of text.split(/\r?\n/)) {
+    for (const raw of decodeEscapes(text).split(/\r?\n/)) {
         const line = raw.replace(/^\s*(export\s+)?/, "");
         if (!SWITCH.test(line)) {
             continue;
@@ -91,7 +97,7 @@ export function secretShapes(text: string): string[] {
 /** A signing provider other than StubSigning, set in any config syntax. */
 export function realCryptoAssignments(text: string): string[] {
     const out: string[] = [];
-    for (const raw of text.split(/\r?\n/)) {
+    for (const raw of decodeEscapes(text).split(/\r?\n/)) {
         const m = /signing[_-]?provider["']?\s*(?::\s*[A-Za-z_][\w.]*\s*(?==))?\s*[=:]\s*["']?([A-Za-z0-9_.-]+)/i.exec(raw);
         if (m && m[1] !== "StubSigning") {
             out.push(raw.trim().slice(0, 100));

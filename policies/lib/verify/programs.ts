@@ -5,6 +5,7 @@
  */
 import * as crypto from "crypto";
 import * as path from "path";
+import { realCryptoAssignments, switchAssignments } from "./content";
 import { readOnlyBatchProblems } from "./sql";
 import { Arg, Call } from "./script";
 import { isStatic, text, Val } from "./words";
@@ -230,7 +231,7 @@ function deny(names: string[], policy: PolicyName, why: string, instead: string)
 }
 deny(["eval", "source", ".", "alias", "unalias", "enable", "hash", "builtin", "command", "compgen", "complete", "caller", "coproc", "fc", "history", "mapfile", "readarray", "bind", "let", "declare", "typeset", "unset", "shopt", "ulimit", "disown", "suspend", "kill-9"],
     "commands-are-readable", "runs or changes code the pack cannot read", "write the commands out in the script");
-deny(["sudo", "doas", "su", "runuser", "setpriv", "nohup", "timeout", "nice", "ionice", "stdbuf", "setsid", "chroot", "nsenter", "unshare", "flock", "xargs", "parallel", "watch", "time", "strace", "ltrace", "gdb", "script", "expect", "chpst", "daemonize", "start-stop-daemon", "capsh", "firejail", "bwrap", "systemd-nspawn", "machinectl", "busybox", "toybox", "exec"],
+deny(["sudo", "doas", "su", "runuser", "setpriv", "nohup", "timeout", "nice", "ionice", "stdbuf", "setsid", "chroot", "nsenter", "unshare", "flock", "xargs", "parallel", "watch", "time", "strace", "ltrace", "gdb", "script", "expect", "chpst", "daemonize", "start-stop-daemon", "capsh", "firejail", "bwrap", "systemd-nspawn", "machinectl", "busybox", "toybox"],
     "commands-are-readable", "runs another command the pack would have to trust blindly", "run the command directly, as the login user");
 deny(["perl", "ruby", "node", "nodejs", "php", "lua", "tclsh", "wish", "awk", "gawk", "mawk", "nawk", "python", "python2", "pypy", "pypy3", "R", "Rscript", "julia", "deno", "bun", "zsh", "ksh", "mksh", "fish", "csh", "tcsh", "ed", "ex", "vi", "vim", "nvim", "emacs", "nano", "m4", "make", "gcc", "cc", "go", "java", "groovy", "jshell", "osascript", "pwsh", "bc", "dc"],
     "commands-are-readable", "an interpreter or editor runs code or edits files in ways the pack cannot read", "use the pinned helpers (policies/pinned/pins.json) or plain commands from the vocabulary");
@@ -289,7 +290,7 @@ const SPECS: Record<string, Spec> = {
             }
             const problem = sedScriptProblem(s.s);
             if (problem) {
-                bad(c, problem.includes("execution") ? "kill-switch-stays-off" : "commands-are-readable", problem,
+                bad(c, problem.includes("execution") ? "kill-switch-stays-off" : problem.includes("signing") ? "no-real-crypto" : "commands-are-readable", problem,
                     "use sed only to print or substitute (s///, p, q, d); write files whole");
             }
         }
@@ -367,9 +368,11 @@ const SPECS: Record<string, Spec> = {
         }
     },
     cd(c) {
-        if (c.args.length > 1) {
-            bad(c, "commands-are-readable", "cd with options", "cd DIR");
+        if (c.args.length !== 1) {
+            bad(c, "commands-are-readable", "cd with options or without a directory", "cd /literal/dir");
+            return;
         }
+        c.ctx.cwd = c.args[0].s !== undefined && c.args[0].s.startsWith("/") ? c.args[0].s.replace(/\/+$/, "") : undefined;
     },
     read(c) {
         parse(c, { flags: ["-r", "-s"], withArg: ["-t", "-p"] });
@@ -396,6 +399,12 @@ const SPECS: Record<string, Spec> = {
             c.ctx.runNested(action.s, "trap action");
         }
     },
+    exec(c) {
+        if (c.args.length > 0) {
+            bad(c, "commands-are-readable", "exec replaces the shell with another command", "run the command directly; use exec only for redirections");
+        }
+    },
+    break(c) { void c; }, continue(c) { void c; },
     exit(c) { void c; }, return(c) { void c; }, shift(c) { void c; }, wait(c) { void c; }, local(c) { void c; },
     umask(c) {
         if (c.args.length !== 1 || !/^0?[0-7]{3}$/.test(c.args[0].s ?? "")) {
@@ -532,8 +541,14 @@ export function sedScriptProblem(script: string): string | undefined {
             if (!/^[gpI0-9]*$/.test(flags)) {
                 return `s///${flags}: the e and w flags run commands or write files`;
             }
-            if (/execution[_-]?enabled|true|false/i.test(parts[0] + parts[1]) && /true|1/i.test(parts[1])) {
+            if (/execution[_-]?enabled|true|false/i.test(parts[0] + parts[1]) && /true|1|yes|on/i.test(parts[1])) {
                 return "a substitution that could turn the kill switch on (execution_enabled)";
+            }
+            if (switchAssignments(parts[1]).length > 0) {
+                return "a substitution that writes execution_enabled";
+            }
+            if (/signing/i.test(parts[0] + parts[1]) && (realCryptoAssignments(parts[1]).length > 0 || !/StubSigning/.test(parts[1]))) {
+                return "a substitution that changes the signing provider (real crypto)";
             }
             continue;
         }
@@ -717,7 +732,7 @@ function psqlSpec(c: Call, args: Arg[]): void {
             if (t === "-d" || t === "--dbname") { db = v.s; }
             if ((t === "-v" || t === "--set" || t === "--variable")) {
                 const kv = v.s ?? v.t;
-                const name = kv.split("=")[0];
+                const name = (v.alts[0]?.[0]?.k === "lit" ? (v.alts[0][0] as { s: string }).s : kv).split("=")[0];
                 if (!(name === "ON_ERROR_STOP" && /^ON_ERROR_STOP=(1|on)$/.test(kv)) && !/^[a-z_][a-z0-9_]*$/.test(name)) {
                     bad(c, "no-production-mutation", `psql -v ${name}: only ON_ERROR_STOP=1 and lowercase query variables`, "psql -v ON_ERROR_STOP=1 -v name=value");
                 }
@@ -784,6 +799,10 @@ function pythonSpec(c: Call): void {
         i++;
     }
     if (a[i]?.t === "-m" && a[i + 1]?.s === "cutter_agent.cli") {
+        if (c.ctx.cwd !== c.ctx.env.liveTree) {
+            bad(c, "no-production-mutation", `the agent CLI run from ${c.ctx.cwd ?? "an unknown directory"}: python3 -m imports cutter_agent from the working directory`,
+                `cd ${c.ctx.env.liveTree} && python3 -m cutter_agent.cli ...`);
+        }
         agentCli(c, a.slice(i + 2));
         return;
     }
@@ -883,7 +902,9 @@ export function checkProgram(c: Call): void {
     }
     const ro = READ_ONLY[c.name];
     if (ro) {
-        const p = parse(c, ro);
+        // head -5 / tail -1: the historical line-count form
+        const args = (c.name === "head" || c.name === "tail") ? c.args.map((a) => (/^-\d+$/.test(a.t) ? { ...a, t: "-n", s: "-n" } : a)) : c.args;
+        const p = parse({ ...c, args }, ro, args);
         if (ro.noOperands && p.operands.length > 0) {
             bad(c, c.name === "hostname" || c.name === "date" ? "writes-in-allowed-roots" : "commands-are-readable", `${c.name} with an operand (it would change host state or run a command)`);
         }

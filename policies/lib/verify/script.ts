@@ -74,9 +74,13 @@ export class ScriptCtx {
     readonly resolvedWrites: string[] = [];
     private readonly resolving = new Set<string>();
     private positional: Val[][][] = [];
+    /** The working directory as far as the reader can tell (a literal `cd`), else undefined. */
+    cwd: string | undefined;
     private depth = 0;
 
-    constructor(readonly env: ScriptEnv) { }
+    constructor(readonly env: ScriptEnv) {
+        this.cwd = env.cwd;
+    }
 
     find(policy: PolicyName, action: string, instead?: string): void {
         this.env.findings.add(policy, `${action} (${this.env.field})`, instead);
@@ -218,12 +222,17 @@ export class ScriptCtx {
                 this.ifClause(cmd, input);
                 break;
             case "Block":
-            case "Subshell":
+            case "Subshell": {
+                const saved = this.cwd;
                 this.stmts(cmd.Stmts ?? [], input);
+                if (cmd.Type === "Subshell") {
+                    this.cwd = saved;
+                }
                 if (r.outFiles.length > 0) {
                     this.contentTo(r.outFiles, this.producedList(cmd.Stmts ?? []));
                 }
                 break;
+            }
             case "ForClause":
                 if (cmd.Loop?.Type !== "WordIter") {
                     this.find("commands-are-readable", "a C-style for loop", "loop over literal words: for x in a b c");
@@ -441,7 +450,7 @@ export class ScriptCtx {
                     if (/^~/.test(s)) {
                         return [dyn(s, "unknown")];
                     }
-                    if (/[*?[]/.test(s)) {
+                    if (/[*?]/.test(s) || /\[[^\]]*\]/.test(s)) {
                         return [[{ k: "lit", s, glob: true }]];
                     }
                 }
@@ -458,7 +467,9 @@ export class ScriptCtx {
                 return this.param(p);
             case "CmdSubst": {
                 const stmts = (p.Stmts ?? []) as ShNode[];
+                const saved = this.cwd;
                 this.stmts(stmts);
+                this.cwd = saved;
                 return this.substValue(stmts);
             }
             default:
@@ -613,7 +624,7 @@ export class ScriptCtx {
     }
 
     /** A filter applied to text: literal text through a transformer becomes unknowable. */
-    private transform(s: ShNode, input: ProducedText): ProducedText {
+    transform(s: ShNode, input: ProducedText): ProducedText {
         const c = s?.Cmd as ShNode | undefined;
         const name = c?.Type === "CallExpr" ? path.posix.basename(wordLiteral((c.Args ?? [])[0]) ?? "") : "";
         if (["sha256sum", "sha1sum", "md5sum", "sha512sum", "wc"].includes(name)) {
@@ -712,12 +723,12 @@ export class ScriptCtx {
         }
         checkProgram({ name, args, env, stdin, stdoutFiles, ctx: this });
         if (stdoutFiles.length > 0) {
-            const fake: ShNode = { Cmd: c, Redirs: stdin && stdin.kind === "heredoc" ? [] : [] };
+            const fake: ShNode = { Cmd: c, Redirs: [] };
             let produced = this.produced(fake);
-            if (name === "cat" && words.length === 1 && stdin?.kind === "heredoc") {
-                produced = { kind: "text", vals: stdin.body };
-            } else if (name === "cat" && words.length === 1 && stdin?.kind === "pipe") {
-                produced = stdin.producer;
+            if (stdin?.kind === "heredoc" && !["echo", "printf"].includes(name)) {
+                produced = name === "cat" && words.length === 1 ? { kind: "text", vals: stdin.body } : this.transform(fake, { kind: "text", vals: stdin.body });
+            } else if (stdin?.kind === "pipe" && !["echo", "printf"].includes(name)) {
+                produced = this.transform(fake, stdin.producer);
             }
             this.contentTo(stdoutFiles, produced);
         }
