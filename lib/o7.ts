@@ -9,7 +9,8 @@
 import { StackConfig } from "./config";
 import { canonicalJson, sha256Hex } from "./digest";
 import { DeployPlan, PlannedCommand } from "./plan";
-import { hostLayout, PY_TREE_DIGEST } from "./scripts";
+import { TREE_DIGEST } from "./helpers";
+import { failFunction, helperCall, hostLayout } from "./scripts";
 import { lines, shq, STRICT } from "./shell";
 import { verificationCleanupScript, verificationScript } from "./verification";
 
@@ -30,7 +31,7 @@ export interface O7Observation {
     journal: "present" | "absent";
 }
 
-const TREE_FN = `tree_digest() { python3 - "$1" <<'PY'\n${PY_TREE_DIGEST}PY\n}`;
+const TREE_FN = `tree_digest() { ${helperCall(TREE_DIGEST, '"$1"')}\n}`;
 
 /** Read-only probe of the O6 deploy on the host: writes nothing anywhere. */
 export function o7ProbeScript(c: StackConfig): string {
@@ -39,7 +40,7 @@ export function o7ProbeScript(c: StackConfig): string {
     return lines(
         STRICT,
         TREE_FN,
-        `if [ -f ${led} ]; then printf 'ledgerDigest=%s\\n' "$(sha256sum < ${led} | cut -c1-64)"; printf 'ledgerRelease=%s\\n' "$(sed -n 's/^digest=//p' ${led} | head -1)"; else echo ledgerDigest=absent; echo ledgerRelease=; fi`,
+        `if [ -f ${led} ]; then printf 'ledgerDigest=%s\\n' "$(sha256sum < ${led} | cut -c1-64)"; printf 'ledgerRelease=%s\\n' "$(sed -n 's/^digest=//p' ${led})"; else echo ledgerDigest=absent; echo ledgerRelease=; fi`,
         `printf 'dotCommit=%s\\n' "$(git --no-optional-locks -C ${shq(c.paths.dotRepo)} rev-parse HEAD 2>/dev/null || true)"`,
         `if [ -d ${shq(L.target)} ]; then printf 'tree=%s\\n' "$(tree_digest ${shq(L.target)} | cut -d' ' -f1)"; else echo tree=absent; fi`,
         `if [ -e ${shq(L.journal)} ]; then echo journal=present; else echo journal=absent; fi`,
@@ -98,7 +99,7 @@ export function o6DeployGuardScript(c: StackConfig, d: O6Deploy): string {
     return lines(
         STRICT,
         TREE_FN,
-        `fail() { printf 'O6DeployGuard: %s\\n' "$*" >&2; exit 1; }`,
+        failFunction("O6DeployGuard"),
         `[ -f ${led} ] || fail "no O6 deploy recorded on the host (${L.ledger}); O7 refused, nothing was run"`,
         `[ "$(sha256sum < ${led} | cut -c1-64)" = ${shq(d.ledgerDigest)} ] || fail "the ledger ${L.ledger} is not the reviewed O6 deploy's (sha256 ${d.ledgerDigest}); O7 refused"`,
         `grep -qx ${shq(`digest=${d.releaseDigest}`)} ${led} || fail "the ledger does not record release ${d.releaseDigest}; O7 refused"`,

@@ -59,20 +59,20 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
 
     const dirs = cmd("cutter-dirs", "CutterConfig", "GAP-5: provision the /var/lib/cutter/* directories",
         dirsScript(c), c.cutterConfig.dirs.map((d) => d.path));
+    const orchFile = fileScript(c.cutterConfig.orchestratorConfigFile, renderOrchestratorConfig(c), "0640", "orchestrator config");
     const orch = cmd("orchestrator-config", "CutterConfig", "GAP-5: write the orchestrator.* config (execution_enabled = false)",
-        fileScript(c.cutterConfig.orchestratorConfigFile, renderOrchestratorConfig(c), "0640", "orchestrator config"),
-        [c.cutterConfig.orchestratorConfigFile]);
+        orchFile, orchFile.writes);
+    const runbookFile = fileScript(c.cutterConfig.rollbackRunbookDest, runbook, "0640", "rollback runbook");
     const runbookCmd = cmd("rollback-runbook", "CutterConfig", "GAP-6: place rollback_runbook.sql (placed, never executed)",
-        fileScript(c.cutterConfig.rollbackRunbookDest, runbook, "0640", "rollback runbook"),
-        [c.cutterConfig.rollbackRunbookDest]);
+        runbookFile, runbookFile.writes);
     const secrets = cmd("env-production-secrets", "CutterSecrets",
         "GAP-3/GAP-4: verify BACKUP_GPG_FPR in the keyring and the governance principal's grants, then set both in the env file (0600)",
-        secretsScript(c), [c.paths.envProductionFile, L.envBackupDir], { secretInputs: ["backupGpgFpr", "governancePrincipal"] });
+        secretsScript(c), [c.paths.envProductionFile, `${c.paths.envProductionFile}.iucutter-tmp`, L.envBackupDir], { secretInputs: ["backupGpgFpr", "governancePrincipal"] });
     const swap = cmd("release-deploy", "Release",
         `Upload the release archive (${r.fileCount} files) to staging and verify it against the manifest; swap it into place `
         + "(old tree to a timestamped artifact dir); assert version, orchestrator/ and kill-switch (revert on failure); commit in the dot repo. "
         + "Rollback (delete) restores the old tree and commits that.",
-        swapScript(c, r), [L.target, L.artifacts, L.journal, L.ledger, `${c.paths.dotRepo}/.git`, `${c.paths.stateDir}/deploy.log`, c.paths.stagingDir, stage],
+        swapScript(c, r), [L.target, L.artifacts, L.journal, `${L.journal}.tmp`, L.ledger, `${L.ledger}.tmp`, `${c.paths.dotRepo}/.git`, `${c.paths.stateDir}/deploy.log`, c.paths.stateDir, c.paths.stagingDir, stage],
         { triggers: [r.manifestDigest], stdinFile: r.archivePath, stdinFileDigest: r.manifestDigest });
     const tag: PlannedCommand = {
         resource: "release-tag", component: "Release", where: "local",

@@ -52,7 +52,7 @@ export interface LocalCommandInputs extends HostCommandInputs {
 const RERUN_KEYS = ["create", "triggers", "stdinFile", "stdinSecret", "connection", "dir"];
 
 /** The dynamic provider. Self-contained: it is serialized into the state. */
-const hostCommandProvider: pulumi.dynamic.ResourceProvider = {
+export const hostCommandProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds: any, news: any) {
         const failures: pulumi.dynamic.CheckFailure[] = [];
         if (typeof news.create !== "string" || news.create.trim() === "") {

@@ -8,71 +8,8 @@
  * stdin and are never echoed.
  */
 import { RELEASE_VERSION, StackConfig } from "./config";
+import { ASSERT_RELEASE, EXCHANGE, Helper, TREE_DIGEST } from "./helpers";
 import { heredoc, lines, shq, STRICT } from "./shell";
-
-/** Python snippet computing the canonical tree digest (see lib/digest.ts). */
-export const PY_TREE_DIGEST = `import hashlib, os, stat, sys
-root = sys.argv[1]
-rows = []
-for dirpath, dirnames, filenames in os.walk(root):
-    dirnames[:] = [d for d in dirnames if d != "__pycache__" or os.path.islink(os.path.join(dirpath, d))]
-    names = filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
-    for name in names:
-        full = os.path.join(dirpath, name)
-        rel = os.path.relpath(full, root)
-        if rel.endswith(".pyc") or "__pycache__" in rel.split(os.sep):
-            continue
-        st = os.lstat(full)
-        if stat.S_ISLNK(st.st_mode):
-            rows.append((rel.encode(), "l %s %s\\n" % (os.readlink(full), rel)))
-        elif stat.S_ISREG(st.st_mode):
-            h = hashlib.sha256()
-            with open(full, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
-            rows.append((rel.encode(), "f %04o %s %s\\n" % (stat.S_IMODE(st.st_mode), h.hexdigest(), rel)))
-rows.sort(key=lambda r: r[0])
-total = hashlib.sha256()
-for _, line in rows:
-    total.update(line.encode())
-print("%s %d" % (total.hexdigest(), len(rows)))
-`;
-
-/** Static post-deploy assertions; parses, never imports, the deployed code. */
-export const PY_ASSERT_RELEASE = `import ast, os, sys
-root, want = sys.argv[1], sys.argv[2]
-problems = []
-def literal_assign(path, name):
-    tree = ast.parse(open(path, encoding="utf-8").read(), path)
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign):
-            for t in node.targets:
-                if isinstance(t, ast.Name) and t.id == name:
-                    found.append(node.value)
-    return found
-init = os.path.join(root, "cutter_agent", "__init__.py")
-vals = literal_assign(init, "__version__") if os.path.isfile(init) else []
-if [getattr(v, "value", None) for v in vals] != [want]:
-    problems.append("__version__ is not %s" % want)
-if not os.path.isdir(os.path.join(root, "cutter_agent", "orchestrator")):
-    problems.append("orchestrator/ is missing")
-cfg = os.path.join(root, "cutter_agent", "config.py")
-flags = literal_assign(cfg, "execution_enabled") if os.path.isfile(cfg) else []
-if not flags or any(getattr(v, "value", None) is not False for v in flags):
-    problems.append("execution_enabled is not False")
-for p in problems:
-    print("ASSERTION FAILED: " + p, file=sys.stderr)
-sys.exit(1 if problems else 0)
-`;
-
-/** Atomic exchange of two paths (renameat2 RENAME_EXCHANGE): neither is ever missing. */
-export const PY_EXCHANGE = `import ctypes, os, sys
-libc = ctypes.CDLL(None, use_errno=True)
-AT_FDCWD, RENAME_EXCHANGE = -100, 2
-if libc.renameat2(AT_FDCWD, os.fsencode(sys.argv[1]), AT_FDCWD, os.fsencode(sys.argv[2]), RENAME_EXCHANGE) != 0:
-    sys.exit("atomic exchange of %s and %s failed: %s" % (sys.argv[1], sys.argv[2], os.strerror(ctypes.get_errno())))
-`;
 
 export interface ReleaseFacts {
     commit: string;
@@ -80,11 +17,18 @@ export interface ReleaseFacts {
     fileCount: number;
 }
 
+/** A pinned helper run from a heredoc: `python3 - ARGS <<'PY'` + the file verbatim. */
+export function helperCall(h: Helper, args: string): string {
+    return `python3 - ${args} <<'PY'\n${h.text}PY`;
+}
+
+/** The one definition of fail(): the message names the guard or step. */
+export function failFunction(who: string): string {
+    return `fail() { printf '${who}: %s\\n' "$*" >&2; exit 1; }`;
+}
+
 function bashFunctions(): string[] {
-    return [
-        `tree_digest() { python3 - "$1" <<'PY'\n${PY_TREE_DIGEST}PY\n}`,
-        `fail() { printf '%s\\n' "$*" >&2; exit 1; }`,
-    ];
+    return [`tree_digest() { ${helperCall(TREE_DIGEST, '"$1"')}\n}`];
 }
 
 /** Layout of the host-side state under paths.stateDir. */
@@ -128,7 +72,7 @@ export function probeScript(c: StackConfig): string {
 export function identityGuardScript(c: StackConfig): string {
     return lines(
         STRICT,
-        `fail() { printf 'HostIdentityGuard: %s\\n' "$*" >&2; exit 1; }`,
+        failFunction("HostIdentityGuard"),
         `[ "$(hostname)" = ${shq(c.host.name)} ] || fail "hostname is '$(hostname)', expected ${c.host.name}: wrong host, nothing was written"`,
         `[ -f ${shq(c.identity.composeMarker)} ] || fail "compose marker ${c.identity.composeMarker} is missing: not the expected stack host"`,
         `[ -f ${shq(c.identity.envFile)} ] || fail "${c.identity.envFile} is missing: not the expected stack host"`,
@@ -151,7 +95,7 @@ export function preStateGuardScript(c: StackConfig, r: ReleaseFacts): string {
     return lines(
         STRICT,
         ...bashFunctions(),
-        `fail() { printf 'PreStateAnchor: %s\\n' "$*" >&2; exit 1; }`,
+        failFunction("PreStateAnchor"),
         `if [ -f ${shq(L.ledger)} ] && grep -qx ${shq(`digest=${r.manifestDigest}`)} ${shq(L.ledger)} \\`,
         `   && [ "$(tree_digest ${shq(L.target)} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ]; then`,
         `  echo "PreStateAnchor: release ${r.manifestDigest.slice(0, 12)} already in place"; exit 0`,
@@ -176,7 +120,7 @@ export function rollbackGuardScript(c: StackConfig, r: ReleaseFacts): string {
     return lines(
         STRICT,
         ...bashFunctions(),
-        `fail() { printf 'RollbackGate: %s\\n' "$*" >&2; exit 1; }`,
+        failFunction("RollbackGate"),
         `[ -f ${shq(L.ledger)} ] && grep -qx ${shq(`digest=${r.manifestDigest}`)} ${shq(L.ledger)} || fail "release ${r.manifestDigest.slice(0, 12)} is not the deployed one (${L.ledger}); nothing to roll back"`,
         `[ "$(tree_digest ${shq(L.target)} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ] || fail "the deployed tree was changed since the deploy; refusing to roll back over it"`,
         `[ ! -f ${shq(L.journal)} ] || fail "an interrupted deploy journal exists (${L.journal}); resolve it first"`,
@@ -199,8 +143,9 @@ export function dirsScript(c: StackConfig): { create: string; delete: string } {
 }
 
 /** Writes a file atomically (temp file in the same dir, then rename). */
-export function fileScript(dest: string, content: string, mode: string, what: string): { create: string; delete: string } {
+export function fileScript(dest: string, content: string, mode: string, what: string): { create: string; delete: string; writes: string[] } {
     const tmp = `${dest}.iucutter-tmp`;
+    const dir = dest.slice(0, dest.lastIndexOf("/")) || "/";
     const create = lines(
         STRICT,
         `umask 077`,
@@ -211,7 +156,7 @@ export function fileScript(dest: string, content: string, mode: string, what: st
         `printf '%s %s\\n' "$(sha256sum < ${shq(dest)} | cut -c1-64)" ${shq(`${what} -> ${dest}`)}`,
     );
     const del = lines(STRICT, `if [ -e ${shq(dest)} ]; then rm -- ${shq(dest)}; fi`);
-    return { create, delete: del };
+    return { create, delete: del, writes: [dest, tmp, dir] };
 }
 
 /** orchestrator.* config rendered as an INI-like file (GAP-5). */
@@ -257,12 +202,12 @@ export function secretsScript(c: StackConfig): { create: string; delete: string 
     const pinned = [...c.governance.grants].sort().join("\n");
     const create = lines(
         STRICT,
-        `fail() { printf 'Secrets: %s\\n' "$*" >&2; exit 1; }`,
+        failFunction("Secrets"),
         `IFS= read -r BACKUP_GPG_FPR || fail "BACKUP_GPG_FPR missing on stdin"`,
         `IFS= read -r GOVERNANCE_PRINCIPAL || fail "governance principal missing on stdin"`,
         `gpg --batch --with-colons --list-keys "$BACKUP_GPG_FPR" 2>/dev/null | grep -q '^fpr:' \\`,
         `  || fail "GAP-3: the BACKUP_GPG_FPR key is not in the host's GnuPG keyring; import it first"`,
-        `GRANTS="$(psql -X -q -At -v ON_ERROR_STOP=1 -v principal="$GOVERNANCE_PRINCIPAL" -h ${shq(o.db_host)} -p ${shq(String(o.db_port))} -U context_pack_readonly -d ${shq(o.db_name)} <<'SQL'`,
+        `GRANTS="$(psql -X -q -A -t -v ON_ERROR_STOP=1 -v principal="$GOVERNANCE_PRINCIPAL" -h ${shq(o.db_host)} -p ${shq(String(o.db_port))} -U context_pack_readonly -d ${shq(o.db_name)} <<'SQL'`,
         grantsSql,
         `SQL`,
         `)" || fail "GAP-4: cannot read the grant matrix as context_pack_readonly (database unreachable?)"`,
@@ -325,7 +270,8 @@ export function swapScript(c: StackConfig, r: ReleaseFacts): { create: string; d
     const dot = shq(c.paths.dotRepo);
     const T = shq(L.target);
     const J = shq(L.journal);
-    const gitId = `-c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost`;
+    // No hook of the dot repo runs at the program's own commit.
+    const gitId = `-c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost -c core.hooksPath=/dev/null`;
     const msg = [
         `deploy iu-cutter ${RELEASE_VERSION} (O6)`,
         "",
@@ -342,9 +288,9 @@ export function swapScript(c: StackConfig, r: ReleaseFacts): { create: string; d
         `fail() { printf '%s\\n' "$*"; printf '%s\\n' "$*" >&4 2>/dev/null || true; exit 1; }`,
     ];
     const revert = [
-        `exchange() { python3 - "$1" "$2" <<'PY'\n${PY_EXCHANGE}PY\n}`,
+        `exchange() { ${helperCall(EXCHANGE, '"$1" "$2"')}\n}`,
         `revert() { # back to the exact pre-deploy state recorded in the journal`,
-        `  local head pre new cand; head="$(sed -n 's/^dot_head=//p' ${J})"; pre="$(sed -n 's/^pre_tree=//p' ${J})"; new="$(sed -n 's/^new_tree=//p' ${J})"`,
+        `  local head pre new; head="$(sed -n 's/^dot_head=//p' ${J})"; pre="$(sed -n 's/^pre_tree=//p' ${J})"; new="$(sed -n 's/^new_tree=//p' ${J})"`,
         `  [ "$new" = ${shq(r.manifestDigest)} ] || fail "Release: the interrupted deploy in ${L.journal} was of another release ($new); resolve it by hand: its pre-deploy tree is under ${c.paths.stagingDir}"`,
         `  if [ "$(tree_digest ${T} | cut -d' ' -f1)" != "$pre" ]; then`,
         `    for cand in ${shq(stage + "/old-tree")} ${shq(stage + "/tree")}; do`,
@@ -380,7 +326,7 @@ export function swapScript(c: StackConfig, r: ReleaseFacts): { create: string; d
         // One atomic exchange: the target is always either the whole old or the whole new tree.
         `exchange ${shq(stage + "/tree")} ${T}`,
         `mv -T ${shq(stage + "/tree")} ${shq(stage + "/old-tree")}`,
-        `if ! python3 - ${T} ${shq(RELEASE_VERSION)} <<'PY'\n${PY_ASSERT_RELEASE}PY`,
+        `if ! ${helperCall(ASSERT_RELEASE, `${T} ${shq(RELEASE_VERSION)}`)}`,
         `then revert; fail "Release: post-deploy assertions failed; the previous tree is back in place"; fi`,
         `[ "$(tree_digest ${T} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ] || { revert; fail "Release: deployed tree does not match the manifest; reverted"; }`,
         `git -C ${dot} add -A -- ${shq(c.paths.targetDir)}`,

@@ -11,7 +11,8 @@
 import { RELEASE_VERSION, StackConfig } from "./config";
 import { sha256Hex } from "./digest";
 import { heredoc, lines, shq, STRICT } from "./shell";
-import { hostLayout, PY_ASSERT_RELEASE } from "./scripts";
+import { ASSERT_RELEASE } from "./helpers";
+import { failFunction, helperCall, hostLayout } from "./scripts";
 
 export const GRANT_MATRIX_SQL = [
     "BEGIN READ ONLY;",
@@ -73,7 +74,7 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
     const v = c.verification!;
     const o = c.cutterConfig.orchestrator;
     const L = hostLayout(c);
-    const psql = `psql -X -q -At -v ON_ERROR_STOP=1 -h ${shq(o.db_host)} -p ${shq(String(o.db_port))} -U context_pack_readonly -d ${shq(o.db_name)}`;
+    const psql = `psql -X -q -A -t -v ON_ERROR_STOP=1 -h ${shq(o.db_host)} -p ${shq(String(o.db_port))} -U context_pack_readonly -d ${shq(o.db_name)}`;
     const countsSql = ["BEGIN READ ONLY;", ...v.scopeTables.map((t) => `SELECT '${t} ' || count(*) FROM ${t};`), "ROLLBACK;"].join("\n");
     const vars = { runId: id, document: String(v.targetDocument?.id ?? 0), config: c.cutterConfig.orchestratorConfigFile };
     const start = fill(v.commands.start, vars);
@@ -94,12 +95,12 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
     ];
     return lines(
         STRICT,
-        `fail() { printf 'DryRunVerification: %s\\n' "$*" >&2; exit 1; }`,
+        failFunction("DryRunVerification"),
         `IFS= read -r BACKUP_GPG_FPR || fail "BACKUP_GPG_FPR missing on stdin"`,
         `IFS= read -r GOVERNANCE_PRINCIPAL || fail "governance principal missing on stdin"`,
         `all=""`,
         `# --- before: kill-switch, row counts, grant matrix ---------------------`,
-        `python3 - ${T} ${shq(RELEASE_VERSION)} <<'PY' || fail "execution_enabled is not False (or the deployed tree is not ${RELEASE_VERSION}) before the dry run"\n${PY_ASSERT_RELEASE}PY`,
+        `${helperCall(ASSERT_RELEASE, `${T} ${shq(RELEASE_VERSION)}`).replace("<<'PY'", `<<'PY' || fail "execution_enabled is not False (or the deployed tree is not ${RELEASE_VERSION}) before the dry run"`)}`,
         `counts_before="$(${psql} <<'SQL'\n${countsSql}\nSQL\n)" || fail "cannot read the row counts as context_pack_readonly"`,
         `grants_before="$(${psql} <<'SQL'\n${GRANT_MATRIX_SQL}\nSQL\n)" || fail "cannot read the grant matrix"`,
         `grant_sha="$(printf '%s\\n' "$grants_before" | sha256sum | cut -c1-64)"`,
@@ -124,7 +125,7 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
         `[ "$counts_after" = "$counts_before" ] || fail "row counts changed during the dry run: before [$(printf '%s' "$counts_before" | tr '\\n' ' ')] after [$(printf '%s' "$counts_after" | tr '\\n' ' ')]"`,
         `grants_after="$(${psql} <<'SQL'\n${GRANT_MATRIX_SQL}\nSQL\n)"`,
         `[ "$grants_after" = "$grants_before" ] || fail "the grant matrix changed during the dry run"`,
-        `python3 - ${T} ${shq(RELEASE_VERSION)} <<'PY' || fail "execution_enabled is not False after the dry run"\n${PY_ASSERT_RELEASE}PY`,
+        `${helperCall(ASSERT_RELEASE, `${T} ${shq(RELEASE_VERSION)}`).replace("<<'PY'", `<<'PY' || fail "execution_enabled is not False after the dry run"`)}`,
         `# --- readiness evidence (GAP-3..6, GAP-8), all read-only ----------------------`,
         `if gpg --batch --with-colons --list-keys "$BACKUP_GPG_FPR" 2>/dev/null | grep -q '^fpr:' && grep -qxF "BACKUP_GPG_FPR=$BACKUP_GPG_FPR" ${shq(c.paths.envProductionFile)}; then gap3=ok; else gap3=missing; fi`,
         `gov="$(${psql} -v principal="$GOVERNANCE_PRINCIPAL" <<'SQL'\nBEGIN READ ONLY;\nSELECT n.nspname || '.' || k.relname || ':' || a.privilege_type FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace, LATERAL aclexplode(k.relacl) a WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = :'principal') ORDER BY 1;\nROLLBACK;\nSQL\n)" || gov=""`,

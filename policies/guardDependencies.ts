@@ -1,6 +1,17 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { isUnknownValueError, violationMessage } from "./lib/common";
-import { LOCAL_COMMAND, REMOTE_COMMAND, toArray } from "./lib/resources";
+import { LOCAL_COMMAND, REMOTE_COMMAND } from "./lib/analyze";
+import { isUnknownValueError, violationMessage } from "./lib/policy";
+
+function toArray(v: unknown): unknown[] {
+    const out: unknown[] = [];
+    if (v && typeof v === "object" && typeof (v as { length?: unknown }).length === "number") {
+        const a = v as ArrayLike<unknown>;
+        for (let i = 0; i < a.length; i++) {
+            out.push(a[i]);
+        }
+    }
+    return out;
+}
 
 export type GuardKind = "HostIdentityGuard" | "PreStateAnchor";
 
@@ -24,7 +35,7 @@ export function writesToHost(r: { type: string; props: Record<string, any> }): b
     if (r.type === LOCAL_COMMAND) {
         return false;
     }
-    return r.type.startsWith("command:remote:");
+    return r.type.startsWith("command:remote:") || r.type.startsWith("pulumi-nodejs:dynamic");
 }
 
 /** Everything `r` waits for: its dependencies, its ancestors' dependencies, transitively. */

@@ -16,9 +16,11 @@ import { noPushPolicy } from "./noPush";
 import { noRealCryptoPolicy } from "./noRealCrypto";
 import { noRestartPolicy } from "./noRestart";
 import { transparencyPolicy } from "./transparency";
+import { trustedResourcesPolicy } from "./trustedResources";
 import { writeRootsPolicy } from "./writeRoots";
 
 export const policies = [
+    trustedResourcesPolicy,
     killSwitchPolicy,
     noRestartPolicy,
     noPushPolicy,

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a fresh machine, idempotently:
+#   0. shellcheck (the tests run it on every rendered script)
 #   1. Debian packages for the sandbox host (openssh-server, postgresql, gnupg)
 #   2. the Pulumi CLI + Node.js language host, built from Go modules at the
 #      versions pinned in toolchain/ (go.sum committed, so builds are verified)
@@ -18,6 +19,7 @@ t0=$(date +%s)
 # --- 1. Debian packages -------------------------------------------------------
 need_pkgs=()
 [ -x /usr/sbin/sshd ] || need_pkgs+=(openssh-server)
+command -v shellcheck >/dev/null 2>&1 || need_pkgs+=(shellcheck)
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_pkgs+=(postgresql)
 command -v gpg >/dev/null 2>&1 || need_pkgs+=(gnupg)
 command -v git >/dev/null 2>&1 || need_pkgs+=(git)
@@ -68,6 +70,20 @@ for s in pulumi-analyzer-policy pulumi-resource-pulumi-nodejs; do
     install -m 0755 "$src" "$BIN/$s"
   fi
 done
+# The policy pack's shell parser: mvdan.cc/sh (toolchain/shparse) compiled to
+# WebAssembly, run with the Go distribution's own wasm_exec.js.
+WASM="$ROOT/policies/wasm"
+want_wasm="$(cat "$ROOT/toolchain/shparse/go.sum" "$ROOT/toolchain/shparse/main.go" "$ROOT/toolchain/shparse/go.mod" | sha256sum | cut -c1-64)"
+if [ "$(cat "$WASM/.source-sha" 2>/dev/null)" != "$want_wasm" ] || [ ! -f "$WASM/shparse.wasm" ]; then
+  log "building the policy pack's shell parser (mvdan.cc/sh to WebAssembly)"
+  mkdir -p "$WASM"
+  (cd "$ROOT/toolchain/shparse" && GOOS=js GOARCH=wasm CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -ldflags "-s -w" -o "$WASM/shparse.wasm.tmp" .)
+  mv "$WASM/shparse.wasm.tmp" "$WASM/shparse.wasm"
+  exec_js="$(go env GOROOT)/lib/wasm/wasm_exec.js"
+  [ -f "$exec_js" ] || exec_js="$(go env GOROOT)/misc/wasm/wasm_exec.js"
+  install -m 0644 "$exec_js" "$WASM/wasm_exec.js"
+  echo "$want_wasm" > "$WASM/.source-sha"
+fi
 t_tool=$(( $(date +%s) - t0 ))
 
 # --- 3. npm packages and build ----------------------------------------------

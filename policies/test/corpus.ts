@@ -1,9 +1,8 @@
 /**
  * The policy corpus: for each policy, commands that must be blocked (with
- * evasion variants) and read-only look-alikes that must pass. README states
- * the figures; the tests require 100% on both sides.
+ * evasion variants) and read-only look-alikes that must pass (the first
+ * corpus, kept as a regression set). README states the figures.
  */
-import { CommandBearing } from "../lib/resources";
 
 // Fabricated secret shapes, assembled at run time so that no secret-looking
 // literal sits in the repo tree. None of them is, or was, a real credential.
@@ -11,14 +10,6 @@ const PEM_BEGIN = ["-----BEGIN", "OPENSSH", "PRIVATE", "KEY-----"].join(" ");
 const PEM_END = ["-----END", "OPENSSH", "PRIVATE", "KEY-----"].join(" ");
 const FAKE_AWS_KEY_ID = "AKIA" + "ABCDEFGHIJKLMNOP";
 const FAKE_GH_TOKEN = "ghp" + "_" + "abcdefghijklmnopqrstuvwxyz0123456789";
-
-export function remote(script: string, extra: Partial<CommandBearing> = {}): CommandBearing {
-    return {
-        where: "remote", scripts: [{ field: "create", text: script }], env: {},
-        connection: { hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA2rzzl+bb0riftqnZzRYbcYUPLcUOLYkwPyF7NIVt3b" },
-        declaredWrites: [], files: [], secretFields: [], ...extra,
-    };
-}
 
 export const killSwitch = {
     blocked: [
@@ -129,7 +120,7 @@ export const noPush = {
         "git -C /opt/incomex/dot status",
         "git -C /opt/incomex/dot log --oneline -1",
         "git -C /opt/incomex/dot commit -q -m 'deploy'",
-        "git tag -a v0.6.0-O4-live-dryrun -m x 6625f76",
+        "git -C /opt/incomex/dot tag -a v0.6.0-O4-live-dryrun -m x 6625f76",
         "git -C /opt/incomex/dot remote",
         "git -C /opt/incomex/dot remote -v",
         "echo 'git push is forbidden'",
@@ -176,7 +167,7 @@ export const noProductionMutation = {
         "psql -X -At -U context_pack_readonly -d live <<'SQL'\nBEGIN READ ONLY;\n-- counts\nSELECT count(*) FROM cutter.cuts;\nselect relname from pg_class where relname = 'delete from x';\nROLLBACK;\nSQL",
         "psql -U context_pack_readonly -c 'START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY' -c 'SELECT 1' -c 'ROLLBACK'",
         "psql --username=context_pack_readonly -c 'BEGIN READ ONLY; EXPLAIN SELECT * FROM cutter.cuts; ROLLBACK;'",
-        "python3 -m cutter_agent.cli orchestrate --mode dryrun",
+        "cd /opt/incomex/dot/iu-cutter && python3 -m cutter_agent.cli orchestrate --mode dryrun",
         "python3 -m cutter_agent.cli cut --dry-run --document 2",
         "echo 'Mode.LIVE is refused while execution_enabled = False'",
         "grep -c 'Mode.LIVE' /var/lib/cutter/deploy.log || true",
@@ -277,7 +268,7 @@ export const writeRoots = {
         "install -d -m 0750 -o root -g root /var/lib/cutter/state",
         "cat > /var/lib/cutter/config/orchestrator.ini <<'EOF'\nx = 1\nEOF",
         "mv -T /opt/incomex/.iu-cutter-staging/r/tree /opt/incomex/dot/iu-cutter",
-        "art=/var/lib/cutter/artifacts/\"$ts-abc\"\ninstall -d -m 0700 \"$art\"",
+        "ts=\"$(date -u +%Y%m%dT%H%M%SZ)\"\nart=/var/lib/cutter/artifacts/\"$ts-abc\"\ninstall -d -m 0700 \"$art\"",
         "git -C /opt/incomex/dot commit -q -m deploy",
         "echo hi > /dev/null 2>&1",
         "printf '%s\\n' x >&2",
@@ -299,10 +290,29 @@ export const plaintextSecrets = {
     ],
     passed: [
         "IFS= read -r BACKUP_GPG_FPR",
-        "printf 'BACKUP_GPG_FPR=%s\\n' \"$BACKUP_GPG_FPR\" > /opt/incomex/dot/.env.production.tmp",
+        "IFS= read -r BACKUP_GPG_FPR\nprintf 'BACKUP_GPG_FPR=%s\\n' \"$BACKUP_GPG_FPR\" > /opt/incomex/dot/.env.production.tmp",
         "psql -U context_pack_readonly -h 127.0.0.1 -p 5432 -c 'BEGIN READ ONLY; SELECT 1; ROLLBACK;'",
         "echo 'PASSWORD=$DB_PASSWORD' > /dev/null",
         "mkdir -p /var/lib/cutter/state",
         "echo 'set the token with pulumi config set --secret'",
     ],
+};
+
+/**
+ * First-corpus look-alikes that the verifying pack refuses on purpose: each is
+ * outside the reviewed vocabulary, and the reason says what to write instead.
+ */
+export const refusedByDesign: Record<string, string> = {
+    "python3 -c 'import cutter_agent.config as c; assert c.execution_enabled == True or True'": "python3 -c: code the pack cannot verify (only pinned helpers run)",
+    "psql -U context_pack_readonly -d live -c 'BEGIN READ ONLY; SELECT count(*) FROM cutter.cuts; ROLLBACK;'": "psql -c: SQL only in a quoted heredoc",
+    "psql -X -At -U context_pack_readonly -d live <<'SQL'\nBEGIN READ ONLY;\n-- counts\nSELECT count(*) FROM cutter.cuts;\nselect relname from pg_class where relname = 'delete from x';\nROLLBACK;\nSQL": "-At: flag clusters refused (write -A -t)",
+    "psql -U context_pack_readonly -c 'START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY' -c 'SELECT 1' -c 'ROLLBACK'": "psql -c",
+    "psql --username=context_pack_readonly -c 'BEGIN READ ONLY; EXPLAIN SELECT * FROM cutter.cuts; ROLLBACK;'": "psql -c and --username=",
+    "python3 -m cutter_agent.cli cut --dry-run --document 2": "the agent only as orchestrate --mode dryrun",
+    "pg_dump --schema-only -U context_pack_readonly cutter_live > /var/lib/cutter/state/schema.sql": "pg_dump is outside the vocabulary",
+    "SIGNING_PROVIDER=StubSigning python3 -m cutter_agent.cli --version": "environment prefixes only from a short list",
+    "python3 - /opt/incomex/dot/iu-cutter <<'PY'\nimport sys\nprint(sys.argv[1])\nPY": "unpinned code on stdin",
+    "mv -T /opt/incomex/.iu-cutter-staging/r/tree /opt/incomex/dot/iu-cutter": "the live tree changes only by the atomic exchange helper",
+    "cd /var/lib/cutter && touch state/x": "relative write targets",
+    "psql -U context_pack_readonly -h 127.0.0.1 -p 5432 -c 'BEGIN READ ONLY; SELECT 1; ROLLBACK;'": "psql -c",
 };

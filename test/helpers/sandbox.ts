@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { PY_TREE_DIGEST } from "../../lib/scripts";
+import { TREE_DIGEST } from "../../lib/helpers";
 import { configureSandboxStack, readFacts, REPO_ROOT, SandboxFacts, SandboxStackOptions, stackFile } from "../../scripts/sandboxStack";
 
 export { REPO_ROOT };
@@ -50,7 +50,7 @@ export function hostPath(p: string): string {
 
 /** The canonical tree digest of a local directory, computed by the host's own Python snippet. */
 export function treeDigest(dir: string): string {
-    return mustRun("python3", ["-", dir], { input: PY_TREE_DIGEST }).trim().split(" ")[0];
+    return mustRun("python3", ["-", dir], { input: TREE_DIGEST.text }).trim().split(" ")[0];
 }
 
 /** A digest of everything the deploy could touch on the host: proves "no write". */

@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { treeDigest } from "../../lib/digest";
 import { buildArchive, inspectRelease, ReleaseRefused } from "../../lib/release";
-import { PY_TREE_DIGEST } from "../../lib/scripts";
+import { TREE_DIGEST } from "../../lib/helpers";
 
 const FIXTURE = path.join(__dirname, "..", "..", "..", "fixtures", "iu-cutter-v0.6");
 
@@ -61,7 +61,7 @@ describe("release inspection", () => {
         execFileSync("tar", ["-x", "--no-same-owner", "-f", tar, "-C", unpacked]);
         fs.mkdirSync(path.join(unpacked, "cutter_agent", "__pycache__"));
         fs.writeFileSync(path.join(unpacked, "cutter_agent", "__pycache__", "cli.cpython-311.pyc"), "bytecode");
-        const host = execFileSync("python3", ["-", unpacked], { input: PY_TREE_DIGEST, encoding: "utf8" }).trim();
+        const host = execFileSync("python3", ["-", unpacked], { input: TREE_DIGEST.text, encoding: "utf8" }).trim();
         expect(host).to.equal(`${m.digest} ${m.fileCount}`);
         expect(treeDigest(m.entries)).to.equal(m.digest);
     });

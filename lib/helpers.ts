@@ -1,0 +1,40 @@
+/**
+ * The Python helpers the host scripts run, as real files (lib/helpers/*.py).
+ * Each is embedded verbatim in a `python3 - ARGS <<'PY'` heredoc; the policy
+ * pack accepts such code only when its sha256 is pinned in
+ * policies/pinned/pins.json (scripts/pins.ts writes the pins; a unit test
+ * fails when they are stale).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { sha256Hex } from "./digest";
+
+export interface Helper {
+    name: string;
+    text: string;
+    sha256: string;
+    /** Argument positions (1-based) that the helper writes to. */
+    writesArgs: number[];
+}
+
+const DIRS = [path.join(__dirname, "helpers"), path.join(__dirname, "..", "..", "lib", "helpers")];
+
+function load(name: string, writesArgs: number[]): Helper {
+    for (const d of DIRS) {
+        const f = path.join(d, name);
+        if (fs.existsSync(f)) {
+            const text = fs.readFileSync(f, "utf8");
+            return { name, text, sha256: sha256Hex(text), writesArgs };
+        }
+    }
+    throw new Error(`helper ${name} not found (looked in ${DIRS.join(", ")})`);
+}
+
+/** Canonical digest of a tree (see lib/digest.ts): prints "<sha256> <count>". Reads only. */
+export const TREE_DIGEST = load("tree_digest.py", []);
+/** Post-deploy assertions (version, orchestrator/, kill switch). Parses, never imports. Reads only. */
+export const ASSERT_RELEASE = load("assert_release.py", []);
+/** Atomic exchange of two paths (renameat2 RENAME_EXCHANGE). Writes both. */
+export const EXCHANGE = load("exchange.py", [1, 2]);
+
+export const HELPERS: Helper[] = [TREE_DIGEST, ASSERT_RELEASE, EXCHANGE];

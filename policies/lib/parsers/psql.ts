@@ -1,0 +1,121 @@
+/**
+ * psql input, read the way psql reads it: a backslash outside quotes and
+ * comments starts a meta-command that runs to the end of the line (anywhere
+ * on the line), and `:name`, `:'name'`, `:"name"` outside quotes are
+ * variables. What is left is SQL, parsed by the PostgreSQL parser itself
+ * (libpg_query). Strings follow the server's rules with
+ * standard_conforming_strings on (PostgreSQL's default): a backslash escapes
+ * only inside E'...'.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pg = require("libpg-query") as { loadModule(): Promise<void>; parseSync(q: string): { stmts: Array<{ stmt: Record<string, unknown> }> } };
+
+let loading: Promise<void> | undefined;
+
+export function sqlParserReady(): Promise<void> {
+    loading ??= pg.loadModule();
+    return loading;
+}
+
+export interface PsqlInput {
+    /** SQL text with meta-commands removed and variables replaced by literals. */
+    sql: string;
+    /** Meta-commands, each as written (from the backslash to the end of the line). */
+    meta: string[];
+    errors: string[];
+}
+
+export function splitPsql(text: string): PsqlInput {
+    let sql = "";
+    const meta: string[] = [];
+    const errors: string[] = [];
+    let i = 0;
+    const n = text.length;
+    while (i < n) {
+        const c = text[i];
+        const next = text[i + 1];
+        if (c === "-" && next === "-") {
+            const e = text.indexOf("\n", i);
+            i = e < 0 ? n : e;
+            sql += " ";
+            continue;
+        }
+        if (c === "/" && next === "*") {
+            let depth = 1;
+            let j = i + 2;
+            while (j < n && depth > 0) {
+                if (text[j] === "/" && text[j + 1] === "*") { depth++; j += 2; continue; }
+                if (text[j] === "*" && text[j + 1] === "/") { depth--; j += 2; continue; }
+                j++;
+            }
+            if (depth > 0) { errors.push("unterminated /* comment"); }
+            sql += " ";
+            i = j;
+            continue;
+        }
+        if (c === "'") {
+            const escaped = /[eE]$/.test(sql) && !/[A-Za-z0-9_$][eE]$/.test(sql);
+            let j = i + 1;
+            for (; j < n; j++) {
+                if (escaped && text[j] === "\\") { j++; continue; }
+                if (text[j] === "'" && text[j + 1] === "'") { j++; continue; }
+                if (text[j] === "'") { break; }
+            }
+            if (j >= n) { errors.push("unterminated string literal"); }
+            sql += text.slice(i, j + 1);
+            i = j + 1;
+            continue;
+        }
+        if (c === '"') {
+            let j = i + 1;
+            for (; j < n; j++) {
+                if (text[j] === '"' && text[j + 1] === '"') { j++; continue; }
+                if (text[j] === '"') { break; }
+            }
+            if (j >= n) { errors.push("unterminated quoted identifier"); }
+            sql += text.slice(i, j + 1);
+            i = j + 1;
+            continue;
+        }
+        if (c === "$") {
+            const m = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i));
+            if (m && !/[A-Za-z0-9_]$/.test(sql)) {
+                const end = text.indexOf(m[0], i + m[0].length);
+                if (end < 0) { errors.push("unterminated dollar quote"); sql += text.slice(i); i = n; continue; }
+                sql += text.slice(i, end + m[0].length);
+                i = end + m[0].length;
+                continue;
+            }
+        }
+        if (c === "\\") {
+            const e = text.indexOf("\n", i);
+            meta.push(text.slice(i, e < 0 ? n : e).trim());
+            // psql sends the statement buffer on \g, and \; is a literal ;
+            i = e < 0 ? n : e;
+            continue;
+        }
+        if (c === ":" && next !== ":" && !sql.endsWith(":")) {
+            const m = /^:(?:'([A-Za-z_][A-Za-z0-9_]*)'|"([A-Za-z_][A-Za-z0-9_]*)"|([A-Za-z_][A-Za-z0-9_]*))/.exec(text.slice(i));
+            if (m) {
+                sql += m[1] ? "'psql_variable'" : m[2] ? '"psql_variable"' : "NULL";
+                i += m[0].length;
+                continue;
+            }
+        }
+        sql += c;
+        i++;
+    }
+    return { sql, meta, errors };
+}
+
+export type PgNode = Record<string, unknown>;
+
+/** Parses SQL with libpg_query. Call (and await) sqlParserReady() first. */
+export function parseSql(sql: string): { stmts: PgNode[] } | { error: string } {
+    try {
+        const r = pg.parseSync(sql);
+        return { stmts: (r.stmts ?? []).map((s) => s.stmt) };
+    } catch (e) {
+        return { error: (e as Error).message };
+    }
+}

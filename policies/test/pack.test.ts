@@ -1,0 +1,125 @@
+/**
+ * The policy pack's unit tests: every resource goes through the same reader
+ * the engine uses (analyzeResource), with this program's trusted provider.
+ *  - the first corpus (test/corpus.ts), kept as a regression set;
+ *  - the adversarial corpus (test/adversarial/): crafted evasions must all be
+ *    blocked, benign read-only look-alikes must all pass;
+ *  - the stack policy (writes depend on both guards).
+ */
+import { expect } from "chai";
+import { PolicyResource } from "@pulumi/policy";
+import { guardDependenciesPolicy } from "../guardDependencies";
+import { analyzeResource, DEFAULT_ROOTS, REMOTE_COMMAND, ResourceInput } from "../lib/analyze";
+import * as corpus from "./corpus";
+import { TRUSTED_PROVIDER } from "./helpers/trusted";
+
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA2rzzl+bb0riftqnZzRYbcYUPLcUOLYkwPyF7NIVt3b";
+
+export function hostCommand(create: string, writes: string[] = DEFAULT_ROOTS, extra: Record<string, unknown> = {}): ResourceInput {
+    return {
+        type: REMOTE_COMMAND,
+        props: {
+            kind: "RemoteCommand", description: "test", create, delete: "", writes, triggers: [], stdinFile: "", captureStdout: false,
+            connection: { address: "203.0.113.7", port: 22, user: "root", hostKey: KEY, privateKeyPath: "/root/.ssh/id_ed25519" },
+            __provider: TRUSTED_PROVIDER, ...extra,
+        },
+    };
+}
+
+const summary = (fs: Array<{ policy: string; action: string }>) => fs.map((f) => `${f.policy}: ${f.action}`).join("\n");
+
+const regression: Array<[string, { blocked: string[]; passed: string[] }]> = [
+    ["kill-switch-stays-off", corpus.killSwitch],
+    ["no-service-restart", corpus.noRestart],
+    ["no-push-or-remote", corpus.noPush],
+    ["no-production-mutation", corpus.noProductionMutation],
+    ["no-real-crypto", corpus.noRealCrypto],
+    ["no-force", corpus.noForce],
+    ["commands-are-readable", corpus.transparency],
+    ["writes-in-allowed-roots", corpus.writeRoots],
+    ["no-plaintext-secrets", corpus.plaintextSecrets],
+];
+
+for (const [name, cases] of regression) {
+    describe(`first corpus, ${name}`, () => {
+        for (const script of cases.blocked) {
+            it(`blocks: ${JSON.stringify(script).slice(0, 100)}`, async () => {
+                const f = await analyzeResource(hostCommand(script));
+                expect(f, `expected a finding for ${script}`).to.not.be.empty;
+            });
+        }
+        for (const script of cases.passed.filter((x) => !(x in corpus.refusedByDesign))) {
+            it(`passes: ${JSON.stringify(script).slice(0, 100)}`, async () => {
+                const f = await analyzeResource(hostCommand(script));
+                expect(f, summary(f)).to.deep.equal([]);
+            });
+        }
+    });
+}
+
+describe("first corpus look-alikes refused by design (outside the vocabulary)", () => {
+    for (const [script, why] of Object.entries(corpus.refusedByDesign)) {
+        it(`refuses (${why}): ${JSON.stringify(script).slice(0, 80)}`, async () => {
+            const all = regression.flatMap(([, c]) => c.passed);
+            expect(all, "listed in the first corpus").to.include(script);
+            expect(await analyzeResource(hostCommand(script))).to.not.be.empty;
+        });
+    }
+});
+
+describe("policy writes-depend-on-guards (stack)", () => {
+    const res = (urn: string, props: Record<string, unknown>, deps: PolicyResource[] = [], parent?: PolicyResource): PolicyResource =>
+        ({ urn, type: "pulumi-nodejs:dynamic/host:RemoteCommand", name: urn, props, dependencies: deps, parent, propertyDependencies: {}, opts: {} } as unknown as PolicyResource);
+    const run = (resources: PolicyResource[]) => {
+        const out: string[] = [];
+        (guardDependenciesPolicy.validateStack as (a: unknown, r: (m: string) => void) => void)({ resources, getConfig: () => ({}) }, (m: string) => out.push(m));
+        return out;
+    };
+    const identity = res("identity", { guard: "HostIdentityGuard", writes: [] });
+    const pre = res("pre", { guard: "PreStateAnchor", writes: [] }, [identity]);
+
+    it("passes a write that depends on both guards (transitively)", () => {
+        expect(run([identity, pre, res("w", { writes: ["/var/lib/cutter/x"] }, [pre])])).to.deep.equal([]);
+    });
+    it("passes a write whose parent component depends on the guards", () => {
+        const parent = { ...res("component", {}, [identity, pre]), type: "iucutter:host:CutterConfig" } as PolicyResource;
+        expect(run([identity, pre, res("w", { writes: ["/var/lib/cutter/x"] }, [], parent)])).to.deep.equal([]);
+    });
+    it("blocks a write with no guard", () => {
+        const out = run([identity, pre, res("w", { writes: ["/var/lib/cutter/x"] })]);
+        expect(out).to.have.length(1);
+        expect(out[0]).to.contain("HostIdentityGuard and PreStateAnchor");
+    });
+    it("blocks a write that depends on the identity guard only", () => {
+        expect(run([identity, pre, res("w", { writes: ["/x"] }, [identity])])[0]).to.contain("without depending on PreStateAnchor");
+    });
+    it("does not accept a 'guard' that writes", () => {
+        const fake = res("fake", { guard: "HostIdentityGuard", writes: ["/etc"] });
+        expect(run([fake, pre, res("w", { writes: ["/x"] }, [fake, pre])])).to.have.length(1);
+    });
+    it("ignores read-only commands", () => {
+        expect(run([res("r", { writes: [] })])).to.deep.equal([]);
+    });
+});
+
+describe("adversarial corpus: crafted evasions are all blocked", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { evasions } = require("./adversarial/evasions") as typeof import("./adversarial/evasions");
+    for (const c of evasions) {
+        it(`blocks ${c.cls}: ${c.id}`, async () => {
+            const f = await analyzeResource(c.resource);
+            expect(f, `expected a finding for ${c.id}: ${JSON.stringify(c.resource.props.create ?? c.resource.type).slice(0, 200)}`).to.not.be.empty;
+        });
+    }
+});
+
+describe("adversarial corpus: benign read-only look-alikes all pass", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { benign } = require("./adversarial/benign") as typeof import("./adversarial/benign");
+    for (const c of benign) {
+        it(`passes ${c.cls}: ${c.id}`, async () => {
+            const f = await analyzeResource(c.resource);
+            expect(f, summary(f)).to.deep.equal([]);
+        });
+    }
+});
