@@ -32,6 +32,8 @@ export interface ResourceInput {
     props: Record<string, unknown>;
     /** Property paths that arrived marked secret. */
     secretPaths?: string[];
+    /** sha256 of the provider code as the engine sent it to Remediate (it hides `__provider` from Analyze). */
+    providerDigest?: string;
 }
 
 export interface AnalyzeOptions {
@@ -103,8 +105,9 @@ export async function analyzeResource(r: ResourceInput, o: AnalyzeOptions = {}):
 
     if (t === REMOTE_COMMAND || t === LOCAL_COMMAND) {
         const provider = str(p.__provider);
-        if (provider === undefined || sha(provider) !== pins.provider) {
-            f.add("trusted-resource-types", `${t} whose provider code is not this program's pinned host-command provider (sha256 ${provider === undefined ? "missing" : sha(provider).slice(0, 12) + "…"})`,
+        const digest = r.providerDigest ?? (provider === undefined ? undefined : sha(provider));
+        if (digest === undefined || digest !== pins.provider) {
+            f.add("trusted-resource-types", `${t} whose provider code is not this program's pinned host-command provider (sha256 ${digest ? digest.slice(0, 12) + "…" : "not seen"})`,
                 "use the program's RemoteCommand/LocalCommand (lib/remoteCommand.ts); a provider change is pinned with scripts/pins.js and reviewed");
             return f.list;
         }
@@ -281,7 +284,7 @@ function shippedChecks(m: ShippedMember, f: Findings): void {
     if (c) {
         f.add("no-push-or-remote", `ships ${m.origin} with ${c}`, "never ship git configuration");
     }
-    for (const line of switchAssignments(m.text)) {
+    for (const line of switchAssignments(m.text, m.name)) {
         f.add("kill-switch-stays-off", `ships ${m.origin} with "${line}"`, "execution_enabled may only ever be False");
     }
     for (const s of secretShapes(m.text)) {

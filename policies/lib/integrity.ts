@@ -8,7 +8,9 @@
 /* eslint-disable @typescript-eslint/no-var-requires */
 const protoutil = require("@pulumi/policy/protoutil");
 
-export const ALLOWED_LEVELS = new Set(["mandatory"]);
+// "remediate" is not weaker: the SDK reports a remediate-level violation as
+// mandatory. trusted-resource-types runs at that level to see `__provider`.
+export const ALLOWED_LEVELS = new Set(["mandatory", "remediate"]);
 
 export function installConfigIntegrityGuard(policyNames: string[]): void {
     if (protoutil.__iucutterGuard) {

@@ -4,6 +4,7 @@
  * belong to it, worded the same way everywhere:
  *   <urn>: <what was found>. Rule: <seed rule>. To comply: <what to write instead>.
  */
+import * as crypto from "crypto";
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { analyzeResource } from "./analyze";
 import { secretPathsNow } from "./secretPaths";
@@ -28,6 +29,19 @@ export function violationMessage(c: Pick<Concern, "rule" | "comply">, urn: strin
 
 type Outcome = { findings: Finding[] } | { unknown: true };
 
+/**
+ * The engine hides internal properties (`__provider`) from Analyze but sends
+ * them to Remediate, which it calls first for every resource, in the same
+ * analyzer process. trusted-resource-types records the digest of each
+ * dynamic resource's provider code there, and analysis uses that record.
+ */
+const providerDigests = new Map<string, string>();
+
+export function recordProvider(urn: string, providerText: unknown): void {
+    const text = typeof providerText === "string" ? providerText : undefined;
+    providerDigests.set(urn, text === undefined ? "" : crypto.createHash("sha256").update(text).digest("hex"));
+}
+
 const cache = new Map<string, Promise<Outcome>>();
 
 /** Reads the resource once for all policies; an unknown value is its own outcome (fail closed). */
@@ -46,7 +60,7 @@ export function readResource(args: Pick<ResourceValidationArgs, "urn" | "type" |
     }
     let hit = cache.get(key);
     if (!hit) {
-        hit = analyzeResource({ type: args.type, props, secretPaths }).then((findings) => ({ findings }));
+        hit = analyzeResource({ type: args.type, props, secretPaths, providerDigest: providerDigests.get(args.urn) }).then((findings) => ({ findings }));
         if (cache.size > 500) {
             cache.clear();
         }
@@ -66,11 +80,12 @@ function assetsOf(props: Record<string, unknown> | undefined): Record<string, un
     return out;
 }
 
-export function concernPolicy(c: Concern): ResourceValidationPolicy {
+export function concernPolicy(c: Concern, extra: Partial<ResourceValidationPolicy> = {}): ResourceValidationPolicy {
     return {
         name: c.name,
         description: c.description,
         enforcementLevel: "mandatory",
+        ...extra,
         validateResource: async (args: ResourceValidationArgs, report: ReportViolation) => {
             const secretPaths = [...secretPathsNow()];
             const outcome = await readResource(args, secretPaths);

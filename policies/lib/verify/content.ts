@@ -13,11 +13,11 @@ const FALSE_WORDS = /^(false|0|no|off)$/i;
 
 function firstValue(rest: string): string {
     let v = rest.trim();
-    const q = /^(["'])(.*?)\1/.exec(v);
+    const q = /^(["'`])(.*?)\1/.exec(v);
     if (q) {
         return q[2];
     }
-    v = v.split(/[\s,;#)}\]]/)[0] ?? "";
+    v = v.split(/[\s,;#)}\]`]/)[0] ?? "";
     return v;
 }
 
@@ -32,7 +32,48 @@ export function decodeEscapes(text: string): string {
         (_m, u, U, x) => String.fromCodePoint(parseInt(u ?? U ?? x, 16)));
 }
 
-export function switchAssignments(text: string): string[] {
+const DOC_FILE = /\.(md|markdown|rst|txt|adoc|html?|css|svg|csv|lock)$/i;
+const PYTHON_FILE = /\.(py|pyi|pyw)$/i;
+
+/** The syntax a file's name says it has (temp suffixes stripped). */
+export function syntaxOf(name: string | undefined): "python" | "doc" | "config" {
+    const n = (name ?? "").replace(/\.(iucutter-tmp|tmp|new|partial|bak)$/i, "");
+    return PYTHON_FILE.test(n) ? "python" : DOC_FILE.test(n) ? "doc" : "config";
+}
+
+/** Python: string literals other than the switch's own name carry no assignment. */
+function pythonSwitchAssignments(text: string): string[] {
+    const out: string[] = [];
+    for (const raw of decodeEscapes(text).split(/\r?\n/)) {
+        if (!SWITCH.test(raw)) {
+            continue;
+        }
+        const code = raw.replace(/#.*$/, "").replace(/(["'])((?:\\.|(?!\1).)*)\1/g, (m, q, body) => (SWITCH.test(body) && /^[\w-]+$/.test(body) ? m : `${q}${q}`));
+        const forms = [
+            /\bexecution_enabled\s*(?::\s*[^=]+?)?\s*=(?!=)\s*([^\s,;)#]+)/g,
+            /["']execution[_-]?enabled["']\s*[:,]\s*([^\s,;)}#]+)/g,
+            /["']execution[_-]?enabled["']\s*\]\s*=(?!=)\s*([^\s,;)#]+)/g,
+        ];
+        for (const re of forms) {
+            let m: RegExpExecArray | null;
+            while ((m = re.exec(code)) !== null) {
+                if (m[1] !== "False") {
+                    out.push(raw.trim().replace(new RegExp(HOLE, "g"), "<run-time value>").slice(0, 100));
+                }
+            }
+        }
+    }
+    return [...new Set(out)];
+}
+
+export function switchAssignments(text: string, fileName?: string): string[] {
+    const syntax = syntaxOf(fileName);
+    if (syntax === "doc") {
+        return [];
+    }
+    if (syntax === "python") {
+        return pythonSwitchAssignments(text);
+    }
     const out: string[] = [];
     for (const raw of decodeEscapes(text).split(/\r?\n/)) {
         const line = raw.replace(/^\s*(export\s+)?/, "");

@@ -219,6 +219,19 @@ const READ_ONLY: Record<string, Opts & { maxOperands?: number; noOperands?: bool
     type: {},
 };
 
+const WRAPPERS = new Set(["sudo", "doas", "nohup", "timeout", "nice", "ionice", "stdbuf", "setsid", "chroot", "flock", "xargs", "watch", "time", "strace", "runuser", "setpriv", "env", "busybox", "toybox", "chpst", "nsenter", "unshare"]);
+
+/** Code given to an interpreter that names Mode.LIVE or the switch: say so too. */
+function agentHints(c: Call): void {
+    const code = [...c.args.map((a) => a.s ?? ""), ...(c.stdin?.kind === "heredoc" ? c.stdin.body.map((v) => text(v)) : [])].join("\n");
+    if (/Mode\.LIVE|["']live["']|--mode[ =]live/i.test(code)) {
+        bad(c, "no-production-mutation", "the code runs the orchestrator in Mode.LIVE", "only --mode dryrun, through the agent CLI");
+    }
+    if (/execution[_-]?enabled\s*=(?!=)/i.test(code)) {
+        bad(c, "kill-switch-stays-off", "the code assigns execution_enabled", "never set the kill switch");
+    }
+}
+
 /** Programs whose arguments are all data: they print, compare or do nothing. */
 const DATA_ARGS = new Set(["echo", "printf", "test", "[", ":", "true", "false", "getent", "type", "which", "printenv", "locale", "groups", "who", "w", "last", "loginctl", "tput"]);
 
@@ -830,6 +843,7 @@ function pythonSpec(c: Call): void {
         }
         return;
     }
+    agentHints(c);
     bad(c, "commands-are-readable", "python3 runs code the pack cannot read (-c, a file, or stdin)", "run a pinned helper with python3 - ARGS <<'PY', or the agent CLI in the dry-run form");
 }
 
@@ -878,6 +892,14 @@ function shellSpec(c: Call): void {
     while (i < a.length && /^[-+][euxo]+$/.test(a[i].t)) {
         i += a[i].t.endsWith("o") ? 2 : 1;
     }
+    const cluster = a.findIndex((x) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(x.t));
+    if (!(a[i]?.t === "-c") && cluster >= 0) {
+        bad(c, "commands-are-readable", `${c.name} ${a.slice(0, cluster + 1).map((x) => x.t).join(" ")}: options that read startup files or change the shell`, `${c.name} -c 'literal script' (or write the commands directly)`);
+        if (a[cluster + 1]?.s !== undefined) {
+            c.ctx.runNested(a[cluster + 1].s!, `${c.name} -c`);
+        }
+        return;
+    }
     if (a[i]?.t === "-c" && a[i + 1]) {
         if (a[i + 1].s === undefined) {
             bad(c, "commands-are-readable", `${c.name} -c with a script built at run time`, "write the commands in the script itself");
@@ -919,6 +941,20 @@ export function checkProgram(c: Call): void {
     const d = DENY_REASON[c.name];
     if (d) {
         bad(c, d[0], `${c.name} ${d[1]}`, d[2]);
+        if (WRAPPERS.has(c.name)) {
+            // Also name what the wrapped command would do, so the refusal says all of it.
+            let i = 0;
+            while (i < c.args.length && (c.args[i].t.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(c.args[i].t) || /^\d+[smhd]?$/.test(c.args[i].t))) {
+                i++;
+            }
+            const inner = c.args[i]?.s;
+            if (inner && !inner.includes("\u0000")) {
+                checkProgram({ ...c, name: inner.includes("/") ? path.posix.basename(inner) : inner, args: c.args.slice(i + 1) });
+            }
+        }
+        if (["python", "perl", "ruby", "node", "awk"].includes(c.name) || c.name === "python3") {
+            agentHints(c);
+        }
         return;
     }
     bad(c, "commands-are-readable", `${c.name} is not in the reviewed vocabulary`, "use a program from the vocabulary (policies/MODEL.md), or a pinned helper");

@@ -412,8 +412,10 @@ export class ScriptCtx {
             return;
         }
         for (const v of produced.vals) {
-            for (const line of switchAssignments(text(v))) {
-                this.find("kill-switch-stays-off", `writes "${line}" into ${files.join(", ")}`, "execution_enabled may only ever be written as false");
+            for (const f of files) {
+                for (const line of switchAssignments(text(v), f)) {
+                    this.find("kill-switch-stays-off", `writes "${line}" into ${f}`, "execution_enabled may only ever be written as false");
+                }
             }
             for (const line of realCryptoAssignments(text(v))) {
                 this.find("no-real-crypto", `writes "${line}" into ${files.join(", ")}`, "StubSigning stays the signing provider until O10");

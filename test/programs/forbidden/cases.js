@@ -34,6 +34,6 @@ module.exports = {
         "no-host-key": { policy: "host-key-pinned", ...cmd("true", ["/var/lib/cutter/state"], { connection: { ...conn, hostKey: "" } }) },
         "write-outside-roots": { policy: "writes-in-allowed-roots", ...cmd("echo '* * * * * root /opt/incomex/dot/x' > /etc/cron.d/cutter", ["/etc/cron.d"]) },
         "no-guard-dependency": { policy: "writes-depend-on-guards", ...cmd("touch /var/lib/cutter/state/x"), skipGuards: true },
-        "opaque-dynamic-provider": { policy: "commands-are-readable", opaque: true },
+        "opaque-dynamic-provider": { policy: "trusted-resource-types", opaque: true },
     },
 };
