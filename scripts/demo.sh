@@ -36,7 +36,8 @@ grep -A14 '^## Forbidden actions' "$REVIEW/review.md"
 DIGEST="$(digest "$REVIEW")"
 
 step "a bare \`pulumi up\` is refused by the program itself (no reviewed plan, no signatures)"
-pulumi up --stack "$STACK" --yes --skip-preview --non-interactive --color never 2>&1 | grep -m1 'error: ApprovalGate' || true
+out="$(pulumi up --stack "$STACK" --yes --skip-preview --non-interactive --color never 2>&1 || true)"
+printf '%s\n' "$out" | grep -m1 'error: ApprovalGate' || true
 
 step "the reviewer (role review) and the sovereign (role sovereign) each sign the O6 approval line"
 node bin/scripts/ops.js approve "$STACK" --role review --digest "$DIGEST" --key "$KEYS/sandbox-reviewer"
@@ -59,7 +60,8 @@ DIGEST7="$(digest "$REVIEW7")"
 
 step "an O6 approval authorizes nothing on O7"
 mkdir -p "$REVIEW7/approvals" && cp "$REVIEW/approvals/"* "$REVIEW7/approvals/"
-node bin/scripts/ops.js deploy "$O7STACK" 2>&1 | grep -m1 'approval for another macro' || true
+out="$(node bin/scripts/ops.js deploy "$O7STACK" 2>&1 || true)"
+printf '%s\n' "$out" | grep -m1 'approval for another macro' || true
 rm -r "$REVIEW7/approvals"
 
 step "the two O7 approvals, then deploy O7: the dry run of exactly that O6 deploy"
