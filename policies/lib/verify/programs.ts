@@ -731,18 +731,31 @@ function psqlSpec(c: Call, args: Arg[]): void {
         return;
     }
     const flags = new Set(["-X", "--no-psqlrc", "-q", "--quiet", "-A", "--no-align", "-t", "--tuples-only", "-w", "--no-password"]);
-    const withArg = new Set(["-v", "--set", "--variable", "-h", "--host", "-p", "--port", "-U", "--username", "-d", "--dbname", "-F", "--field-separator", "-P", "--pset"]);
+    const withArg = new Set(["-v", "--set", "--variable", "-h", "--host", "-p", "--port", "-U", "--username", "-d", "--dbname", "-F", "--field-separator", "-P", "--pset", "-c", "--command"]);
     let user: string | undefined;
     let db: string | undefined;
+    const commands: string[] = [];
     for (let i = 0; i < args.length; i++) {
-        const t = args[i].t;
-        if (flags.has(t)) { continue; }
+        let t = args[i].t;
+        let v: Arg | undefined;
+        const eq = t.startsWith("--") ? t.indexOf("=") : -1;
+        if (eq > 0) {
+            v = { alts: [], s: t.slice(eq + 1), t: t.slice(eq + 1) };
+            t = t.slice(0, eq);
+        }
+        if (flags.has(t) && eq < 0) { continue; }
         if (withArg.has(t)) {
-            const v = args[i + 1];
-            i++;
+            if (!v) { v = args[i + 1]; i++; }
             if (!v) { bad(c, "no-production-mutation", `${t} without a value`); continue; }
             if (t === "-U" || t === "--username") { user = v.s; }
-            if (t === "-d" || t === "--dbname") { db = v.s; }
+            if (t === "-d" || t === "--dbname") { db = v.s ?? "\u0000"; }
+            if (t === "-c" || t === "--command") {
+                if (v.s === undefined) {
+                    bad(c, "no-production-mutation", "psql -c with SQL built at run time", "write the SQL literally");
+                } else {
+                    commands.push(v.s);
+                }
+            }
             if ((t === "-v" || t === "--set" || t === "--variable")) {
                 const kv = v.s ?? v.t;
                 const name = (v.alts[0]?.[0]?.k === "lit" ? (v.alts[0][0] as { s: string }).s : kv).split("=")[0];
@@ -754,25 +767,35 @@ function psqlSpec(c: Call, args: Arg[]): void {
             }
             continue;
         }
-        bad(c, "no-production-mutation", `psql argument ${t.startsWith(DYN) ? show1(args[i]) : t} is outside the one reviewed form (no -c, -f, clusters, URIs or conninfo strings)`,
+        bad(c, "no-production-mutation", `psql argument ${t.startsWith(DYN) ? show1(args[i]) : t} is outside the one reviewed form (no -f, flag clusters, URIs or conninfo strings)`,
             `psql -X -q -A -t -v ON_ERROR_STOP=1 -h HOST -p PORT -U ${PSQL_ROLE} -d DB <<'SQL' ... SQL`);
     }
     if (user !== PSQL_ROLE) {
         bad(c, "no-production-mutation", `psql as ${user ?? "(no -U: the login user)"}, not ${PSQL_ROLE}`, `psql ... -U ${PSQL_ROLE}`);
     }
     if (db !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(db)) {
-        bad(c, "no-production-mutation", `psql -d ${db} is not a plain database name (connection strings can change the user)`, "psql -d DBNAME");
+        bad(c, "no-production-mutation", `psql -d ${db.replace("\u0000", "(run-time value)")} is not a plain database name (connection strings can change the user)`, "psql -d DBNAME");
     }
     for (const k of Object.keys(c.env)) {
         if (/^PG/.test(k) && k !== "PGPASSFILE" && k !== "PGCONNECT_TIMEOUT") {
             bad(c, "no-production-mutation", `psql with ${k} set`, "set only PGPASSFILE");
         }
     }
-    if (!c.stdin || c.stdin.kind !== "heredoc" || c.stdin.body.length !== 1 || !isStatic(c.stdin.body[0])) {
+    let sql: string;
+    if (commands.length > 0) {
+        if (c.stdin) {
+            bad(c, "no-production-mutation", "psql with both -c and SQL on stdin (psql would ignore one of them)", "give the SQL one way: a quoted heredoc");
+            return;
+        }
+        // psql runs each -c in turn; a meta-command -c is one meta-command.
+        sql = commands.join("\n;\n");
+    } else if (!c.stdin || c.stdin.kind !== "heredoc" || c.stdin.body.length !== 1 || !isStatic(c.stdin.body[0])) {
         bad(c, "no-production-mutation", "psql reads SQL the pack cannot read at preview (not a literal heredoc)", "give psql its SQL in a quoted heredoc: <<'SQL' ... SQL");
         return;
+    } else {
+        sql = text(c.stdin.body[0]);
     }
-    for (const p of readOnlyBatchProblems(text(c.stdin.body[0]))) {
+    for (const p of readOnlyBatchProblems(sql)) {
         bad(c, "no-production-mutation", p, "only read-only statements inside BEGIN READ ONLY ... ROLLBACK, as context_pack_readonly");
     }
 }

@@ -687,6 +687,9 @@ export class ScriptCtx {
                 env[name] = val;
                 if (/execution[_-]?enabled/i.test(name)) {
                     this.find("kill-switch-stays-off", `runs a command with ${name} set`, "never set the kill switch");
+                } else if (/^GIT_/.test(name)) {
+                    this.find("no-push-or-remote", `runs a command with ${name} set (git configuration from the environment can add remotes or hooks)`,
+                        "never configure git from the environment");
                 } else if (!(ENV_ALLOWED.has(name) || (name === "IFS" && wordLiteral(words[0]) === "read"))) {
                     this.find("commands-are-readable", `runs a command with ${name} set in its environment`,
                         `set only ${[...ENV_ALLOWED].join(", ")} for a command`);
@@ -711,7 +714,7 @@ export class ScriptCtx {
         if (name.includes("/")) {
             const dir = path.posix.dirname(name);
             if (!STD_BIN.includes(dir)) {
-                this.find("commands-are-readable", `runs ${name}, a program outside the standard directories`,
+                this.find(/^git-|\/git-core\//.test(name) ? "no-push-or-remote" : "commands-are-readable", `runs ${name}, a program outside the standard directories`,
                     "run the program by its name (found on the host's standard PATH)");
                 return;
             }
