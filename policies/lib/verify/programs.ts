@@ -207,7 +207,13 @@ const READ_ONLY: Record<string, Opts & { maxOperands?: number; noOperands?: bool
     strings: { flags: ["-a"], withArg: ["-n"] },
     lsof: { flags: ["-n", "-P", "-i"], withArg: ["-p", "+D"] },
     runlevel: { noOperands: true },
-    timedatectl: { flags: ["status", "show"] },
+    dmesg: { flags: ["-T", "-H", "-k", "-x", "-L", "--ctime", "-t", "--human", "--nopager", "-P", "--notime", "-u", "-w", "-W"], withArg: ["-l", "--level", "-f", "--facility", "--since", "--until"], clusters: true, noOperands: true },
+    lscpu: { flags: ["-e", "-p", "-J"] },
+    lsmod: { noOperands: true },
+    vmstat: { flags: ["-s", "-d", "-a", "-w"], clusters: true },
+    iostat: { flags: ["-x", "-d", "-c", "-k", "-m", "-h"], clusters: true },
+    netstat: { flags: ["-t", "-u", "-l", "-n", "-p", "-a", "-r", "-i", "-s", "-e", "-4", "-6", "-x"], clusters: true, noOperands: true },
+
     loginctl: {},
     last: {},
     w: {},
@@ -242,7 +248,7 @@ function deny(names: string[], policy: PolicyName, why: string, instead: string)
         DENY_REASON[n] = [policy, why, instead];
     }
 }
-deny(["eval", "source", ".", "alias", "unalias", "enable", "hash", "builtin", "command", "compgen", "complete", "caller", "coproc", "fc", "history", "mapfile", "readarray", "bind", "let", "declare", "typeset", "unset", "shopt", "ulimit", "disown", "suspend", "kill-9"],
+deny(["eval", "source", ".", "alias", "unalias", "enable", "hash", "builtin", "compgen", "complete", "caller", "coproc", "fc", "history", "mapfile", "readarray", "bind", "let", "declare", "typeset", "unset", "shopt", "ulimit", "disown", "suspend", "kill-9"],
     "commands-are-readable", "runs or changes code the pack cannot read", "write the commands out in the script");
 deny(["sudo", "doas", "su", "runuser", "setpriv", "nohup", "timeout", "nice", "ionice", "stdbuf", "setsid", "chroot", "nsenter", "unshare", "flock", "xargs", "parallel", "watch", "time", "strace", "ltrace", "gdb", "script", "expect", "chpst", "daemonize", "start-stop-daemon", "capsh", "firejail", "bwrap", "systemd-nspawn", "machinectl", "busybox", "toybox"],
     "commands-are-readable", "runs another command the pack would have to trust blindly", "run the command directly, as the login user");
@@ -252,7 +258,7 @@ deny(["at", "atq", "batch", "crontab", "systemd-run", "systemd-cat", "anacron", 
     "commands-are-readable", "schedules or sends work to another process (scheduler, D-Bus)", "run the command in the script itself");
 deny(["reboot", "shutdown", "halt", "poweroff", "telinit", "init", "pkill", "killall", "killall5", "skill", "snice", "runsv", "sv", "rc-service", "update-rc.d", "invoke-rc.d", "chkconfig", "podman", "nerdctl", "ctr", "crictl", "kubectl", "runc", "docker-compose", "compose", "lxc", "virsh", "nginx", "apachectl", "systemd-analyze"],
     "no-service-restart", "restarts, stops, recreates or signals services or containers", "O6/O7 never restart anything; the deploy is code only");
-deny(["git-push", "git-send-pack", "git-receive-pack", "git-upload-pack", "git-remote", "gh", "hub", "glab", "ssh", "scp", "sftp", "rsync", "curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ftp", "tftp", "lftp", "aws", "gsutil", "rclone", "s3cmd"],
+deny(["git-push", "git-send-pack", "git-receive-pack", "git-upload-pack", "git-remote", "gh", "hub", "glab", "ssh", "scp", "sftp", "rsync", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ftp", "tftp", "lftp", "aws", "gsutil", "rclone", "s3cmd"],
     "no-push-or-remote", "sends data off the host or opens a connection", "O6/O7 never push and never create a remote");
 deny(["openssl", "age", "ssh-keygen", "certbot", "step", "cfssl", "vault", "gpg2", "gpgconf", "gpg-agent", "kms", "pkcs11-tool", "softhsm2-util"],
     "no-real-crypto", "uses real cryptography or key material", "StubSigning stays; real crypto is O10");
@@ -410,6 +416,45 @@ const SPECS: Record<string, Spec> = {
         }
         if (action.s !== "" && action.s !== "-") {
             c.ctx.runNested(action.s, "trap action");
+        }
+    },
+    command(c) {
+        if (!(c.args.length === 2 && (c.args[0].t === "-v" || c.args[0].t === "-V"))) {
+            bad(c, "commands-are-readable", "command runs a program bypassing functions", "run the program directly (command -v NAME only looks it up)");
+        }
+    },
+    hostnamectl(c) {
+        if (!(c.args.length === 0 || (c.args.length === 1 && c.args[0].t === "status"))) {
+            bad(c, "writes-in-allowed-roots", "hostnamectl changes the host name", "only hostnamectl status");
+        }
+    },
+    timedatectl(c) {
+        if (!(c.args.length === 0 || ["status", "show", "timesync-status", "show-timesync", "list-timezones"].includes(c.args[0]?.t ?? ""))) {
+            bad(c, "writes-in-allowed-roots", "timedatectl changes the clock or time zone", "only timedatectl status");
+        }
+    },
+    ip(c) {
+        const words = c.args.map((a) => a.t).filter((t) => !/^-(4|6|br|brief|s|stats|d|details|j|json|p|pretty|c|color|o|oneline)$/.test(t));
+        const obj = words[0] ?? "";
+        const verb = words[1] ?? "show";
+        if (!["addr", "a", "address", "link", "l", "route", "r", "neigh", "n", "rule", "netns", "maddr", "monitor"].includes(obj) || !["show", "list", "ls", "get", "lst"].includes(verb)) {
+            bad(c, "writes-in-allowed-roots", `ip ${obj} ${verb} changes the network`, "only ip addr|link|route show");
+        }
+    },
+    curl(c) {
+        // A read-only GET to a local health endpoint; anything that sends data or writes a file is refused.
+        const urls = c.args.filter((a) => !a.t.startsWith("-"));
+        const flags = c.args.filter((a) => a.t.startsWith("-"));
+        const okFlag = (t: string) => /^-[fsSIiLkv]+$/.test(t) || ["--fail", "--silent", "--show-error", "--head", "--include", "--location", "--max-time", "--connect-timeout", "-m", "-w", "--write-out", "--retry", "-o"].includes(t) || /^--(max-time|connect-timeout|write-out|retry)=/.test(t);
+        let ok = flags.every((f) => okFlag(f.t));
+        for (let i = 0; i < c.args.length; i++) {
+            if (c.args[i].t === "-o" && c.args[i + 1]?.s !== "/dev/null") { ok = false; }
+        }
+        const valueOpts = new Set(["-m", "--max-time", "--connect-timeout", "-w", "--write-out", "--retry", "-o"]);
+        const operands = c.args.filter((a, i) => !a.t.startsWith("-") && !(i > 0 && valueOpts.has(c.args[i - 1].t)));
+        void urls;
+        if (!ok || operands.length !== 1 || !/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/[A-Za-z0-9._~\/-]*)?$/.test(operands[0].s ?? "")) {
+            bad(c, "no-push-or-remote", "curl sends data or reaches beyond a local health check", "only a plain GET of a local URL: curl -fsS http://127.0.0.1:PORT/health");
         }
     },
     exec(c) {
@@ -586,6 +631,7 @@ function gitSpec(c: Call): void {
         const t = a[i].t;
         if (t === "-C") { dir = a[i + 1]; i += 2; continue; }
         if (t === "--no-optional-locks" || t === "--no-pager" || t === "-P" || t === "--literal-pathspecs") { i++; continue; }
+        if ((t === "--version" || t === "--help") && i === a.length - 1) { return; }
         if (t === "-c") {
             const kv = a[i + 1]?.s;
             if (kv === undefined || !/^(user\.name|user\.email)=[^\n]*$|^core\.hooksPath=\/dev\/null$/.test(kv)) {

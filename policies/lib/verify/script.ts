@@ -248,10 +248,60 @@ export class ScriptCtx {
             case "DeclClause":
                 this.decl(cmd);
                 break;
+            case "WhileClause":
+                this.stmts(cmd.Cond ?? [], input);
+                this.stmts(cmd.Do ?? [], input);
+                break;
+            case "CaseClause":
+                this.word(cmd.Word);
+                for (const item of (cmd.Items ?? []) as ShNode[]) {
+                    for (const pat of (item.Patterns ?? []) as ShNode[]) {
+                        this.word(pat, true);
+                    }
+                    this.stmts(item.Stmts ?? [], input);
+                }
+                break;
+            case "TestClause":
+                this.testExpr(cmd.X);
+                break;
             default:
                 this.find("commands-are-readable", `${describeNode(cmd.Type)} is outside the syntax the pack reads`,
                     "use if/for, [ ... ] and plain commands");
         }
+    }
+
+    /** [[ ... ]]: string and file tests are data; arithmetic comparisons evaluate their operands as code. */
+    private testExpr(x: ShNode | undefined): void {
+        if (!x) {
+            return;
+        }
+        if (x.Type === "BinaryTest") {
+            if (["-eq", "-ne", "-lt", "-le", "-gt", "-ge"].includes(String(x.Op))) {
+                for (const side of [x.X, x.Y]) {
+                    const v = side?.Type === "Word" ? wordLiteral(side) : undefined;
+                    if (v === undefined || !/^-?\d+$/.test(v)) {
+                        this.find("commands-are-readable", `[[ ... ${x.Op} ... ]] evaluates a run-time value as arithmetic (which can run commands)`,
+                            `use [ "$x" ${x.Op} N ] (test compares integers without evaluating them)`);
+                    }
+                }
+                return;
+            }
+            this.testExpr(x.X);
+            this.testExpr(x.Y);
+            return;
+        }
+        if (x.Type === "UnaryTest" || x.Type === "ParenTest") {
+            if (x.Op === "-v" || x.Op === "-R") {
+                this.find("commands-are-readable", `[[ ${x.Op} ... ]] evaluates a name`, "use [ -n \"$x\" ]");
+            }
+            this.testExpr(x.X);
+            return;
+        }
+        if (x.Type === "Word") {
+            this.word(x, true);
+            return;
+        }
+        this.find("commands-are-readable", `${describeNode(x.Type)} inside [[ ... ]]`, "use [ ... ]");
     }
 
     private ifClause(c: ShNode, stdin: Stdin): void {
@@ -467,6 +517,16 @@ export class ScriptCtx {
                 return concat(((p.Parts ?? []) as ShNode[]).map((x) => this.part(x, true, inHeredoc)));
             case "ParamExp":
                 return this.param(p);
+            case "ProcSubst": {
+                if (p.Op !== "<(") {
+                    this.find("commands-are-readable", "output process substitution >(...) (writes into a command)", "pipe into the command instead");
+                    return [dyn(">(...)", "unknown")];
+                }
+                const saved = this.cwd;
+                this.stmts((p.Stmts ?? []) as ShNode[]);
+                this.cwd = saved;
+                return [dyn("<(...)", "host")];
+            }
             case "CmdSubst": {
                 const stmts = (p.Stmts ?? []) as ShNode[];
                 const saved = this.cwd;
@@ -830,7 +890,7 @@ function printfValues(format: string, args: Val[][]): Val[] {
 
 function describeNode(t: string | undefined): string {
     const names: Record<string, string> = {
-        WhileClause: "a while/until loop", CaseClause: "a case statement", ArithmCmd: "arithmetic ((...))",
+        ArithmCmd: "arithmetic ((...))",
         LetClause: "let", TestClause: "[[ ... ]]", TimeClause: "time", CoprocClause: "a coprocess",
         ArithmExp: "arithmetic $((...))", ProcSubst: "process substitution <(...)/>(...)", ExtGlob: "an extended glob",
         TestDecl: "a bats test", BraceExp: "brace expansion",
