@@ -8,7 +8,7 @@ import { parseShell, ShNode } from "../parsers/shell";
 import { realCryptoAssignments, switchAssignments } from "./content";
 import { Findings, PolicyName } from "./findings";
 import { checkProgram } from "./programs";
-import { concat, decodeAnsiC, dyn, hasGlob, isStatic, lit, printfStatic, provenance, Provenance, show, text, Val } from "./words";
+import { concat, decodeAnsiC, dyn, hasGlob, isStatic, lit, printfStatic, Provenance, show, text, Val } from "./words";
 
 export interface Pins {
     provider: string;
@@ -590,7 +590,7 @@ export class ScriptCtx {
 
     /** The value of $(...): literal when it only prints literals, else classified by provenance. */
     private substValue(stmts: ShNode[]): Val[] {
-        const p = this.producedList(stmts, true);
+        const p = this.producedList(stmts);
         if (p.kind === "text") {
             return p.vals.map((v) => stripTrailingNewlines(v));
         }
@@ -603,8 +603,8 @@ export class ScriptCtx {
 
     // ---- what commands print -------------------------------------------------
 
-    producedList(stmts: ShNode[], quiet = false): ProducedText {
-        const parts: ProducedText[] = stmts.map((s) => this.produced(s, quiet));
+    producedList(stmts: ShNode[]): ProducedText {
+        const parts: ProducedText[] = stmts.map((s) => this.produced(s));
         if (parts.some((p) => p.kind === "unknown")) {
             return parts.find((p) => p.kind === "unknown")!;
         }
@@ -612,16 +612,12 @@ export class ScriptCtx {
         if (texts.length === 0) {
             return { kind: "host" };
         }
-        if (texts.length !== parts.length) {
-            // host data mixed with literal lines: the literal lines are checked, host data is what it is
-            return { kind: "text", vals: concat(texts.map((t) => t.vals)) };
-        }
+        // Host data mixed with literal lines: the literal lines are checked; host data is what it is.
         return { kind: "text", vals: concat(texts.map((t) => t.vals)) };
     }
 
     /** What one statement prints to stdout, without re-verifying it. */
-    produced(s: ShNode, quiet = true): ProducedText {
-        void quiet;
+    produced(s: ShNode): ProducedText {
         const c = s?.Cmd as ShNode | undefined;
         if (!c) {
             return { kind: "host" };
@@ -858,34 +854,27 @@ function stripTrailingNewlines(v: Val): Val {
     return out;
 }
 
+/** printf's output: static arguments evaluated, each run-time argument kept as a hole in its place. */
 function printfValues(format: string, args: Val[][]): Val[] {
-    // Static arguments are evaluated; a run-time argument stays a hole in its place.
     const HOLE_MARK = "\u0001";
-    const alts = concat(args.map((a) => a));
-    const out: Val[] = [];
-    for (const combo of alts.length > 0 ? [alts[0]] : [[]]) {
-        void combo;
-    }
-    const argVals: Val[] = args.map((a) => a[0] ?? lit(""));
     const holes: Val[] = [];
-    const strs = argVals.map((v) => {
-        if (isStatic(v)) {
+    const strs = args.map((a) => {
+        const v = a[0] ?? lit("");
+        if (a.length === 1 && isStatic(v)) {
             return text(v);
         }
         holes.push(v);
         return HOLE_MARK;
     });
-    const rendered = printfStatic(format, strs);
-    const pieces = rendered.split(HOLE_MARK);
+    const pieces = printfStatic(format, strs).split(HOLE_MARK);
     const v: Val = [];
     pieces.forEach((p, i) => {
         v.push({ k: "lit", s: p });
         if (i < pieces.length - 1) {
-            v.push(...(holes[i] ?? dyn("(printf argument)", "unknown")).filter((s) => s.k === "dyn"));
+            v.push(...(holes[i] ?? dyn("(printf argument)", "unknown")).filter((x) => x.k === "dyn"));
         }
     });
-    out.push(v);
-    return out;
+    return [v];
 }
 
 function describeNode(t: string | undefined): string {
@@ -902,4 +891,3 @@ export function within(p: string, roots: string[]): boolean {
     return roots.some((r) => p === r || p.startsWith(r.endsWith("/") ? r : r + "/"));
 }
 
-export { provenance };
