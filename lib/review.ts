@@ -3,6 +3,7 @@
  * before approving a deploy. Rendered from the plan, the observation and the
  * mandate; secrets appear only as "set". Pure: tests render it directly.
  */
+import { HELPERS } from "./helpers";
 import { AnchorRow, HostState } from "../components/preStateAnchor";
 import { StackConfig } from "./config";
 import { MandateCommand } from "./mandate";
@@ -42,7 +43,17 @@ export const FORBIDDEN_CHECKLIST: Array<{ rule: string; policy: string }> = [
     { rule: "expected-host check (host key pinned)", policy: "host-key-pinned" },
     { rule: "writes only to the vendored tree, the dot repo and /var/lib/cutter", policy: "writes-in-allowed-roots" },
     { rule: "identity guards and pre-state anchors before any write", policy: "writes-depend-on-guards" },
+    { rule: "only this program's host commands run (provider code pinned; no other resource types)", policy: "trusted-resource-types" },
 ];
+
+/** Shows each pinned helper once: in a command, its body is replaced by a reference to the section below. */
+export function collapseHelpers(script: string): string {
+    let out = script;
+    for (const h of HELPERS) {
+        out = out.split(`<<'PY'\n${h.text}PY`).join(`<<'PY'\n# [pinned helper ${h.name}, sha256 ${h.sha256.slice(0, 16)}…: shown once under "Pinned helpers"]\nPY`);
+    }
+    return out;
+}
 
 function fence(text: string): string {
     let f = "```";
@@ -131,15 +142,25 @@ export function renderMarkdown(r: ReviewData, policyVerdicts?: Array<{ policy: s
             out.push(`Stdin: the release archive, manifest digest \`${c.stdinFileDigest}\``);
         }
         out.push("");
-        out.push(fence(c.create));
+        out.push(fence(collapseHelpers(c.create)));
         if (c.delete) {
             out.push("");
             out.push("On rollback (`delete`):");
             out.push("");
-            out.push(fence(c.delete));
+            out.push(fence(collapseHelpers(c.delete)));
         }
         out.push("");
     });
+    out.push("## Pinned helpers");
+    out.push("");
+    out.push("Each is embedded verbatim (`python3 - ARGS <<'PY'`) wherever a command above names it; the policy pack accepts Python only when its sha256 is one of these (`policies/pinned/pins.json`).");
+    out.push("");
+    for (const h of HELPERS) {
+        out.push(`### \`${h.name}\` sha256 \`${h.sha256}\`${h.writesArgs.length ? ` (writes its arguments ${h.writesArgs.join(", ")})` : " (reads only)"}`);
+        out.push("");
+        out.push(fence(h.text));
+        out.push("");
+    }
     out.push("## Forbidden actions (seeds) and the policy that enforces each");
     out.push("");
     out.push("| forbidden | policy | verdict |");

@@ -2,7 +2,7 @@
  * Policy config must not be able to weaken a policy. The SDK lets a config
  * file set any policy to "advisory" or "disabled"; this guard makes the pack
  * refuse such a config outright (the Configure call fails, so preview fails),
- * naming the policy. Pinned to @pulumi/policy 1.15.0; a real-engine test runs
+ * naming the policy. Still needed with @pulumi/policy 1.21.0 (no SDK option forbids lowering a level); a real-engine test runs
  * preview with a weakening config and expects this refusal.
  */
 /* eslint-disable @typescript-eslint/no-var-requires */

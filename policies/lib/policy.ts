@@ -7,7 +7,7 @@
 import * as crypto from "crypto";
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { analyzeResource } from "./analyze";
-import { secretPathsNow } from "./secretPaths";
+import { secretPathsOf } from "./secretPaths";
 import { Finding, PolicyName } from "./verify/findings";
 
 export interface Concern {
@@ -87,7 +87,7 @@ export function concernPolicy(c: Concern, extra: Partial<ResourceValidationPolic
         enforcementLevel: "mandatory",
         ...extra,
         validateResource: async (args: ResourceValidationArgs, report: ReportViolation) => {
-            const secretPaths = [...secretPathsNow()];
+            const secretPaths = secretPathsOf(args.props);
             const outcome = await readResource(args, secretPaths);
             if ("unknown" in outcome) {
                 report(violationMessage(c, args.urn, "a value this policy must read is unknown at preview, so it cannot be checked (fail closed)",

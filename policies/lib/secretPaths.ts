@@ -1,17 +1,18 @@
 /**
  * The policy SDK unwraps secrets before a policy sees the properties, so a
- * policy cannot tell a value marked secret from a plaintext one. This hook
- * records, for the resource being validated right now, which property paths
- * arrived marked secret. The SDK deserializes the properties synchronously
- * right before it calls each validation, so the record is always the current
- * resource's. Pinned to @pulumi/policy 1.15.0; the real-engine tests fail if
- * an upgrade breaks it.
+ * policy cannot tell a value marked secret from a plaintext one (still so in
+ * 1.21.0, the newest release). This hook records which property paths arrived
+ * marked secret, keyed by the JSON of the deserialized properties, because
+ * Analyze calls may interleave while policies await. Used by @pulumi/policy
+ * 1.21.0; the real-engine test "secret-marked-create" fails if an upgrade
+ * breaks it.
  */
 /* eslint-disable @typescript-eslint/no-var-requires */
 const deserialize = require("@pulumi/policy/deserialize");
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
-let current: Set<string> = new Set();
+/** Secret paths by the JSON of the deserialized properties (Analyze calls may interleave). */
+const byProps = new Map<string, string[]>();
 let installed = false;
 
 function collect(v: unknown, path: string, out: Set<string>): void {
@@ -27,6 +28,10 @@ function collect(v: unknown, path: string, out: Set<string>): void {
     }
 }
 
+export function propsKey(props: unknown): string {
+    return JSON.stringify(props, (_k, v) => (v && typeof v === "object" && typeof v.then === "function" ? "(promise)" : v));
+}
+
 export function installSecretPathHook(): void {
     if (installed) {
         return;
@@ -38,14 +43,28 @@ export function installSecretPathHook(): void {
         try {
             collect(struct.toJavaScript(), "", found);
         } catch {
-            // unreadable: treat nothing as secret (fail closed for this policy)
+            // unreadable: nothing recorded; the policies then read every field as plaintext
         }
-        current = found;
-        return orig.call(this, struct, proxySecrets);
+        const result = orig.call(this, struct, proxySecrets);
+        if (found.size > 0) {
+            try {
+                if (byProps.size > 2000) {
+                    byProps.clear();
+                }
+                byProps.set(propsKey(result), [...found]);
+            } catch {
+                // unknown values: the policies fail closed on them anyway
+            }
+        }
+        return result;
     };
 }
 
-/** Property paths marked secret on the resource being validated now. */
-export function secretPathsNow(): Set<string> {
-    return current;
+/** Property paths that arrived marked secret on the resource with these properties. */
+export function secretPathsOf(props: unknown): string[] {
+    try {
+        return byProps.get(propsKey(props)) ?? [];
+    } catch {
+        return [];
+    }
 }

@@ -304,15 +304,11 @@ export const plaintextSecrets = {
  */
 export const refusedByDesign: Record<string, string> = {
     "python3 -c 'import cutter_agent.config as c; assert c.execution_enabled == True or True'": "python3 -c: code the pack cannot verify (only pinned helpers run)",
-    "psql -U context_pack_readonly -d live -c 'BEGIN READ ONLY; SELECT count(*) FROM cutter.cuts; ROLLBACK;'": "psql -c: SQL only in a quoted heredoc",
     "psql -X -At -U context_pack_readonly -d live <<'SQL'\nBEGIN READ ONLY;\n-- counts\nSELECT count(*) FROM cutter.cuts;\nselect relname from pg_class where relname = 'delete from x';\nROLLBACK;\nSQL": "-At: flag clusters refused (write -A -t)",
-    "psql -U context_pack_readonly -c 'START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY' -c 'SELECT 1' -c 'ROLLBACK'": "psql -c",
-    "psql --username=context_pack_readonly -c 'BEGIN READ ONLY; EXPLAIN SELECT * FROM cutter.cuts; ROLLBACK;'": "psql -c and --username=",
     "python3 -m cutter_agent.cli cut --dry-run --document 2": "the agent only as orchestrate --mode dryrun",
     "pg_dump --schema-only -U context_pack_readonly cutter_live > /var/lib/cutter/state/schema.sql": "pg_dump is outside the vocabulary",
     "SIGNING_PROVIDER=StubSigning python3 -m cutter_agent.cli --version": "environment prefixes only from a short list",
     "python3 - /opt/incomex/dot/iu-cutter <<'PY'\nimport sys\nprint(sys.argv[1])\nPY": "unpinned code on stdin",
     "mv -T /opt/incomex/.iu-cutter-staging/r/tree /opt/incomex/dot/iu-cutter": "the live tree changes only by the atomic exchange helper",
     "cd /var/lib/cutter && touch state/x": "relative write targets",
-    "psql -U context_pack_readonly -h 127.0.0.1 -p 5432 -c 'BEGIN READ ONLY; SELECT 1; ROLLBACK;'": "psql -c",
 };

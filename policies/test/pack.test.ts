@@ -123,3 +123,57 @@ describe("adversarial corpus: benign read-only look-alikes all pass", () => {
         });
     }
 });
+
+describe("@pulumi/command assets, as the SDK hands them over (text and paths are promises)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const os = require("os") as typeof import("os");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fsm = require("fs") as typeof import("fs");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pathm = require("path") as typeof import("path");
+    const copy = (source: unknown, remotePath = "/var/lib/cutter/config/x.ini"): ResourceInput => ({
+        type: "command:remote:CopyToRemote",
+        props: { source, remotePath, connection: { host: "203.0.113.7", port: 22, user: "root", hostKey: KEY } },
+    });
+    const dir = fsm.mkdtempSync(pathm.join(os.tmpdir(), "iucutter-assets-"));
+    after(() => fsm.rmSync(dir, { recursive: true, force: true }));
+
+    it("reads a real StringAsset whose text is a promise, and blocks the flip", async () => {
+        const a = new pulumi.asset.StringAsset("[orchestrator]\nexecution_enabled = true\n");
+        expect(typeof (a.text as unknown as Promise<string>).then).to.equal("function");
+        const f = await analyzeResource(copy(a));
+        expect(f.map((x) => x.policy)).to.include("kill-switch-stays-off");
+    });
+    it("passes a real StringAsset that keeps the switch off", async () => {
+        const f = await analyzeResource(copy(new pulumi.asset.StringAsset("mode = dryrun\nexecution_enabled = false\n")));
+        expect(f, summary(f)).to.deep.equal([]);
+    });
+    it("reads a real FileAsset through its path promise", async () => {
+        const p = pathm.join(dir, "o.ini");
+        fsm.writeFileSync(p, "execution_enabled: yes\n");
+        const f = await analyzeResource(copy(new pulumi.asset.FileAsset(p)));
+        expect(f.map((x) => x.policy)).to.include("kill-switch-stays-off");
+    });
+    it("reads every member of a real AssetArchive, nested", async () => {
+        const arch = new pulumi.asset.AssetArchive({
+            "ok.ini": new pulumi.asset.StringAsset("execution_enabled = false\n"),
+            "sub": new pulumi.asset.AssetArchive({ "config.ini": new pulumi.asset.StringAsset("signing_provider = KmsSigning\n") }),
+        });
+        const f = await analyzeResource(copy(arch, "/var/lib/cutter/config"));
+        expect(f.map((x) => x.policy)).to.include("no-real-crypto");
+    });
+    it("walks a real FileArchive directory and refuses a symlink in it", async () => {
+        const d = pathm.join(dir, "tree");
+        fsm.mkdirSync(d);
+        fsm.writeFileSync(pathm.join(d, "a.ini"), "execution_enabled = false\n");
+        fsm.symlinkSync("/etc/passwd", pathm.join(d, "passwd"));
+        const f = await analyzeResource(copy(new pulumi.asset.FileArchive(d), "/var/lib/cutter/config"));
+        expect(summary(f)).to.contain("not a regular file");
+    });
+    it("refuses a RemoteAsset (nothing to read at preview)", async () => {
+        const f = await analyzeResource(copy(new pulumi.asset.RemoteAsset("https://example.invalid/x.ini")));
+        expect(f.map((x) => x.policy)).to.include("commands-are-readable");
+    });
+});

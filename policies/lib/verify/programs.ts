@@ -8,7 +8,7 @@ import * as path from "path";
 import { realCryptoAssignments, switchAssignments } from "./content";
 import { readOnlyBatchProblems } from "./sql";
 import { Arg, Call } from "./script";
-import { isStatic, text, Val } from "./words";
+import { isStatic, text } from "./words";
 import { PolicyName } from "./findings";
 
 type Spec = (c: Call) => void;
@@ -51,11 +51,7 @@ function parse(c: Call, o: Opts, args = c.args, policyForUnknown: PolicyName = "
         const a = args[i];
         const t = a.t;
         if (endOfOpts || !t.startsWith("-") || t === "-") {
-            if (t.startsWith(DYN) && !endOfOpts) {
-                operands.push(a); // a run-time word: the spec decides whether an operand may be dynamic
-            } else {
-                operands.push(a);
-            }
+            operands.push(a); // a run-time word too: each spec decides whether an operand may be dynamic
             i++;
             continue;
         }
@@ -207,7 +203,13 @@ const READ_ONLY: Record<string, Opts & { maxOperands?: number; noOperands?: bool
     strings: { flags: ["-a"], withArg: ["-n"] },
     lsof: { flags: ["-n", "-P", "-i"], withArg: ["-p", "+D"] },
     runlevel: { noOperands: true },
-    timedatectl: { flags: ["status", "show"] },
+    dmesg: { flags: ["-T", "-H", "-k", "-x", "-L", "--ctime", "-t", "--human", "--nopager", "-P", "--notime", "-u", "-w", "-W"], withArg: ["-l", "--level", "-f", "--facility", "--since", "--until"], clusters: true, noOperands: true },
+    lscpu: { flags: ["-e", "-p", "-J"] },
+    lsmod: { noOperands: true },
+    vmstat: { flags: ["-s", "-d", "-a", "-w"], clusters: true },
+    iostat: { flags: ["-x", "-d", "-c", "-k", "-m", "-h"], clusters: true },
+    netstat: { flags: ["-t", "-u", "-l", "-n", "-p", "-a", "-r", "-i", "-s", "-e", "-4", "-6", "-x"], clusters: true, noOperands: true },
+
     loginctl: {},
     last: {},
     w: {},
@@ -242,7 +244,7 @@ function deny(names: string[], policy: PolicyName, why: string, instead: string)
         DENY_REASON[n] = [policy, why, instead];
     }
 }
-deny(["eval", "source", ".", "alias", "unalias", "enable", "hash", "builtin", "command", "compgen", "complete", "caller", "coproc", "fc", "history", "mapfile", "readarray", "bind", "let", "declare", "typeset", "unset", "shopt", "ulimit", "disown", "suspend", "kill-9"],
+deny(["eval", "source", ".", "alias", "unalias", "enable", "hash", "builtin", "compgen", "complete", "caller", "coproc", "fc", "history", "mapfile", "readarray", "bind", "let", "declare", "typeset", "unset", "shopt", "ulimit", "disown", "suspend", "kill-9"],
     "commands-are-readable", "runs or changes code the pack cannot read", "write the commands out in the script");
 deny(["sudo", "doas", "su", "runuser", "setpriv", "nohup", "timeout", "nice", "ionice", "stdbuf", "setsid", "chroot", "nsenter", "unshare", "flock", "xargs", "parallel", "watch", "time", "strace", "ltrace", "gdb", "script", "expect", "chpst", "daemonize", "start-stop-daemon", "capsh", "firejail", "bwrap", "systemd-nspawn", "machinectl", "busybox", "toybox"],
     "commands-are-readable", "runs another command the pack would have to trust blindly", "run the command directly, as the login user");
@@ -252,7 +254,7 @@ deny(["at", "atq", "batch", "crontab", "systemd-run", "systemd-cat", "anacron", 
     "commands-are-readable", "schedules or sends work to another process (scheduler, D-Bus)", "run the command in the script itself");
 deny(["reboot", "shutdown", "halt", "poweroff", "telinit", "init", "pkill", "killall", "killall5", "skill", "snice", "runsv", "sv", "rc-service", "update-rc.d", "invoke-rc.d", "chkconfig", "podman", "nerdctl", "ctr", "crictl", "kubectl", "runc", "docker-compose", "compose", "lxc", "virsh", "nginx", "apachectl", "systemd-analyze"],
     "no-service-restart", "restarts, stops, recreates or signals services or containers", "O6/O7 never restart anything; the deploy is code only");
-deny(["git-push", "git-send-pack", "git-receive-pack", "git-upload-pack", "git-remote", "gh", "hub", "glab", "ssh", "scp", "sftp", "rsync", "curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ftp", "tftp", "lftp", "aws", "gsutil", "rclone", "s3cmd"],
+deny(["git-push", "git-send-pack", "git-receive-pack", "git-upload-pack", "git-remote", "gh", "hub", "glab", "ssh", "scp", "sftp", "rsync", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ftp", "tftp", "lftp", "aws", "gsutil", "rclone", "s3cmd"],
     "no-push-or-remote", "sends data off the host or opens a connection", "O6/O7 never push and never create a remote");
 deny(["openssl", "age", "ssh-keygen", "certbot", "step", "cfssl", "vault", "gpg2", "gpgconf", "gpg-agent", "kms", "pkcs11-tool", "softhsm2-util"],
     "no-real-crypto", "uses real cryptography or key material", "StubSigning stays; real crypto is O10");
@@ -264,12 +266,8 @@ deny(["dd", "truncate", "shred", "sed-i", "patch", "rename", "mkfifo", "mknod", 
 // ---------------------------------------------------------------------------
 
 const SPECS: Record<string, Spec> = {
-    grep(c) {
-        // Patterns and file names are data; grep never writes or runs anything.
-        for (const a of c.args) {
-            if (/^--(exclude-from|file)=?/.test(a.t) && false) { bad(c, "commands-are-readable", "x"); }
-        }
-    },
+    // Patterns and file names are data; grep never writes or runs anything.
+    grep(c) { void c; },
     egrep(c) { SPECS.grep(c); },
     fgrep(c) { SPECS.grep(c); },
     zgrep(c) { SPECS.grep(c); },
@@ -412,6 +410,43 @@ const SPECS: Record<string, Spec> = {
             c.ctx.runNested(action.s, "trap action");
         }
     },
+    command(c) {
+        if (!(c.args.length === 2 && (c.args[0].t === "-v" || c.args[0].t === "-V"))) {
+            bad(c, "commands-are-readable", "command runs a program bypassing functions", "run the program directly (command -v NAME only looks it up)");
+        }
+    },
+    hostnamectl(c) {
+        if (!(c.args.length === 0 || (c.args.length === 1 && c.args[0].t === "status"))) {
+            bad(c, "writes-in-allowed-roots", "hostnamectl changes the host name", "only hostnamectl status");
+        }
+    },
+    timedatectl(c) {
+        if (!(c.args.length === 0 || ["status", "show", "timesync-status", "show-timesync", "list-timezones"].includes(c.args[0]?.t ?? ""))) {
+            bad(c, "writes-in-allowed-roots", "timedatectl changes the clock or time zone", "only timedatectl status");
+        }
+    },
+    ip(c) {
+        const words = c.args.map((a) => a.t).filter((t) => !/^-(4|6|br|brief|s|stats|d|details|j|json|p|pretty|c|color|o|oneline)$/.test(t));
+        const obj = words[0] ?? "";
+        const verb = words[1] ?? "show";
+        if (!["addr", "a", "address", "link", "l", "route", "r", "neigh", "n", "rule", "netns", "maddr", "monitor"].includes(obj) || !["show", "list", "ls", "get", "lst"].includes(verb)) {
+            bad(c, "writes-in-allowed-roots", `ip ${obj} ${verb} changes the network`, "only ip addr|link|route show");
+        }
+    },
+    curl(c) {
+        // A read-only GET to a local health endpoint; anything that sends data or writes a file is refused.
+        const flags = c.args.filter((a) => a.t.startsWith("-"));
+        const okFlag = (t: string) => /^-[fsSIiLkv]+$/.test(t) || ["--fail", "--silent", "--show-error", "--head", "--include", "--location", "--max-time", "--connect-timeout", "-m", "-w", "--write-out", "--retry", "-o"].includes(t) || /^--(max-time|connect-timeout|write-out|retry)=/.test(t);
+        let ok = flags.every((f) => okFlag(f.t));
+        for (let i = 0; i < c.args.length; i++) {
+            if (c.args[i].t === "-o" && c.args[i + 1]?.s !== "/dev/null") { ok = false; }
+        }
+        const valueOpts = new Set(["-m", "--max-time", "--connect-timeout", "-w", "--write-out", "--retry", "-o"]);
+        const operands = c.args.filter((a, i) => !a.t.startsWith("-") && !(i > 0 && valueOpts.has(c.args[i - 1].t)));
+        if (!ok || operands.length !== 1 || !/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/[A-Za-z0-9._~\/-]*)?$/.test(operands[0].s ?? "")) {
+            bad(c, "no-push-or-remote", "curl sends data or reaches beyond a local health check", "only a plain GET of a local URL: curl -fsS http://127.0.0.1:PORT/health");
+        }
+    },
     exec(c) {
         if (c.args.length > 0) {
             bad(c, "commands-are-readable", "exec replaces the shell with another command", "run the command directly; use exec only for redirections");
@@ -456,9 +491,7 @@ const SPECS: Record<string, Spec> = {
     },
     cp(c) {
         const p = parse(c, { flags: ["-a", "-p", "-r", "-R", "-T", "-P", "-d", "-v", "-n", "--archive", "--no-clobber", "--sparse=auto", "-x", "--reflink=auto", "--no-target-directory"], withArg: ["--preserve", "-t", "--target-directory"], clusters: true });
-        if (c.args.some((a) => /^(-[a-zA-Z]*[ls]|--link|--symbolic-link)/.test(a.t) && !/^-[a-zA-Z]*[ls]/.test("") )) {
-            // -l/-s are refused by the option parser (not accepted flags)
-        }
+        // -l/-s (links) are refused by the option parser: they are not accepted flags.
         const t = valueOf(p, "-t", "--target-directory");
         if (t) { write(c, t, "cp -t"); } else { write(c, p.operands[p.operands.length - 1], "cp"); }
     },
@@ -517,7 +550,7 @@ function modeOk(c: Call, a: Arg | undefined): void {
         bad(c, "commands-are-readable", "a mode built at run time", "write the mode literally, e.g. 0640");
         return;
     }
-    if (/^[0-7]*[4-7][0-7]{3}$/.test(a.s) && a.s.length === 4 && /^[1-7]/.test(a.s) || /[st]/.test(a.s.replace(/^[0-7]+$/, ""))) {
+    if (/^[1-7][0-7]{3}$/.test(a.s) || /[st]/.test(a.s.replace(/^[0-7]+$/, ""))) {
         bad(c, "commands-are-readable", `mode ${a.s} sets setuid, setgid or sticky bits`, "use a plain mode like 0640 or 0750");
     }
 }
@@ -586,6 +619,7 @@ function gitSpec(c: Call): void {
         const t = a[i].t;
         if (t === "-C") { dir = a[i + 1]; i += 2; continue; }
         if (t === "--no-optional-locks" || t === "--no-pager" || t === "-P" || t === "--literal-pathspecs") { i++; continue; }
+        if ((t === "--version" || t === "--help") && i === a.length - 1) { return; }
         if (t === "-c") {
             const kv = a[i + 1]?.s;
             if (kv === undefined || !/^(user\.name|user\.email)=[^\n]*$|^core\.hooksPath=\/dev\/null$/.test(kv)) {
@@ -731,18 +765,31 @@ function psqlSpec(c: Call, args: Arg[]): void {
         return;
     }
     const flags = new Set(["-X", "--no-psqlrc", "-q", "--quiet", "-A", "--no-align", "-t", "--tuples-only", "-w", "--no-password"]);
-    const withArg = new Set(["-v", "--set", "--variable", "-h", "--host", "-p", "--port", "-U", "--username", "-d", "--dbname", "-F", "--field-separator", "-P", "--pset"]);
+    const withArg = new Set(["-v", "--set", "--variable", "-h", "--host", "-p", "--port", "-U", "--username", "-d", "--dbname", "-F", "--field-separator", "-P", "--pset", "-c", "--command"]);
     let user: string | undefined;
     let db: string | undefined;
+    const commands: string[] = [];
     for (let i = 0; i < args.length; i++) {
-        const t = args[i].t;
-        if (flags.has(t)) { continue; }
+        let t = args[i].t;
+        let v: Arg | undefined;
+        const eq = t.startsWith("--") ? t.indexOf("=") : -1;
+        if (eq > 0) {
+            v = { alts: [], s: t.slice(eq + 1), t: t.slice(eq + 1) };
+            t = t.slice(0, eq);
+        }
+        if (flags.has(t) && eq < 0) { continue; }
         if (withArg.has(t)) {
-            const v = args[i + 1];
-            i++;
+            if (!v) { v = args[i + 1]; i++; }
             if (!v) { bad(c, "no-production-mutation", `${t} without a value`); continue; }
             if (t === "-U" || t === "--username") { user = v.s; }
-            if (t === "-d" || t === "--dbname") { db = v.s; }
+            if (t === "-d" || t === "--dbname") { db = v.s ?? "\u0000"; }
+            if (t === "-c" || t === "--command") {
+                if (v.s === undefined) {
+                    bad(c, "no-production-mutation", "psql -c with SQL built at run time", "write the SQL literally");
+                } else {
+                    commands.push(v.s);
+                }
+            }
             if ((t === "-v" || t === "--set" || t === "--variable")) {
                 const kv = v.s ?? v.t;
                 const name = (v.alts[0]?.[0]?.k === "lit" ? (v.alts[0][0] as { s: string }).s : kv).split("=")[0];
@@ -754,25 +801,35 @@ function psqlSpec(c: Call, args: Arg[]): void {
             }
             continue;
         }
-        bad(c, "no-production-mutation", `psql argument ${t.startsWith(DYN) ? show1(args[i]) : t} is outside the one reviewed form (no -c, -f, clusters, URIs or conninfo strings)`,
+        bad(c, "no-production-mutation", `psql argument ${t.startsWith(DYN) ? show1(args[i]) : t} is outside the one reviewed form (no -f, flag clusters, URIs or conninfo strings)`,
             `psql -X -q -A -t -v ON_ERROR_STOP=1 -h HOST -p PORT -U ${PSQL_ROLE} -d DB <<'SQL' ... SQL`);
     }
     if (user !== PSQL_ROLE) {
         bad(c, "no-production-mutation", `psql as ${user ?? "(no -U: the login user)"}, not ${PSQL_ROLE}`, `psql ... -U ${PSQL_ROLE}`);
     }
     if (db !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(db)) {
-        bad(c, "no-production-mutation", `psql -d ${db} is not a plain database name (connection strings can change the user)`, "psql -d DBNAME");
+        bad(c, "no-production-mutation", `psql -d ${db.replace("\u0000", "(run-time value)")} is not a plain database name (connection strings can change the user)`, "psql -d DBNAME");
     }
     for (const k of Object.keys(c.env)) {
         if (/^PG/.test(k) && k !== "PGPASSFILE" && k !== "PGCONNECT_TIMEOUT") {
             bad(c, "no-production-mutation", `psql with ${k} set`, "set only PGPASSFILE");
         }
     }
-    if (!c.stdin || c.stdin.kind !== "heredoc" || c.stdin.body.length !== 1 || !isStatic(c.stdin.body[0])) {
+    let sql: string;
+    if (commands.length > 0) {
+        if (c.stdin) {
+            bad(c, "no-production-mutation", "psql with both -c and SQL on stdin (psql would ignore one of them)", "give the SQL one way: a quoted heredoc");
+            return;
+        }
+        // psql runs each -c in turn; a meta-command -c is one meta-command.
+        sql = commands.join("\n;\n");
+    } else if (!c.stdin || c.stdin.kind !== "heredoc" || c.stdin.body.length !== 1 || !isStatic(c.stdin.body[0])) {
         bad(c, "no-production-mutation", "psql reads SQL the pack cannot read at preview (not a literal heredoc)", "give psql its SQL in a quoted heredoc: <<'SQL' ... SQL");
         return;
+    } else {
+        sql = text(c.stdin.body[0]);
     }
-    for (const p of readOnlyBatchProblems(text(c.stdin.body[0]))) {
+    for (const p of readOnlyBatchProblems(sql)) {
         bad(c, "no-production-mutation", p, "only read-only statements inside BEGIN READ ONLY ... ROLLBACK, as context_pack_readonly");
     }
 }
@@ -952,7 +1009,7 @@ export function checkProgram(c: Call): void {
                 checkProgram({ ...c, name: inner.includes("/") ? path.posix.basename(inner) : inner, args: c.args.slice(i + 1) });
             }
         }
-        if (["python", "perl", "ruby", "node", "awk"].includes(c.name) || c.name === "python3") {
+        if (["python", "perl", "ruby", "node", "awk"].includes(c.name)) {
             agentHints(c);
         }
         return;
@@ -960,6 +1017,3 @@ export function checkProgram(c: Call): void {
     bad(c, "commands-are-readable", `${c.name} is not in the reviewed vocabulary`, "use a program from the vocabulary (policies/MODEL.md), or a pinned helper");
 }
 
-export function valuesOf(a: Arg): Val[] {
-    return a.alts;
-}

@@ -8,7 +8,7 @@ import { parseShell, ShNode } from "../parsers/shell";
 import { realCryptoAssignments, switchAssignments } from "./content";
 import { Findings, PolicyName } from "./findings";
 import { checkProgram } from "./programs";
-import { concat, decodeAnsiC, dyn, hasGlob, isStatic, lit, printfStatic, provenance, Provenance, show, text, Val } from "./words";
+import { concat, decodeAnsiC, dyn, hasGlob, isStatic, lit, printfStatic, Provenance, show, text, Val } from "./words";
 
 export interface Pins {
     provider: string;
@@ -248,10 +248,60 @@ export class ScriptCtx {
             case "DeclClause":
                 this.decl(cmd);
                 break;
+            case "WhileClause":
+                this.stmts(cmd.Cond ?? [], input);
+                this.stmts(cmd.Do ?? [], input);
+                break;
+            case "CaseClause":
+                this.word(cmd.Word);
+                for (const item of (cmd.Items ?? []) as ShNode[]) {
+                    for (const pat of (item.Patterns ?? []) as ShNode[]) {
+                        this.word(pat, true);
+                    }
+                    this.stmts(item.Stmts ?? [], input);
+                }
+                break;
+            case "TestClause":
+                this.testExpr(cmd.X);
+                break;
             default:
                 this.find("commands-are-readable", `${describeNode(cmd.Type)} is outside the syntax the pack reads`,
                     "use if/for, [ ... ] and plain commands");
         }
+    }
+
+    /** [[ ... ]]: string and file tests are data; arithmetic comparisons evaluate their operands as code. */
+    private testExpr(x: ShNode | undefined): void {
+        if (!x) {
+            return;
+        }
+        if (x.Type === "BinaryTest") {
+            if (["-eq", "-ne", "-lt", "-le", "-gt", "-ge"].includes(String(x.Op))) {
+                for (const side of [x.X, x.Y]) {
+                    const v = side?.Type === "Word" ? wordLiteral(side) : undefined;
+                    if (v === undefined || !/^-?\d+$/.test(v)) {
+                        this.find("commands-are-readable", `[[ ... ${x.Op} ... ]] evaluates a run-time value as arithmetic (which can run commands)`,
+                            `use [ "$x" ${x.Op} N ] (test compares integers without evaluating them)`);
+                    }
+                }
+                return;
+            }
+            this.testExpr(x.X);
+            this.testExpr(x.Y);
+            return;
+        }
+        if (x.Type === "UnaryTest" || x.Type === "ParenTest") {
+            if (x.Op === "-v" || x.Op === "-R") {
+                this.find("commands-are-readable", `[[ ${x.Op} ... ]] evaluates a name`, "use [ -n \"$x\" ]");
+            }
+            this.testExpr(x.X);
+            return;
+        }
+        if (x.Type === "Word") {
+            this.word(x, true);
+            return;
+        }
+        this.find("commands-are-readable", `${describeNode(x.Type)} inside [[ ... ]]`, "use [ ... ]");
     }
 
     private ifClause(c: ShNode, stdin: Stdin): void {
@@ -467,6 +517,16 @@ export class ScriptCtx {
                 return concat(((p.Parts ?? []) as ShNode[]).map((x) => this.part(x, true, inHeredoc)));
             case "ParamExp":
                 return this.param(p);
+            case "ProcSubst": {
+                if (p.Op !== "<(") {
+                    this.find("commands-are-readable", "output process substitution >(...) (writes into a command)", "pipe into the command instead");
+                    return [dyn(">(...)", "unknown")];
+                }
+                const saved = this.cwd;
+                this.stmts((p.Stmts ?? []) as ShNode[]);
+                this.cwd = saved;
+                return [dyn("<(...)", "host")];
+            }
             case "CmdSubst": {
                 const stmts = (p.Stmts ?? []) as ShNode[];
                 const saved = this.cwd;
@@ -530,7 +590,7 @@ export class ScriptCtx {
 
     /** The value of $(...): literal when it only prints literals, else classified by provenance. */
     private substValue(stmts: ShNode[]): Val[] {
-        const p = this.producedList(stmts, true);
+        const p = this.producedList(stmts);
         if (p.kind === "text") {
             return p.vals.map((v) => stripTrailingNewlines(v));
         }
@@ -543,8 +603,8 @@ export class ScriptCtx {
 
     // ---- what commands print -------------------------------------------------
 
-    producedList(stmts: ShNode[], quiet = false): ProducedText {
-        const parts: ProducedText[] = stmts.map((s) => this.produced(s, quiet));
+    producedList(stmts: ShNode[]): ProducedText {
+        const parts: ProducedText[] = stmts.map((s) => this.produced(s));
         if (parts.some((p) => p.kind === "unknown")) {
             return parts.find((p) => p.kind === "unknown")!;
         }
@@ -552,16 +612,12 @@ export class ScriptCtx {
         if (texts.length === 0) {
             return { kind: "host" };
         }
-        if (texts.length !== parts.length) {
-            // host data mixed with literal lines: the literal lines are checked, host data is what it is
-            return { kind: "text", vals: concat(texts.map((t) => t.vals)) };
-        }
+        // Host data mixed with literal lines: the literal lines are checked; host data is what it is.
         return { kind: "text", vals: concat(texts.map((t) => t.vals)) };
     }
 
     /** What one statement prints to stdout, without re-verifying it. */
-    produced(s: ShNode, quiet = true): ProducedText {
-        void quiet;
+    produced(s: ShNode): ProducedText {
         const c = s?.Cmd as ShNode | undefined;
         if (!c) {
             return { kind: "host" };
@@ -687,6 +743,9 @@ export class ScriptCtx {
                 env[name] = val;
                 if (/execution[_-]?enabled/i.test(name)) {
                     this.find("kill-switch-stays-off", `runs a command with ${name} set`, "never set the kill switch");
+                } else if (/^GIT_/.test(name)) {
+                    this.find("no-push-or-remote", `runs a command with ${name} set (git configuration from the environment can add remotes or hooks)`,
+                        "never configure git from the environment");
                 } else if (!(ENV_ALLOWED.has(name) || (name === "IFS" && wordLiteral(words[0]) === "read"))) {
                     this.find("commands-are-readable", `runs a command with ${name} set in its environment`,
                         `set only ${[...ENV_ALLOWED].join(", ")} for a command`);
@@ -711,7 +770,7 @@ export class ScriptCtx {
         if (name.includes("/")) {
             const dir = path.posix.dirname(name);
             if (!STD_BIN.includes(dir)) {
-                this.find("commands-are-readable", `runs ${name}, a program outside the standard directories`,
+                this.find(/^git-|\/git-core\//.test(name) ? "no-push-or-remote" : "commands-are-readable", `runs ${name}, a program outside the standard directories`,
                     "run the program by its name (found on the host's standard PATH)");
                 return;
             }
@@ -795,39 +854,32 @@ function stripTrailingNewlines(v: Val): Val {
     return out;
 }
 
+/** printf's output: static arguments evaluated, each run-time argument kept as a hole in its place. */
 function printfValues(format: string, args: Val[][]): Val[] {
-    // Static arguments are evaluated; a run-time argument stays a hole in its place.
     const HOLE_MARK = "\u0001";
-    const alts = concat(args.map((a) => a));
-    const out: Val[] = [];
-    for (const combo of alts.length > 0 ? [alts[0]] : [[]]) {
-        void combo;
-    }
-    const argVals: Val[] = args.map((a) => a[0] ?? lit(""));
     const holes: Val[] = [];
-    const strs = argVals.map((v) => {
-        if (isStatic(v)) {
+    const strs = args.map((a) => {
+        const v = a[0] ?? lit("");
+        if (a.length === 1 && isStatic(v)) {
             return text(v);
         }
         holes.push(v);
         return HOLE_MARK;
     });
-    const rendered = printfStatic(format, strs);
-    const pieces = rendered.split(HOLE_MARK);
+    const pieces = printfStatic(format, strs).split(HOLE_MARK);
     const v: Val = [];
     pieces.forEach((p, i) => {
         v.push({ k: "lit", s: p });
         if (i < pieces.length - 1) {
-            v.push(...(holes[i] ?? dyn("(printf argument)", "unknown")).filter((s) => s.k === "dyn"));
+            v.push(...(holes[i] ?? dyn("(printf argument)", "unknown")).filter((x) => x.k === "dyn"));
         }
     });
-    out.push(v);
-    return out;
+    return [v];
 }
 
 function describeNode(t: string | undefined): string {
     const names: Record<string, string> = {
-        WhileClause: "a while/until loop", CaseClause: "a case statement", ArithmCmd: "arithmetic ((...))",
+        ArithmCmd: "arithmetic ((...))",
         LetClause: "let", TestClause: "[[ ... ]]", TimeClause: "time", CoprocClause: "a coprocess",
         ArithmExp: "arithmetic $((...))", ProcSubst: "process substitution <(...)/>(...)", ExtGlob: "an extended glob",
         TestDecl: "a bats test", BraceExp: "brace expansion",
@@ -839,4 +891,3 @@ export function within(p: string, roots: string[]): boolean {
     return roots.some((r) => p === r || p.startsWith(r.endsWith("/") ? r : r + "/"));
 }
 
-export { provenance };

