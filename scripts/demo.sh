@@ -32,7 +32,7 @@ grep -A7 '^## Pre-state anchors' "$REVIEW/review.md"
 step "pin the observed anchors (what the reviewer approves), review again with every policy"
 node bin/scripts/sandboxStack.js "$STACK" --pin --protect "$KEYS"
 node bin/scripts/ops.js review "$STACK"
-grep -A14 '^## Forbidden actions' "$REVIEW/review.md"
+grep -A15 '^## Forbidden actions' "$REVIEW/review.md"
 DIGEST="$(digest "$REVIEW")"
 
 step "a bare \`pulumi up\` is refused by the program itself (no reviewed plan, no signatures)"
