@@ -1,10 +1,13 @@
 /**
- * iu-cutter-deploy: macro O6 as code.
+ * iu-cutter-deploy: macros O6 and O7 as code, one stack per macro (config
+ * `macro`): O6 tags, deploys, writes config and secrets, asserts; O7 runs the
+ * read-only dry run of one reviewed O6 deploy and the readiness checklist.
  *
  * `pulumi preview` is the command-review package: it observes the host
- * read-only, checks identity and pre-state anchors, and lists every command
- * with the mandate digest. `pulumi up` runs exactly those commands, after
- * re-checking identity and anchors on the host before the first write.
+ * read-only, checks identity and pre-state anchors (O6) or the O6 deploy (O7),
+ * and lists every command with the mandate digest. `pulumi up` runs exactly
+ * those commands, only as the reviewed plan with verified signed approvals
+ * (lib/approval.ts), after re-checking the host before the first write.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -17,10 +20,12 @@ import { Release } from "./components/release";
 import { secretKeysFromEnv } from "./lib/config";
 import { entryLine } from "./lib/digest";
 import { GuardRefusal } from "./lib/refusal";
-import { preflight } from "./lib/preflight";
+import { Preflight, preflight } from "./lib/preflight";
+import { SecretValues } from "./lib/commandFactory";
 import { renderJson, renderMarkdown, ReviewData } from "./lib/review";
 import { GapRow, parseEvidence, readiness, renderReadiness } from "./lib/verification";
 import { DryRunVerification } from "./components/dryRunVerification";
+import { O6DeployGuard } from "./components/o6DeployGuard";
 
 export = async () => {
     try {
@@ -51,6 +56,9 @@ async function program() {
     const governancePrincipal = secretCfg.requireSecret("governancePrincipal");
 
     const reviewData: ReviewData = {
+        macro: pf.macro,
+        verifiesDeploy: pf.o7?.verifiesDeploy,
+        verifiesDeployPinned: pf.o7?.pinned,
         stack: pulumi.getStack(),
         generatedAt: new Date().toISOString(),
         mandateDigest,
@@ -90,6 +98,10 @@ async function program() {
         fs.writeFileSync(path.join(reviewDir, "manifest.txt"), reviewData.manifest.join(""));
     }
 
+    if (pf.macro === "o7") {
+        return o7Program(pf, reviewData, reviewDir, { backupGpgFpr, governancePrincipal });
+    }
+
     // --- the host: identity guard, then pre-state guard, then the writes ------
     const host = new HostConnection("host", { target: pf.target, observation: pf.observation, identityGuard: plan.identityGuard });
     const anchors = new PreStateAnchor("pre-state", {
@@ -110,29 +122,49 @@ async function program() {
         plan, target: pf.target, sourceRepo: cfg.release.sourceRepo, guards,
         after: [cutterConfig.dirs, cutterConfig.orchestratorConfig, cutterConfig.rollbackRunbook, secrets.envProduction],
     });
-    let readinessOut: pulumi.Output<GapRow[]> | GapRow[] = readiness(cfg, undefined);
-    if (plan.verify) {
-        const verify = new DryRunVerification("o7", {
-            command: plan.verify, target: pf.target, after: [release.swap, ...guards],
-            secrets: { backupGpgFpr, governancePrincipal },
-        });
-        readinessOut = verify.run.stdout.apply((out) => {
-            const ev = parseEvidence(out ?? "");
-            const rows = readiness(cfg, Object.keys(ev).length ? ev : undefined);
-            if (reviewDir && !pulumi.runtime.isDryRun()) {
-                fs.writeFileSync(path.join(reviewDir, "readiness.md"), renderReadiness(rows, Object.keys(ev).length ? ev : undefined, pulumi.getStack()));
-            }
-            return rows;
-        });
-    }
-    await pulumi.log.info(`mandate digest: ${mandateDigest} (host state: ${pf.hostState})`);
+    void release;
+    await pulumi.log.info(`O6 mandate digest: ${mandateDigest} (host state: ${pf.hostState})`);
 
     return {
+        macro: "o6",
         mandateDigest,
         hostState: pf.hostState,
         release: reviewData.release,
         observedAnchors: Object.fromEntries(pf.anchorRows.map((r) => [r.name, r.observed])),
         commands: mandate.commands.map((c) => `${c.resource}: ${c.description}`),
-        readiness: readinessOut,
     };
+}
+
+/**
+ * Macro O7: the identity guard, the O6 deploy guard, the dry run. Nothing of
+ * O6 is registered here (O6 lives on its own stack), so O7 cannot touch it.
+ */
+async function o7Program(pf: Preflight, reviewData: ReviewData, reviewDir: string | undefined, secrets: SecretValues) {
+    const { cfg, mandate, mandateDigest } = pf;
+    const o7 = pf.o7!;
+    const host = new HostConnection("host", { target: pf.target, observation: pf.observation, identityGuard: o7.plan.identityGuard });
+    const base = {
+        macro: "o7", mandateDigest, hostState: pf.hostState, release: reviewData.release, verifiesDeploy: o7.verifiesDeploy,
+        commands: mandate.commands.map((c) => `${c.resource}: ${c.description}`),
+    };
+    if (cfg.rollback) {
+        await pulumi.log.warn(`ROLLBACK: this update forgets the O7 run of the O6 deploy ${o7.verifiesDeploy.ledgerDigest.slice(0, 12)} (mandate ${mandateDigest})`);
+        return { ...base, rollback: true };
+    }
+    const deployGuard = new O6DeployGuard("o6-deploy", {
+        target: pf.target, verifiesDeploy: o7.verifiesDeploy, guard: o7.plan.deployGuard, identityGuard: host.identityGuard,
+    });
+    const verify = new DryRunVerification("o7", {
+        command: o7.plan.verify, target: pf.target, after: [host.identityGuard, deployGuard.guard], secrets,
+    });
+    const readinessOut: pulumi.Output<GapRow[]> = verify.run.stdout.apply((out) => {
+        const ev = parseEvidence(out ?? "");
+        const rows = readiness(cfg, Object.keys(ev).length ? ev : undefined);
+        if (reviewDir && !pulumi.runtime.isDryRun()) {
+            fs.writeFileSync(path.join(reviewDir, "readiness.md"), renderReadiness(rows, Object.keys(ev).length ? ev : undefined, pulumi.getStack()));
+        }
+        return rows;
+    });
+    await pulumi.log.info(`O7 mandate digest: ${mandateDigest} (verifies O6 deploy: ledger ${o7.verifiesDeploy.ledgerDigest.slice(0, 12)}, release ${o7.verifiesDeploy.releaseDigest.slice(0, 12)}, dot ${o7.verifiesDeploy.dotCommit.slice(0, 12)})`);
+    return { ...base, readiness: readinessOut };
 }

@@ -147,6 +147,40 @@ export const verificationSchema = z.object({
 
 export const SECRET_KEYS = ["backupGpgFpr", "governancePrincipal"] as const;
 
+/** The two roles whose signed approvals a protected stack needs (roadmap: command review, sovereign). */
+export const APPROVAL_ROLES = ["review", "sovereign"] as const;
+export type ApprovalRole = typeof APPROVAL_ROLES[number];
+
+const principal = z.string().regex(/^[A-Za-z0-9._@+-]{1,100}$/, "must be a signer principal: letters, digits, '.', '_', '@', '+', '-'");
+
+/**
+ * Who may approve: the allowed-signers file of `ssh-keygen -Y verify`, pinned
+ * here line by line (its content is what the program verifies against), and
+ * each principal's one role. A principal holds exactly one role, so the same
+ * person cannot give both approvals.
+ */
+export const approvalsSchema = z.object({
+    allowedSigners: z.array(z.string()
+        .regex(/^[A-Za-z0-9._@+,-]+( [A-Za-z0-9-]+(="[^"]*")?(,[A-Za-z0-9-]+(="[^"]*")?)*)? (ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/,
+            "each line must be an allowed-signers line: '<principal> [namespaces=\"iu-cutter-approval\"] <key-type> <base64>' (see ssh-keygen(1), ALLOWED SIGNERS)"))
+        .min(1, "must list at least one signer"),
+    roles: z.record(principal, z.enum(APPROVAL_ROLES, { errorMap: () => ({ message: "must be \"review\" or \"sovereign\"" }) })),
+    /** Optional validity window of an approval, counted from its signing time. */
+    validityMinutes: z.number({ invalid_type_error: "must be a number of minutes" }).int().positive().optional(),
+}).strict();
+
+/** O7: the O6 deploy this dry run verifies, as the host's ledger showed it at review. */
+export const o7Schema = z.object({
+    verifiesDeploy: z.object({
+        /** sha256 of the host's ledger file (paths.stateDir/deployed-release). */
+        ledgerDigest: sha256("o7.verifiesDeploy.ledgerDigest"),
+        /** The release (manifest = tree digest) the ledger records. */
+        releaseDigest: sha256("o7.verifiesDeploy.releaseDigest"),
+        /** HEAD of the dot repo (the O6 deploy commit). */
+        dotCommit: z.string().regex(/^[0-9a-f]{40}$/, "must be a full 40-hex git commit id"),
+    }).strict().optional(),
+}).strict();
+
 export const stackConfigSchema = z.object({
     host: hostSchema,
     identity: identitySchema,
@@ -156,11 +190,43 @@ export const stackConfigSchema = z.object({
     cutterConfig: cutterConfigSchema,
     governance: governanceSchema,
     verification: verificationSchema.optional(),
+    /** Which reviewed macro this stack runs: o6 (tag, deploy, config, secrets) or o7 (the dry run). One stack per macro. */
+    macro: z.enum(["o6", "o7"], { errorMap: () => ({ message: "must be \"o6\" or \"o7\" (one stack per macro)" }) }).default("o6"),
+    o7: o7Schema.optional(),
+    /** Signed approvals (required on a protected stack). */
+    approvals: approvalsSchema.optional(),
+    /** Test stacks only: a non-preview run without the reviewed plan is allowed. Never with host.protected. */
+    allowUnreviewedRuns: z.boolean({ invalid_type_error: "must be true or false" }).default(false),
     /** Rollback through review/approve/deploy: `up` removes everything this stack deployed. */
     rollback: z.boolean({ invalid_type_error: "must be true or false" }).default(false),
     backupGpgFpr: z.string().regex(/^[0-9A-F]{40}$/, "must be a 40-character uppercase hex OpenPGP fingerprint"),
     governancePrincipal: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a PostgreSQL role name"),
 }).strict().superRefine((c, ctx) => {
+    if (c.host.protected && c.allowUnreviewedRuns) {
+        ctx.addIssue({ code: "custom", path: ["allowUnreviewedRuns"], message: "cannot be true on a protected stack (host.protected): every run there is a reviewed, approved plan" });
+    }
+    if (c.host.protected && !c.approvals) {
+        ctx.addIssue({ code: "custom", path: ["approvals"], message: "is required on a protected stack (host.protected): the allowed signers and each principal's role" });
+    }
+    if (c.approvals) {
+        const signers = new Set(c.approvals.allowedSigners.flatMap((l) => l.split(" ")[0].split(",")));
+        for (const [p] of Object.entries(c.approvals.roles)) {
+            if (!signers.has(p)) {
+                ctx.addIssue({ code: "custom", path: ["approvals", "roles", p], message: `principal ${p} has a role but no key in approvals.allowedSigners` });
+            }
+        }
+        for (const r of APPROVAL_ROLES) {
+            if (!Object.values(c.approvals.roles).includes(r)) {
+                ctx.addIssue({ code: "custom", path: ["approvals", "roles"], message: `no principal holds the role "${r}"; both review and sovereign approvals are required` });
+            }
+        }
+    }
+    if (c.macro === "o7" && !c.verification?.enabled) {
+        ctx.addIssue({ code: "custom", path: ["verification", "enabled"], message: "must be true on an O7 stack (macro: o7 is the dry-run verification)" });
+    }
+    if (c.macro === "o6" && c.o7) {
+        ctx.addIssue({ code: "custom", path: ["o7"], message: "is only read on an O7 stack (macro: o7); remove it from this O6 stack" });
+    }
     const allowed = [c.paths.dotRepo, c.paths.stateDir, c.paths.stagingDir];
     const under = (p: string) => allowed.some((r) => p === r || p.startsWith(r + "/"));
     c.cutterConfig.dirs.forEach((d, i) => {
@@ -200,6 +266,10 @@ const FIX: Record<string, string> = {
     "release.version": `run: pulumi config set --path release.version ${RELEASE_VERSION}`,
     "backupGpgFpr": "run: pulumi config set --secret backupGpgFpr <fingerprint> (GAP-3)",
     "governancePrincipal": "run: pulumi config set --secret governancePrincipal <role> (GAP-4)",
+    "approvals": "run: pulumi config set --path 'approvals.allowedSigners[0]' '<principal> namespaces=\"iu-cutter-approval\" <key-type> <base64>' and pulumi config set --path approvals.roles.<principal> review|sovereign (README, signed approvals)",
+    "macro": "run: pulumi config set macro o6 (or o7 on the O7 stack)",
+    "o7": "run: pulumi config set --path o7.verifiesDeploy.<key> <value> with the values the O7 review shows (README, O7)",
+    "allowUnreviewedRuns": "run: pulumi config rm allowUnreviewedRuns (only sandbox test stacks set it)",
     "cutterConfig.orchestrator.execution_enabled": "remove the override: pulumi config set --path cutterConfig.orchestrator.execution_enabled false",
 };
 

@@ -3,12 +3,13 @@
  * the engine starts running registered resources while the program is still
  * going, so a refusal after registration would be too late. Order: config,
  * release (source repo), plan, host identity (read-only probe), pre-state
- * anchors, mandate, approval.
+ * anchors (O6) or the O6 deploy being verified (O7), mandate, approvals.
  */
 import * as path from "path";
 import { AnchorRow, classify, HostState } from "../components/preStateAnchor";
 import { identityProblems } from "../components/hostConnection";
-import { approvalProblem, APPROVAL_ENV } from "./approval";
+import { approvalProblem, Macro } from "./approval";
+import { buildO7Plan, O6Deploy, o6DeployProblems, o7Commands, O7Observation, O7Plan, o7ProbeScript, o7RollbackCommands, parseO7Probe } from "./o7";
 import { GuardRefusal } from "./refusal";
 import { ConfigError, parseStackConfig, rawFromPulumiConfig, StackConfig } from "./config";
 import { Mandate } from "./mandate";
@@ -29,6 +30,9 @@ export interface Preflight {
     mandate: Mandate;
     mandateDigest: string;
     warnings: string[];
+    macro: Macro;
+    /** O7 only: its commands and the O6 deploy they verify. */
+    o7?: { plan: O7Plan; observation: O7Observation; verifiesDeploy: O6Deploy; pinned: boolean };
 }
 
 export interface PreflightInput {
@@ -62,7 +66,11 @@ export function preflight(inp: PreflightInput): Preflight {
         throw e;
     }
     const archivePath = buildArchive(cfg.release.sourceRepo, manifest, buildDir);
-    const plan = buildPlan(cfg, { commit: manifest.commit, manifestDigest: manifest.digest, fileCount: manifest.fileCount, archivePath }, readRunbook());
+    const macro: Macro = cfg.macro;
+    // O6 carries no dry run: that is macro O7, on its own stack, with its own approvals.
+    const planCfg: StackConfig = macro === "o6" ? { ...cfg, verification: undefined } : cfg;
+    const runbook = readRunbook();
+    const plan = buildPlan(planCfg, { commit: manifest.commit, manifestDigest: manifest.digest, fileCount: manifest.fileCount, archivePath }, runbook);
 
     const target: SshTarget = {
         address: cfg.host.address, port: cfg.host.port, user: cfg.host.user, hostKey: cfg.host.hostKey, privateKeyPath: cfg.host.privateKeyPath,
@@ -83,6 +91,9 @@ export function preflight(inp: PreflightInput): Preflight {
 
     const warnings: string[] = [];
     const { state, rows } = classify(cfg, observation, manifest.digest);
+    if (macro === "o7") {
+        return preflightO7({ inp, cfg, manifest, plan, target, observation, state, rows, warnings, runbook });
+    }
     if (cfg.rollback && state !== "deployed") {
         throw new GuardRefusal("RollbackGate", `rollback requested, but release ${manifest.digest.slice(0, 12)} is not what the host has deployed (host state: ${state}); nothing to roll back. Set rollback back to false.`);
     }
@@ -100,10 +111,7 @@ export function preflight(inp: PreflightInput): Preflight {
         warnings.push(`PreStateAnchor: anchors not pinned yet; \`up\` will refuse until they are.\n  ${table}`);
     }
 
-    const mandate = new Mandate();
-    mandate.set("stack", inp.stack);
-    mandate.set("host", { name: cfg.host.name, address: cfg.host.address, port: cfg.host.port, user: cfg.host.user, hostKey: cfg.host.hostKey });
-    mandate.set("release", { commit: manifest.commit, version: cfg.release.version, tag: cfg.release.tag, manifestDigest: manifest.digest, fileCount: manifest.fileCount });
+    const mandate = baseMandate(inp.stack, cfg, manifest);
     mandate.set("anchors", cfg.anchors);
     mandate.set("secrets", { backupGpgFpr: "set", governancePrincipal: "set" });
     mandate.set("rollback", cfg.rollback);
@@ -111,10 +119,88 @@ export function preflight(inp: PreflightInput): Preflight {
         const { stdinFile: _local, ...cmd } = c;
         mandate.add(cmd);
     }
+    const mandateDigest = gate(inp, cfg, macro, mandate);
+    return { cfg, manifest, plan, target, observation, hostState: state, anchorRows: rows, mandate, mandateDigest, warnings, macro };
+}
+
+/** What both macros' mandates hold: the macro, the host, the release, and who may approve it. */
+function baseMandate(stack: string, cfg: StackConfig, manifest: ReleaseManifest): Mandate {
+    const mandate = new Mandate();
+    mandate.set("macro", cfg.macro);
+    mandate.set("stack", stack);
+    mandate.set("host", { name: cfg.host.name, address: cfg.host.address, port: cfg.host.port, user: cfg.host.user, hostKey: cfg.host.hostKey, protected: cfg.host.protected });
+    mandate.set("release", { commit: manifest.commit, version: cfg.release.version, tag: cfg.release.tag, manifestDigest: manifest.digest, fileCount: manifest.fileCount });
+    // The trust an approval rests on is part of what is approved: changing the
+    // signers or roles makes every earlier approval void.
+    mandate.set("approvals", cfg.approvals ?? null);
+    mandate.set("allowUnreviewedRuns", cfg.allowUnreviewedRuns);
+    return mandate;
+}
+
+/** The mandate digest, after the ApprovalGate let this run through. */
+function gate(inp: PreflightInput, cfg: StackConfig, macro: Macro, mandate: Mandate): string {
     const mandateDigest = mandate.digest();
-    const approval = approvalProblem(cfg.host.protected, mandateDigest, inp.isDryRun, inp.env[APPROVAL_ENV]);
-    if (approval) {
-        throw new GuardRefusal("ApprovalGate", approval);
+    const problem = approvalProblem({ cfg, macro, stack: inp.stack, mandateDigest, isDryRun: inp.isDryRun, env: inp.env });
+    if (problem) {
+        throw new GuardRefusal("ApprovalGate", problem);
     }
-    return { cfg, manifest, plan, target, observation, hostState: state, anchorRows: rows, mandate, mandateDigest, warnings };
+    return mandateDigest;
+}
+
+interface O7Input {
+    inp: PreflightInput; cfg: StackConfig; manifest: ReleaseManifest; plan: DeployPlan; target: SshTarget; observation: Observation;
+    state: HostState; rows: AnchorRow[]; warnings: string[]; runbook: string;
+}
+
+/**
+ * Macro O7: the dry run of the O6 deploy the host carries. Refused (at preview
+ * and at up) unless the host carries exactly the O6 deploy this stack's review
+ * pinned (o7.verifiesDeploy); never registers an O6 resource.
+ */
+function preflightO7(x: O7Input): Preflight {
+    const { inp, cfg, manifest, plan, target, observation, rows, warnings, runbook } = x;
+    let o: O7Observation | undefined;
+    try {
+        o = parseO7Probe(runReadOnly(target, o7ProbeScript(cfg)));
+    } catch (e) {
+        if (e instanceof HostUnreachable) {
+            throw new GuardRefusal(e.guard, e.message.slice(e.guard.length + 2));
+        }
+        throw e;
+    }
+    if (!o) {
+        throw new GuardRefusal("HostConnection", "the O7 probe's output is incomplete; is bash/python3/git installed on the host?");
+    }
+    const pinned = cfg.o7?.verifiesDeploy;
+    const observed: O6Deploy = { ledgerDigest: o.ledgerDigest, releaseDigest: o.ledgerRelease, dotCommit: o.dotCommit };
+    if (!cfg.rollback) {
+        const problems = o6DeployProblems(o, manifest.digest, pinned);
+        if (problems.length > 0) {
+            throw new GuardRefusal("O7Gate", `O7 verifies one reviewed O6 deploy, and the host does not carry it; refused before anything ran.\n  - ${problems.join("\n  - ")}\n`
+                + (pinned ? "If O6 was deployed again, review O7 again and pin the new deploy (o7.verifiesDeploy)." : "Deploy and close O6 first (its own review, approvals and deploy)."));
+        }
+        if (!pinned) {
+            const pin = `pulumi config set --path o7.verifiesDeploy.ledgerDigest ${observed.ledgerDigest} && pulumi config set --path o7.verifiesDeploy.releaseDigest ${observed.releaseDigest} && pulumi config set --path o7.verifiesDeploy.dotCommit ${observed.dotCommit}`;
+            if (!inp.isDryRun) {
+                throw new GuardRefusal("O7Gate", `the O6 deploy this O7 run verifies is not pinned (o7.verifiesDeploy); refusing to run unreviewed. Pin what the review showed:\n  ${pin}`);
+            }
+            warnings.push(`O7Gate: the O6 deploy to verify is not pinned yet; \`up\` will refuse until it is. Observed now:\n  ${pin}`);
+        }
+    }
+    const verifiesDeploy = pinned ?? observed;
+    const o7plan = buildO7Plan(cfg, plan, verifiesDeploy, manifest.digest, runbook);
+    const mandate = baseMandate(inp.stack, cfg, manifest);
+    mandate.set("verifiesDeploy", verifiesDeploy);
+    mandate.set("verification", cfg.verification ?? null);
+    mandate.set("secrets", { backupGpgFpr: "set", governancePrincipal: "set" });
+    mandate.set("rollback", cfg.rollback);
+    for (const c of cfg.rollback ? o7RollbackCommands(o7plan) : o7Commands(o7plan)) {
+        const { stdinFile: _local, ...cmd } = c;
+        mandate.add(cmd);
+    }
+    const mandateDigest = gate(inp, cfg, "o7", mandate);
+    return {
+        cfg, manifest, plan, target, observation, hostState: x.state, anchorRows: rows, mandate, mandateDigest, warnings, macro: "o7",
+        o7: { plan: o7plan, observation: o, verifiesDeploy, pinned: !!pinned },
+    };
 }

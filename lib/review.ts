@@ -9,6 +9,11 @@ import { StackConfig } from "./config";
 import { MandateCommand } from "./mandate";
 
 export interface ReviewData {
+    /** Which macro this package is for: o6 (deploy) or o7 (dry run of one O6 deploy). */
+    macro: "o6" | "o7";
+    /** O7: the O6 deploy the dry run verifies (pinned, or observed when not pinned yet). */
+    verifiesDeploy?: { ledgerDigest: string; releaseDigest: string; dotCommit: string };
+    verifiesDeployPinned?: boolean;
     stack: string;
     generatedAt: string;
     mandateDigest: string;
@@ -60,14 +65,28 @@ function fence(text: string): string {
 
 export function renderMarkdown(r: ReviewData, policyVerdicts?: Array<{ policy: string; verdict: string }>): string {
     const out: string[] = [];
-    out.push(r.rollback
-        ? `# Command-review package: ROLLBACK of iu-cutter ${r.release.version} on ${r.host.name}`
-        : `# Command-review package: iu-cutter ${r.release.version} to ${r.host.name}`);
+    const o7 = r.macro === "o7";
+    const M = o7 ? "O7" : "O6";
+    out.push(o7
+        ? (r.rollback ? `# Command-review package, macro O7: ROLLBACK (forget the dry run) on ${r.host.name}` : `# Command-review package, macro O7: dry run of the O6 deploy on ${r.host.name}`)
+        : (r.rollback ? `# Command-review package, macro O6: ROLLBACK of iu-cutter ${r.release.version} on ${r.host.name}` : `# Command-review package, macro O6: iu-cutter ${r.release.version} to ${r.host.name}`));
     out.push("");
-    out.push(`**Mandate digest: \`${r.mandateDigest}\`**`);
+    out.push(`**${M} mandate digest: \`${r.mandateDigest}\`**`);
     out.push("");
-    out.push("An approval names this digest. `deploy` refuses unless the program computes the same digest at deploy time.");
+    out.push(`Two signed approvals name this digest and the saved plan's sha256: one with role \`review\`, one with role \`sovereign\`. They authorize macro ${M} on this stack only${o7 ? " (not O6, not O8)" : " (not O7)"}; \`deploy\` and the program itself refuse unless both signatures verify for the digest computed at deploy time.`);
     out.push("");
+    if (o7 && r.verifiesDeploy) {
+        out.push("## The O6 deploy this dry run verifies");
+        out.push("");
+        out.push(r.verifiesDeployPinned ? "Pinned in `o7.verifiesDeploy`; O7 refuses on a host that does not carry exactly this deploy, at preview, at up, and on the host right before the dry run." : "**Not pinned yet** (observed now): pin these values in `o7.verifiesDeploy` and review again; `up` refuses until then.");
+        out.push("");
+        out.push("| | value |");
+        out.push("|---|---|");
+        out.push(`| ledger entry (sha256 of the host's ledger file) | \`${r.verifiesDeploy.ledgerDigest}\` |`);
+        out.push(`| release digest (manifest = deployed tree) | \`${r.verifiesDeploy.releaseDigest}\` |`);
+        out.push(`| dot-repo commit (the O6 deploy commit) | \`${r.verifiesDeploy.dotCommit}\` |`);
+        out.push("");
+    }
     out.push(`- Stack: \`${r.stack}\`${r.host.protected ? " (protected: deploys need an approval)" : ""}; generated ${r.generatedAt}`);
     out.push(`- Host state now: **${r.hostState}**`);
     out.push("");
@@ -89,6 +108,7 @@ export function renderMarkdown(r: ReviewData, policyVerdicts?: Array<{ policy: s
     out.push(`- Manifest digest: \`${r.release.manifestDigest}\` over ${r.release.fileCount} files (${r.release.totalBytes} bytes); full manifest in \`manifest.txt\``);
     out.push("- Checked in the source: `__version__ == \"0.6.0\"`, `orchestrator/` present, `execution_enabled = False`, no secret-like files, no bytecode");
     out.push("");
+    if (!o7) {
     out.push("## Pre-state anchors (sha256)");
     out.push("");
     out.push("| anchor | pinned | observed | |");
@@ -106,6 +126,7 @@ export function renderMarkdown(r: ReviewData, policyVerdicts?: Array<{ policy: s
     out.push(`- rollback runbook \`${r.config.rollbackRunbookDest}\` (GAP-6)`);
     out.push(`- \`${r.config.envProductionFile}\` (0600): ${Object.entries(r.secrets).map(([k, v]) => `${k} ${v}`).join(", ")} (GAP-3, GAP-4)`);
     out.push("");
+    }
     out.push("## Commands, in execution order");
     out.push("");
     r.commands.forEach((c, i) => {

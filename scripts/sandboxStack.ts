@@ -4,7 +4,11 @@
  * encrypted, and optionally pins the pre-state anchors to what the host shows
  * now (what an operator does after reviewing the first preview).
  *
- *   node bin/scripts/sandboxStack.js <stack> [--pin]
+ *   node bin/scripts/sandboxStack.js <stack> [--pin] [--o7 [--pin-o7]] [--protect <keys dir>]
+ *
+ * --o7: an O7 stack (macro: o7) on the same host; --pin-o7 pins the O6 deploy
+ * the host carries now (o7.verifiesDeploy). --protect: host.protected with
+ * two signer keys (review, sovereign) generated in <keys dir> if missing.
  */
 import { spawnSync } from "child_process";
 import * as crypto from "crypto";
@@ -16,6 +20,8 @@ import { parseProbe, runReadOnly } from "../lib/observe";
 import { probeScript } from "../lib/scripts";
 import { GRANT_MATRIX_SQL } from "../lib/verification";
 import { observedAnchors } from "../components/preStateAnchor";
+import { NAMESPACE } from "../lib/approval";
+import { O6Deploy, o7ProbeScript, parseO7Probe } from "../lib/o7";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -77,6 +83,52 @@ export function observeAnchors(cfg: StackConfig): Record<string, string> {
     return observedAnchors(parseProbe(runReadOnly(t, probeScript(cfg))));
 }
 
+/** The O6 deploy the host carries now, as an O7 review pins it. */
+export function observeO6Deploy(cfg: StackConfig): O6Deploy {
+    const t = { address: cfg.host.address, port: cfg.host.port, user: cfg.host.user, hostKey: cfg.host.hostKey, privateKeyPath: cfg.host.privateKeyPath };
+    const o = parseO7Probe(runReadOnly(t, o7ProbeScript(cfg)));
+    if (!o) {
+        throw new Error("incomplete O7 probe output");
+    }
+    return { ledgerDigest: o.ledgerDigest, releaseDigest: o.ledgerRelease, dotCommit: o.dotCommit };
+}
+
+export interface Signers {
+    /** approvals.* for the stack config. */
+    approvals: { allowedSigners: string[]; roles: Record<string, "review" | "sovereign">; validityMinutes?: number };
+    /** Private key files, by role. */
+    keys: { review: string; sovereign: string };
+}
+
+/**
+ * Two signer keys (ed25519, no passphrase: sandbox and tests only) in `dir`,
+ * generated if missing: principal "sandbox-reviewer" holds role review,
+ * "sandbox-sovereign" role sovereign.
+ */
+export function sandboxSigners(dir: string): Signers {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const mk = (name: string): string => {
+        const key = path.join(dir, name);
+        if (!fs.existsSync(key)) {
+            const r = spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `${name}@iu-cutter-sandbox`, "-f", key]);
+            if (r.status !== 0) {
+                throw new Error(`ssh-keygen failed: ${r.stderr}`);
+            }
+        }
+        return key;
+    };
+    const review = mk("sandbox-reviewer");
+    const sovereign = mk("sandbox-sovereign");
+    const pub = (k: string) => fs.readFileSync(`${k}.pub`, "utf8").trim().split(" ").slice(0, 2).join(" ");
+    return {
+        approvals: {
+            allowedSigners: [`sandbox-reviewer namespaces="${NAMESPACE}" ${pub(review)}`, `sandbox-sovereign namespaces="${NAMESPACE}" ${pub(sovereign)}`],
+            roles: { "sandbox-reviewer": "review", "sandbox-sovereign": "sovereign" },
+        },
+        keys: { review, sovereign },
+    };
+}
+
 export function stackFile(stackName: string, root = REPO_ROOT): string {
     return path.join(root, `Pulumi.${stackName}.yaml`);
 }
@@ -86,18 +138,42 @@ export function stackFile(stackName: string, root = REPO_ROOT): string {
  * the encryption salt created by `stack init` is kept, secrets are set
  * through the CLI so they are encrypted.
  */
-export async function configureSandboxStack(stackName: string, opts: { pin?: boolean; overrides?: Record<string, unknown>; root?: string } = {}): Promise<Stack> {
+export interface SandboxStackOptions {
+    /** Pin the pre-state anchors to what the host shows now. */
+    pin?: boolean;
+    overrides?: Record<string, unknown>;
+    root?: string;
+    /** An O7 stack (macro: o7). */
+    o7?: boolean;
+    /** O7: pin the O6 deploy the host carries now. */
+    pinO7?: boolean;
+    /** host.protected with these signers. */
+    signers?: Signers;
+}
+
+export async function configureSandboxStack(stackName: string, opts: SandboxStackOptions = {}): Promise<Stack> {
     const root = opts.root ?? REPO_ROOT;
     const facts = readFacts(root);
     const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: root });
     const file = stackFile(stackName, root);
     const existing = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
     const salt = /^encryptionsalt:\s*(\S+)/m.exec(existing)?.[1];
-    const cfg: Record<string, unknown> = { ...sandboxConfig(facts, root), ...(opts.overrides ?? {}) };
-    if (opts.pin) {
+    const base = sandboxConfig(facts, root) as Record<string, any>;
+    const cfg: Record<string, unknown> = {
+        ...base,
+        ...(opts.o7 ? { macro: "o7" } : {}),
+        ...(opts.signers ? { host: { ...base.host, protected: true }, approvals: opts.signers.approvals } : {}),
+        ...(opts.overrides ?? {}),
+    };
+    if (opts.pin || opts.pinO7) {
         const secrets = sandboxSecrets(facts);
-        const parsed = parseStackConfig({ ...cfg, ...secrets }, ["backupGpgFpr", "governancePrincipal"]);
-        cfg.anchors = observeAnchors(parsed);
+        const parsed = parseStackConfig({ ...cfg, ...secrets, o7: undefined }, ["backupGpgFpr", "governancePrincipal"]);
+        if (opts.pin) {
+            cfg.anchors = observeAnchors(parsed);
+        }
+        if (opts.pinO7) {
+            cfg.o7 = { verifiesDeploy: observeO6Deploy(parsed) };
+        }
     }
     const lines = [];
     if (salt) {
@@ -119,10 +195,14 @@ export async function configureSandboxStack(stackName: string, opts: { pin?: boo
 if (require.main === module) {
     const [stackName, ...flags] = process.argv.slice(2);
     if (!stackName) {
-        console.error("usage: node bin/scripts/sandboxStack.js <stack> [--pin]");
+        console.error("usage: node bin/scripts/sandboxStack.js <stack> [--pin] [--o7 [--pin-o7]] [--protect <keys dir>]");
         process.exit(2);
     }
-    configureSandboxStack(stackName, { pin: flags.includes("--pin") }).then(
-        () => console.log(`stack ${stackName} configured for the sandbox host${flags.includes("--pin") ? " (anchors pinned to the host's current state)" : ""}`),
+    const protect = flags.includes("--protect") ? flags[flags.indexOf("--protect") + 1] : undefined;
+    configureSandboxStack(stackName, {
+        pin: flags.includes("--pin"), o7: flags.includes("--o7"), pinO7: flags.includes("--pin-o7"),
+        signers: protect ? sandboxSigners(path.resolve(protect)) : undefined,
+    }).then(
+        () => console.log(`stack ${stackName} configured for the sandbox host${flags.includes("--o7") ? " (macro O7)" : " (macro O6)"}${protect ? ", protected (signers in " + protect + ")" : ""}${flags.includes("--pin") ? ", anchors pinned to the host's current state" : ""}${flags.includes("--pin-o7") ? ", the host's O6 deploy pinned" : ""}`),
         (e) => { console.error(String(e.message ?? e)); process.exit(1); });
 }

@@ -15,6 +15,13 @@ export function rawConfig(): any {
             rollbackRunbookDest: "/var/lib/cutter/runbooks/rollback_runbook.sql",
         },
         governance: { grants: ["cutter.documents:SELECT"] },
+        approvals: {
+            allowedSigners: [
+                'gpt-review namespaces="iu-cutter-approval" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA2rzzl+bb0riftqnZzRYbcYUPLcUOLYkwPyF7NIVt3b',
+                'sovereign namespaces="iu-cutter-approval" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBb0riftqnZzRYbcYUPLcUOLYkwPyF7NIVt3bA2rzzl+',
+            ],
+            roles: { "gpt-review": "review", sovereign: "sovereign" },
+        },
         backupGpgFpr: FIXTURE_FPR,
         governancePrincipal: "cutter_governance",
     };

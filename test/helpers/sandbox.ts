@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { TREE_DIGEST } from "../../lib/helpers";
-import { configureSandboxStack, readFacts, REPO_ROOT, SandboxFacts, stackFile } from "../../scripts/sandboxStack";
+import { configureSandboxStack, readFacts, REPO_ROOT, SandboxFacts, SandboxStackOptions, stackFile } from "../../scripts/sandboxStack";
 
 export { REPO_ROOT };
 export const SB = process.env.IUCUTTER_SANDBOX_DIR ?? path.join(REPO_ROOT, ".sandbox");
@@ -72,10 +72,20 @@ export function shimCalls(): string[] {
 
 let counter = 0;
 
-/** A fresh stack pointed at the sandbox host; pinned to the host's current state unless pin is false. */
-export async function newStack(label: string, opts: { pin?: boolean; overrides?: Record<string, unknown> } = {}): Promise<Stack> {
+/**
+ * A fresh stack pointed at the sandbox host; pinned to the host's current
+ * state unless pin is false. Test stacks allow unreviewed runs (a plain
+ * `up`), unless they are protected (signers) or set allowUnreviewedRuns.
+ */
+export async function newStack(label: string, opts: Omit<SandboxStackOptions, "root"> = {}): Promise<Stack> {
     const name = `sandbox-it-${label}-${process.pid}-${++counter}`;
-    return configureSandboxStack(name, { pin: opts.pin ?? true, overrides: opts.overrides });
+    const overrides = opts.signers ? opts.overrides : { allowUnreviewedRuns: true, ...(opts.overrides ?? {}) };
+    return configureSandboxStack(name, { ...opts, pin: opts.pin ?? true, overrides });
+}
+
+/** O6 on `o6`'s host is deployed: a fresh O7 stack pinned to that deploy (unreviewed runs allowed). */
+export async function newO7Stack(label: string, opts: Omit<SandboxStackOptions, "root" | "o7"> = {}): Promise<Stack> {
+    return newStack(label, { pinO7: true, ...opts, o7: true });
 }
 
 export async function removeStack(stack: Stack): Promise<void> {

@@ -48,7 +48,7 @@ describe("O6 deploy on the sandbox host (real engine, real sshd, policy pack)", 
         expect(res.stdout).to.contain("iu-cutter-o6-o7");
         expect(hostSnapshot(), "preview must not write to the host").to.equal(before);
         const md = fs.readFileSync(path.join(reviewDir, "review.md"), "utf8");
-        expect(md).to.match(/Mandate digest: `[0-9a-f]{64}`/);
+        expect(md).to.match(/O6 mandate digest: `[0-9a-f]{64}`/);
         expect(md).to.contain("HostIdentityGuard");
         for (const s of secretValues()) {
             expect(md, "review.md must not contain a secret").not.to.contain(s);
@@ -112,7 +112,7 @@ describe("O6 deploy on the sandbox host (real engine, real sshd, policy pack)", 
 
     it("a one-file change (after a new review) redeploys the release and nothing unrelated", async () => {
         const commit = commitToSource({ "cutter_agent/cli.py": fs.readFileSync(path.join(facts().sourceRepo, "cutter_agent/cli.py"), "utf8") + "# one-line fix\n" }, "fix");
-        const overrides = { release: { ...(withConfig("release", { commit }).release as object), tag: "v0.6.0-O6-redeploy-test" } };
+        const overrides = { release: { ...(withConfig("release", { commit }).release as object), tag: "v0.6.0-O6-redeploy-test" }, allowUnreviewedRuns: true };
         // The host is now at the first release: the operator reviews again and pins that state.
         await configureSandboxStack(stack.name, { pin: true, overrides });
         const res = await stack.up({ policyPacks: [POLICY_PACK] });
@@ -122,7 +122,7 @@ describe("O6 deploy on the sandbox host (real engine, real sshd, policy pack)", 
             const m = /^\s*[~+-]+\s+\S+\s+(\S+)\s+(updated|created|replaced|deleted)/.exec(line);
             if (m) { changed.add(m[1]); }
         }
-        expect([...changed].sort()).to.deep.equal(["host-identity-guard", "o7-dry-run-verification", "pre-state-guard", "release-deploy", "release-tag"]);
+        expect([...changed].sort()).to.deep.equal(["host-identity-guard", "pre-state-guard", "release-deploy", "release-tag"]);
         expect(fs.readFileSync(hostPath("/opt/incomex/dot/iu-cutter/cutter_agent/cli.py"), "utf8")).to.contain("# one-line fix");
         expect(mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "show", "--stat", "--format=%s", "HEAD"])).to.match(/iu-cutter\/cutter_agent\/cli\.py \| 1 \+\n 1 file changed/);
         expect(shimCalls()).to.deep.equal([]);

@@ -1,5 +1,6 @@
 /**
- * O7 against the sandbox (real engine, real PostgreSQL): the dry run passes
+ * O7 (its own macro, its own stack: macro o7, pinned to the O6 deploy that
+ * an O6 stack just made) against the sandbox (real engine, real PostgreSQL): the dry run passes
  * and the readiness checklist closes GAP-3..6 with evidence; an orchestrator
  * that writes, skips a gate or accepts Mode.LIVE, and a changed grant, each
  * fail the verification loudly.
@@ -8,7 +9,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { commitToSource, facts, failure, mustRun, newStack, REPO_ROOT, removeStack, resetHost, SB, shimCalls, tmpDir, withConfig } from "../helpers/sandbox";
+import { commitToSource, facts, failure, mustRun, newO7Stack, newStack, REPO_ROOT, removeStack, resetHost, SB, shimCalls, tmpDir, withConfig } from "../helpers/sandbox";
 
 const RUN_PY = fs.readFileSync(path.join(REPO_ROOT, "fixtures", "iu-cutter-v0.6", "cutter_agent", "orchestrator", "run.py"), "utf8");
 const pgLog = () => path.join(SB, "pg", "server.log");
@@ -22,13 +23,24 @@ function variant(find: string, replace: string): Record<string, unknown> {
 describe("O7: post-deploy dry run and readiness checklist (sandbox, real engine, real PostgreSQL)", function () {
     this.timeout(300_000);
     let stack: Stack | undefined;
-    afterEach(async () => { if (stack) { await removeStack(stack); stack = undefined; } });
+    let o6: Stack | undefined;
+    afterEach(async () => {
+        for (const s of [stack, o6]) { if (s) { await removeStack(s); } }
+        stack = undefined; o6 = undefined;
+    });
+    /** O6 deployed by its own stack, then a fresh O7 stack pinned to that deploy. */
+    async function o6ThenO7(label: string, overrides: Record<string, unknown> = {}): Promise<Stack> {
+        o6 = await newStack(`${label}-o6`, { overrides });
+        await o6.up();
+        stack = await newO7Stack(label, { overrides });
+        return stack;
+    }
 
     it("passes all 11 phases with both gate pauses, changes nothing, and closes GAP-3..6 with evidence", async () => {
         resetHost();
         const logStart = fs.statSync(pgLog()).size;
         const reviewDir = tmpDir("iucutter-o7-");
-        stack = await newStack("o7");
+        stack = await o6ThenO7("o7");
         process.env.IUCUTTER_REVIEW_DIR = reviewDir;
         const res = await stack.up().finally(() => { delete process.env.IUCUTTER_REVIEW_DIR; });
         const rows = res.outputs.readiness.value as Array<{ gap: string; status: string; evidence: string; digest?: string; checkedAt?: string }>;
@@ -56,7 +68,7 @@ describe("O7: post-deploy dry run and readiness checklist (sandbox, real engine,
     it("GAP-7 closes only with a recorded ruling; GAP-8 stays open for the Constitution", async () => {
         resetHost();
         const base = withConfig("verification", {}).verification as Record<string, unknown>;
-        stack = await newStack("o7-gaps", { overrides: { verification: { ...base, gap7RulingRef: "KB-RULING-O8-0001", targetDocument: { id: 1, title: "Constitution", isNew: true, signatureCritical: false } } } });
+        stack = await o6ThenO7("o7-gaps", { verification: { ...base, gap7RulingRef: "KB-RULING-O8-0001", targetDocument: { id: 1, title: "Constitution", isNew: true, signatureCritical: false } } });
         const res = await stack.up();
         const by = Object.fromEntries((res.outputs.readiness.value as Array<{ gap: string; status: string; evidence: string }>).map((r) => [r.gap, r]));
         expect(by["GAP-7"].status).to.equal("CLOSED");
@@ -78,7 +90,7 @@ describe("O7: post-deploy dry run and readiness checklist (sandbox, real engine,
     for (const [what, arrange, re] of failing) {
         it(`fails loudly: ${what}`, async () => {
             resetHost();
-            stack = await newStack("o7-bad", { overrides: arrange() });
+            stack = await o6ThenO7("o7-bad", arrange());
             const msg = await failure(stack.up());
             expect(msg).to.match(re);
             expect(shimCalls()).to.deep.equal([]);
@@ -87,7 +99,7 @@ describe("O7: post-deploy dry run and readiness checklist (sandbox, real engine,
 
     it("fails loudly: a grant changed since the pin", async () => {
         resetHost();
-        stack = await newStack("o7-grant");
+        stack = await o6ThenO7("o7-grant");
         mustRun("psql", ["-X", "-q", "-h", "127.0.0.1", "-p", String(facts().pgPort), "-U", "postgres", "-d", "cutter_live", "-c", "GRANT SELECT ON cutter.cuts TO PUBLIC"]);
         const msg = await failure(stack.up());
         expect(msg).to.match(/DryRunVerification: grant matrix sha256 is [0-9a-f]{64}, pinned [0-9a-f]{64}: grants changed/);

@@ -7,6 +7,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
+import { sandboxSigners } from "../../scripts/sandboxStack";
 import {
     commitToSource, facts, failure, hostPath, hostSnapshot, mustRun, newStack, removeStack, resetHost, shimCalls, tmpDir, withConfig,
 } from "../helpers/sandbox";
@@ -103,8 +104,16 @@ const cases: Case[] = [
         arrange: () => withConfig("release", { commit: commitToSource({ "cutter_agent/__pycache__/cli.cpython-311.pyc": "\u0000bytecode" }, "pyc") }),
     },
     {
-        name: "protected stack without an approved mandate", guard: /ApprovalGate: this stack is protected/,
-        arrange: () => withConfig("host", { protected: true }), step: "up",
+        name: "protected stack, a plain up without the reviewed plan and approvals", guard: /ApprovalGate: no unreviewed runs: this run was not given the reviewed plan/,
+        arrange: () => ({ ...withConfig("host", { protected: true }), allowUnreviewedRuns: false, approvals: sandboxSigners(tmpDir("iucutter-signers-")).approvals }), step: "up",
+    },
+    {
+        name: "ordinary stack, a plain up without the reviewed plan", guard: /ApprovalGate: no unreviewed runs: this run was not given the reviewed plan/,
+        arrange: () => ({ allowUnreviewedRuns: false }), step: "up",
+    },
+    {
+        name: "O7 before O6 (no O6 deploy on the host)", guard: /O7Gate: O7 verifies one reviewed O6 deploy, and the host does not carry it.*no O6 deploy recorded/s,
+        arrange: () => ({ macro: "o7" }),
     },
 ];
 

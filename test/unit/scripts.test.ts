@@ -9,7 +9,6 @@ import { rawConfig } from "../helpers/configFixture";
 import { buildPlan, orderedCommands, readRunbook } from "../../lib/plan";
 import { heredoc, shq } from "../../lib/shell";
 import { Mandate } from "../../lib/mandate";
-import { approvalProblem } from "../../lib/approval";
 import { renderMarkdown } from "../../lib/review";
 
 const cfg = () => parseStackConfig({
@@ -84,20 +83,13 @@ describe("mandate digest and approval gate", () => {
         expect(digestOf((p) => { p.swap.create += "\n# changed"; })).not.to.equal(base);
         expect(digestOf((p) => { p.dirs.writes.push("/var/lib/cutter/x"); })).not.to.equal(base);
     });
-    it("refuses a protected non-preview run without, or with another, approval", () => {
-        expect(approvalProblem(true, "a", false, undefined)).to.match(/protected/);
-        expect(approvalProblem(true, "a", false, "b")).to.match(/does not match/);
-        expect(approvalProblem(true, "a", false, "a")).to.equal(undefined);
-        expect(approvalProblem(true, "a", true, undefined)).to.equal(undefined);
-        expect(approvalProblem(false, "a", false, undefined)).to.equal(undefined);
-    });
     it("the review package lists every command and no secret", () => {
         const p = buildPlan(cfg(), release, readRunbook());
         const m = new Mandate();
         orderedCommands(p).forEach((c) => m.add(c));
         const c = cfg();
         const md = renderMarkdown({
-            stack: "contabo", generatedAt: "now", mandateDigest: m.digest(), hostState: "pre-state",
+            macro: "o6", stack: "contabo", generatedAt: "now", mandateDigest: m.digest(), hostState: "pre-state",
             host: { ...c.host, observedHostname: c.host.name }, identity: { ...c.identity, markerPresent: true, envFilePresent: true, dotRemotes: "" },
             release: { sourceRepo: "/src", sourceCommit: release.commit, version: "0.6.0", tag: c.release.tag, manifestDigest: release.manifestDigest, fileCount: 12, totalBytes: 1 },
             anchors: [], commands: m.commands, config: { dirs: c.cutterConfig.dirs, orchestratorConfigFile: "x", rollbackRunbookDest: "y", envProductionFile: "z" },
