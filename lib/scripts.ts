@@ -17,9 +17,9 @@ export interface ReleaseFacts {
     fileCount: number;
 }
 
-/** A pinned helper run from a heredoc: `python3 - ARGS <<'PY'` + the file verbatim. */
-export function helperCall(h: Helper, args: string): string {
-    return `python3 - ${args} <<'PY'\n${h.text}PY`;
+/** A pinned helper run from a heredoc: `python3 - ARGS <<'PY'` + the file verbatim; `orElse` runs if it fails. */
+export function helperCall(h: Helper, args: string, orElse?: string): string {
+    return `python3 - ${args} <<'PY'${orElse ? ` || ${orElse}` : ""}\n${h.text}PY`;
 }
 
 /** The one definition of fail(): the message names the guard or step. */

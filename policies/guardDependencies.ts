@@ -1,17 +1,8 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { LOCAL_COMMAND, REMOTE_COMMAND } from "./lib/analyze";
+import { arr, LOCAL_COMMAND, REMOTE_COMMAND } from "./lib/analyze";
 import { isUnknownValueError, violationMessage } from "./lib/policy";
 
-function toArray(v: unknown): unknown[] {
-    const out: unknown[] = [];
-    if (v && typeof v === "object" && typeof (v as { length?: unknown }).length === "number") {
-        const a = v as ArrayLike<unknown>;
-        for (let i = 0; i < a.length; i++) {
-            out.push(a[i]);
-        }
-    }
-    return out;
-}
+const toArray = (v: unknown): unknown[] => arr(v) ?? [];
 
 export type GuardKind = "HostIdentityGuard" | "PreStateAnchor";
 

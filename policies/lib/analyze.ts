@@ -5,15 +5,15 @@
  * allowlist. Scripts go through mvdan/sh, SQL through libpg_query, tars
  * through tar-stream, assets through the SDK's own deserialized objects.
  */
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { sha256Hex as sha } from "./digest";
 import { sqlParserReady } from "./parsers/psql";
 import { shellParserReady } from "./parsers/shell";
 import { readArchive, ShippedMember } from "./parsers/tar";
 import { forbiddenShippedContent, forbiddenShippedName, realCryptoAssignments, secretShapes, switchAssignments } from "./verify/content";
 import { Finding, Findings } from "./verify/findings";
-import { Pins, ScriptCtx } from "./verify/script";
+import { Pins, ScriptCtx, within } from "./verify/script";
 
 export const REMOTE_COMMAND = "pulumi-nodejs:dynamic/host:RemoteCommand";
 export const LOCAL_COMMAND = "pulumi-nodejs:dynamic/host:LocalCommand";
@@ -60,15 +60,12 @@ export async function ready(): Promise<void> {
     await Promise.all([shellParserReady(), sqlParserReady()]);
 }
 
-function sha(s: string | Buffer): string {
-    return crypto.createHash("sha256").update(s).digest("hex");
-}
-
 function str(v: unknown): string | undefined {
     return typeof v === "string" ? v : undefined;
 }
 
-function arr(v: unknown): unknown[] | undefined {
+/** Copies an array out of the SDK's proxy (Array methods on the proxy itself throw). */
+export function arr(v: unknown): unknown[] | undefined {
     if (Array.isArray(v)) {
         return [...v];
     }
@@ -144,7 +141,7 @@ export async function analyzeResource(r: ResourceInput, o: AnalyzeOptions = {}):
         } else {
             declaredWrites = w.map(String);
             for (const d of declaredWrites) {
-                if (!d.startsWith("/") || !roots.some((r2) => d === r2 || d.startsWith(r2 + "/")) || d.split("/").includes("..")) {
+                if (!d.startsWith("/") || !within(d, roots) || d.split("/").includes("..")) {
                     if (where === "remote" || !/\/\.git\/refs\/tags\/[^/]+$/.test(d)) {
                         f.add("writes-in-allowed-roots", `declares a write to ${d}, outside the allowed roots (${roots.join(", ")})`, "write only under the allowed roots");
                     }
@@ -199,11 +196,11 @@ export async function analyzeResource(r: ResourceInput, o: AnalyzeOptions = {}):
         if (t === "command:remote:CopyToRemote" || t === "command:remote:CopyFile") {
             const remotePath = str(p.remotePath);
             declaredWrites = remotePath ? [remotePath] : [];
-            if (!remotePath || !remotePath.startsWith("/") || remotePath.split("/").includes("..") || !roots.some((r2) => remotePath === r2 || remotePath.startsWith(r2 + "/"))) {
+            if (!remotePath || !remotePath.startsWith("/") || remotePath.split("/").includes("..") || !within(remotePath, roots)) {
                 f.add("writes-in-allowed-roots", `copies to ${remotePath ?? "(unknown)"}, outside the allowed roots (${roots.join(", ")})`, "copy only under the allowed roots");
             } else {
                 if (remotePath.split("/").includes(".git")) { f.add("no-push-or-remote", `copies into git metadata (${remotePath})`, "never write .git/ directly"); }
-                if (remotePath === liveTree || remotePath.startsWith(liveTree + "/")) {
+                if (within(remotePath, [liveTree])) {
                     f.add("kill-switch-stays-off", `copies into the live release tree (${remotePath})`, "the live tree changes only by the atomic exchange");
                 }
             }

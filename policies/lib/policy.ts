@@ -4,9 +4,9 @@
  * belong to it, worded the same way everywhere:
  *   <urn>: <what was found>. Rule: <seed rule>. To comply: <what to write instead>.
  */
-import * as crypto from "crypto";
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { analyzeResource } from "./analyze";
+import { sha256Hex } from "./digest";
 import { secretPathsOf } from "./secretPaths";
 import { Finding, PolicyName } from "./verify/findings";
 
@@ -39,7 +39,7 @@ const providerDigests = new Map<string, string>();
 
 export function recordProvider(urn: string, providerText: unknown): void {
     const text = typeof providerText === "string" ? providerText : undefined;
-    providerDigests.set(urn, text === undefined ? "" : crypto.createHash("sha256").update(text).digest("hex"));
+    providerDigests.set(urn, text === undefined ? "" : sha256Hex(text));
 }
 
 const cache = new Map<string, Promise<Outcome>>();

@@ -9,22 +9,14 @@
 import { expect } from "chai";
 import { PolicyResource } from "@pulumi/policy";
 import { guardDependenciesPolicy } from "../guardDependencies";
-import { analyzeResource, DEFAULT_ROOTS, REMOTE_COMMAND, ResourceInput } from "../lib/analyze";
+import { analyzeResource, DEFAULT_ROOTS, ResourceInput } from "../lib/analyze";
 import * as corpus from "./corpus";
-import { TRUSTED_PROVIDER } from "./helpers/trusted";
+import * as shapes from "./adversarial/shapes";
 
-const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA2rzzl+bb0riftqnZzRYbcYUPLcUOLYkwPyF7NIVt3b";
+const KEY = shapes.HOST_KEY;
 
-export function hostCommand(create: string, writes: string[] = DEFAULT_ROOTS, extra: Record<string, unknown> = {}): ResourceInput {
-    return {
-        type: REMOTE_COMMAND,
-        props: {
-            kind: "RemoteCommand", description: "test", create, delete: "", writes, triggers: [], stdinFile: "", captureStdout: false,
-            connection: { address: "203.0.113.7", port: 22, user: "root", hostKey: KEY, privateKeyPath: "/root/.ssh/id_ed25519" },
-            __provider: TRUSTED_PROVIDER, ...extra,
-        },
-    };
-}
+/** This program's RemoteCommand with the trusted provider; by default it may write anywhere in the roots. */
+const hostCommand = (create: string, writes: string[] = DEFAULT_ROOTS): ResourceInput => shapes.hostCommand(create, { writes });
 
 const summary = (fs: Array<{ policy: string; action: string }>) => fs.map((f) => `${f.policy}: ${f.action}`).join("\n");
 

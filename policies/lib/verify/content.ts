@@ -3,8 +3,7 @@
  * secret shapes, and file kinds that must never be shipped.
  */
 
-/** Stands for a run-time part of written content (never a literal). */
-export const HOLE = "\u0000";
+import { HOLE } from "./words";
 
 const SWITCH = /execution[_-]?enabled/i;
 /** The switch name followed by an assignment (=, :, a setattr/dict comma), with an optional annotation. */

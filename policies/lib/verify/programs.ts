@@ -3,17 +3,15 @@
  * arguments the pack understands for it. A program that is not here, or an
  * argument a spec does not accept, is a finding. See policies/MODEL.md.
  */
-import * as crypto from "crypto";
 import * as path from "path";
+import { sha256Hex as sha } from "../digest";
 import { realCryptoAssignments, switchAssignments } from "./content";
 import { readOnlyBatchProblems } from "./sql";
-import { Arg, Call } from "./script";
-import { isStatic, text } from "./words";
+import { Arg, Call, within } from "./script";
+import { HOLE as DYN, isStatic, text } from "./words";
 import { PolicyName } from "./findings";
 
 type Spec = (c: Call) => void;
-
-const DYN = "\u0000";
 
 function bad(c: Call, policy: PolicyName, what: string, instead?: string): void {
     c.ctx.find(policy, `\`${c.name} ${c.args.map((a) => a.s ?? show1(a)).join(" ")}`.slice(0, 110) + `\`: ${what}`, instead);
@@ -509,7 +507,7 @@ const SPECS: Record<string, Spec> = {
         }
         for (const lp of linkPaths) {
             const resolved = target.s.startsWith("/") ? path.posix.normalize(target.s) : path.posix.normalize(path.posix.join(path.posix.dirname(lp), target.s));
-            if (!c.ctx.env.roots.some((r) => resolved === r || resolved.startsWith(r + "/"))) {
+            if (!within(resolved, c.ctx.env.roots)) {
                 bad(c, "writes-in-allowed-roots", `a symlink ${lp} -> ${target.s} that points outside the allowed roots`, "never link out of the roots");
             }
         }
@@ -782,7 +780,7 @@ function psqlSpec(c: Call, args: Arg[]): void {
             if (!v) { v = args[i + 1]; i++; }
             if (!v) { bad(c, "no-production-mutation", `${t} without a value`); continue; }
             if (t === "-U" || t === "--username") { user = v.s; }
-            if (t === "-d" || t === "--dbname") { db = v.s ?? "\u0000"; }
+            if (t === "-d" || t === "--dbname") { db = v.s ?? DYN; }
             if (t === "-c" || t === "--command") {
                 if (v.s === undefined) {
                     bad(c, "no-production-mutation", "psql -c with SQL built at run time", "write the SQL literally");
@@ -808,7 +806,7 @@ function psqlSpec(c: Call, args: Arg[]): void {
         bad(c, "no-production-mutation", `psql as ${user ?? "(no -U: the login user)"}, not ${PSQL_ROLE}`, `psql ... -U ${PSQL_ROLE}`);
     }
     if (db !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(db)) {
-        bad(c, "no-production-mutation", `psql -d ${db.replace("\u0000", "(run-time value)")} is not a plain database name (connection strings can change the user)`, "psql -d DBNAME");
+        bad(c, "no-production-mutation", `psql -d ${db.replace(DYN, "(run-time value)")} is not a plain database name (connection strings can change the user)`, "psql -d DBNAME");
     }
     for (const k of Object.keys(c.env)) {
         if (/^PG/.test(k) && k !== "PGPASSFILE" && k !== "PGCONNECT_TIMEOUT") {
@@ -854,10 +852,6 @@ function dockerExecPsql(c: Call): void {
 
 // ---------------------------------------------------------------------------
 // interpreters
-
-function sha(s: string): string {
-    return crypto.createHash("sha256").update(s).digest("hex");
-}
 
 function pythonSpec(c: Call): void {
     const a = c.args;
@@ -1005,7 +999,7 @@ export function checkProgram(c: Call): void {
                 i++;
             }
             const inner = c.args[i]?.s;
-            if (inner && !inner.includes("\u0000")) {
+            if (inner && !inner.includes(DYN)) {
                 checkProgram({ ...c, name: inner.includes("/") ? path.posix.basename(inner) : inner, args: c.args.slice(i + 1) });
             }
         }

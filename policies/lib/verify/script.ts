@@ -8,7 +8,7 @@ import { parseShell, ShNode } from "../parsers/shell";
 import { realCryptoAssignments, switchAssignments } from "./content";
 import { Findings, PolicyName } from "./findings";
 import { checkProgram } from "./programs";
-import { concat, decodeAnsiC, dyn, hasGlob, isStatic, lit, printfStatic, Provenance, show, text, Val } from "./words";
+import { concat, decodeAnsiC, dyn, hasGlob, HOLE, isStatic, lit, printfStatic, Provenance, show, text, Val } from "./words";
 
 export interface Pins {
     provider: string;
@@ -442,7 +442,7 @@ export class ScriptCtx {
             this.find("kill-switch-stays-off", `${how} writes the Python file ${shown}`,
                 "Python code reaches the host only as the reviewed release archive");
         }
-        if ((p === e.liveTree || p.startsWith(e.liveTree + "/")) && !how.startsWith("helper ")) {
+        if (within(p, [e.liveTree]) && !how.startsWith("helper ")) {
             this.find("kill-switch-stays-off", `${how} writes into the live release tree (${shown})`,
                 "the live tree changes only by the atomic exchange of the verified staged release");
         }
@@ -759,7 +759,7 @@ export class ScriptCtx {
         const args = words.slice(1).map((w) => {
             const alts = this.word(w);
             const s = alts.length === 1 && isStatic(alts[0]) && !hasGlob(alts[0]) ? text(alts[0]) : undefined;
-            return { alts, s, t: s ?? "\u0000" + show(alts[0] ?? []) } as Arg;
+            return { alts, s, t: s ?? HOLE + show(alts[0] ?? []) } as Arg;
         });
         if (head.length !== 1 || !isStatic(head[0]) || hasGlob(head[0])) {
             this.find("commands-are-readable", `the program name ${show(head[0] ?? [])} is not a literal word`,

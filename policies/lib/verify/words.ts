@@ -19,6 +19,9 @@ export type Seg = { k: "lit"; s: string; glob?: boolean } | { k: "dyn"; src: str
 
 export type Val = Seg[];
 
+/** Stands for a run-time part of a word or of written content (never a literal character of a script). */
+export const HOLE = "\u0000";
+
 /** At most this many alternatives are followed; more is "unknown". */
 export const MAX_ALTERNATIVES = 16;
 
@@ -38,7 +41,7 @@ export function hasGlob(v: Val): boolean {
     return v.some((s) => s.k === "lit" && s.glob === true);
 }
 
-export function text(v: Val, hole = "\u0000"): string {
+export function text(v: Val, hole = HOLE): string {
     return v.map((s) => (s.k === "lit" ? s.s : hole)).join("");
 }
 

@@ -124,10 +124,10 @@ function withSecrets(r: Resource, secretPaths: string[] | undefined): Resource {
     return secretPaths && secretPaths.length > 0 ? { ...r, secretPaths } : r;
 }
 
-/** This program's RemoteCommand (lib/remoteCommand.ts), with the trusted provider by default. */
-export function hostCommand(create: string, o: HostCommandOpts = {}): Resource {
-    const props: Record<string, unknown> = {
-        kind: o.kind ?? "RemoteCommand",
+/** The inputs every host command has (lib/remoteCommand.ts hostCommandProps), with the trusted provider by default. */
+function commandProps(kind: string, create: string, o: Omit<HostCommandOpts, "connection">): Record<string, unknown> {
+    return {
+        kind: o.kind ?? kind,
         description: o.description ?? "test",
         create,
         delete: o.delete ?? "",
@@ -135,37 +135,26 @@ export function hostCommand(create: string, o: HostCommandOpts = {}): Resource {
         triggers: o.triggers ?? [],
         stdinFile: o.stdinFile ?? "",
         captureStdout: o.captureStdout ?? false,
+        ...(o.guard ? { guard: o.guard } : {}),
+        __provider: o.provider ?? TRUSTED_PROVIDER,
     };
+}
+
+/** This program's RemoteCommand. */
+export function hostCommand(create: string, o: HostCommandOpts = {}): Resource {
+    const props = commandProps("RemoteCommand", create, o);
     if (o.connection !== null) {
         props.connection = o.connection ?? defaultConnection();
     }
-    if (o.guard) {
-        props.guard = o.guard;
-    }
-    props.__provider = o.provider ?? TRUSTED_PROVIDER;
     return withSecrets({ type: REMOTE_COMMAND, props }, o.secretPaths);
 }
 
 /** This program's LocalCommand: no connection unless one is given. */
 export function localCommand(create: string, o: Omit<HostCommandOpts, "connection"> & { connection?: Record<string, unknown>; dir?: string } = {}): Resource {
-    const props: Record<string, unknown> = {
-        kind: o.kind ?? "LocalCommand",
-        description: o.description ?? "test",
-        create,
-        delete: o.delete ?? "",
-        writes: o.writes ?? [],
-        triggers: o.triggers ?? [],
-        stdinFile: o.stdinFile ?? "",
-        captureStdout: o.captureStdout ?? false,
-        dir: o.dir ?? P.localDir,
-    };
+    const props: Record<string, unknown> = { ...commandProps("LocalCommand", create, o), dir: o.dir ?? P.localDir };
     if (o.connection) {
         props.connection = o.connection;
     }
-    if (o.guard) {
-        props.guard = o.guard;
-    }
-    props.__provider = o.provider ?? TRUSTED_PROVIDER;
     return withSecrets({ type: LOCAL_COMMAND, props }, o.secretPaths);
 }
 
