@@ -7,7 +7,7 @@
  * read-only, checks identity and pre-state anchors (O6) or the O6 deploy (O7),
  * and lists every command with the mandate digest. `pulumi up` runs exactly
  * those commands, only as the reviewed plan with verified signed approvals
- * (lib/approval.ts), after re-checking the host before the first write.
+ * (lib/workflow/approval.ts), after re-checking the host before the first write.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -17,13 +17,13 @@ import { CutterSecrets } from "./components/cutterSecrets";
 import { HostConnection } from "./components/hostConnection";
 import { PreStateAnchor } from "./components/preStateAnchor";
 import { Release } from "./components/release";
-import { secretKeysFromEnv } from "./lib/config";
-import { entryLine } from "./lib/digest";
-import { GuardRefusal } from "./lib/refusal";
-import { Preflight, preflight } from "./lib/preflight";
-import { SecretValues } from "./lib/commandFactory";
-import { renderJson, renderMarkdown, ReviewData } from "./lib/review";
-import { GapRow, parseEvidence, readiness, renderReadiness } from "./lib/verification";
+import { secretKeysFromEnv } from "./lib/config/config";
+import { entryLine } from "./lib/core/digest";
+import { GuardRefusal } from "./lib/core/refusal";
+import { Preflight, preflight } from "./lib/workflow/preflight";
+import { SecretValues } from "./lib/provider/commandFactory";
+import { renderJson, renderMarkdown, ReviewData } from "./lib/workflow/review";
+import { GapRow, parseEvidence, readiness, renderReadiness } from "./lib/scripts/verification";
 import { DryRunVerification } from "./components/dryRunVerification";
 import { O6DeployGuard } from "./components/o6DeployGuard";
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { remoteFromPlan } from "../lib/commandFactory";
-import { DeployPlan } from "../lib/plan";
-import { SshTarget } from "../lib/ssh";
+import { remoteFromPlan } from "../lib/provider/commandFactory";
+import { DeployPlan } from "../lib/plan/plan";
+import { SshTarget } from "../lib/host/ssh";
 
 export interface CutterConfigArgs {
     plan: DeployPlan;

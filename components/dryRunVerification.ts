@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { remoteFromPlan, SecretValues } from "../lib/commandFactory";
-import { PlannedCommand } from "../lib/plan";
-import { RemoteCommand } from "../lib/remoteCommand";
-import { SshTarget } from "../lib/ssh";
+import { remoteFromPlan, SecretValues } from "../lib/provider/commandFactory";
+import { PlannedCommand } from "../lib/plan/plan";
+import { RemoteCommand } from "../lib/provider/remoteCommand";
+import { SshTarget } from "../lib/host/ssh";
 
 export interface DryRunVerificationArgs {
     command: PlannedCommand;

@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { remoteFromPlan } from "../lib/commandFactory";
-import { StackConfig } from "../lib/config";
-import { Observation } from "../lib/observe";
-import { PlannedCommand } from "../lib/plan";
-import { SshTarget } from "../lib/ssh";
+import { remoteFromPlan } from "../lib/provider/commandFactory";
+import { Observation } from "../lib/host/observe";
+import { PlannedCommand } from "../lib/plan/plan";
+import { SshTarget } from "../lib/host/ssh";
 
 export interface HostConnectionArgs {
     target: SshTarget;
@@ -17,7 +16,7 @@ export interface HostConnectionArgs {
  * The target host: the SSH connection with its pinned key, what a read-only
  * probe observed on it, and the HostIdentityGuard that every write depends
  * on. Identity is checked twice: by the probe while the program runs (so the
- * preview shows it and refuses the wrong host; see lib/preflight.ts), and on
+ * preview shows it and refuses the wrong host; see lib/workflow/preflight.ts), and on
  * the host by the guard command immediately before the first write.
  */
 export class HostConnection extends pulumi.ComponentResource {
@@ -32,22 +31,4 @@ export class HostConnection extends pulumi.ComponentResource {
         this.identityGuard = remoteFromPlan(args.identityGuard, this.target, { parent: this });
         this.registerOutputs({ hostname: this.observation.hostname });
     }
-}
-
-/** Identity = expected hostname, compose marker, .env, and a dot repo with no remote. */
-export function identityProblems(c: StackConfig, o: Observation): string[] {
-    const problems: string[] = [];
-    if (o.hostname !== c.host.name) {
-        problems.push(`hostname is "${o.hostname}", expected "${c.host.name}" (host.name): this is not the host the stack is for`);
-    }
-    if (o.marker !== "present") {
-        problems.push(`compose marker ${c.identity.composeMarker} is missing (identity.composeMarker)`);
-    }
-    if (o.envfile !== "present") {
-        problems.push(`${c.identity.envFile} is missing (identity.envFile)`);
-    }
-    if (o.dotRemotes.trim() !== "") {
-        problems.push(`${c.paths.dotRepo} has git remote(s) "${o.dotRemotes.trim()}"; O6/O7 forbid any remote`);
-    }
-    return problems;
 }

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { remoteFromPlan } from "../lib/commandFactory";
-import { O6Deploy } from "../lib/o7";
-import { PlannedCommand } from "../lib/plan";
-import { SshTarget } from "../lib/ssh";
+import { remoteFromPlan } from "../lib/provider/commandFactory";
+import { O6Deploy } from "../lib/plan/o7";
+import { PlannedCommand } from "../lib/plan/plan";
+import { SshTarget } from "../lib/host/ssh";
 
 export interface O6DeployGuardArgs {
     target: SshTarget;
@@ -15,7 +15,7 @@ export interface O6DeployGuardArgs {
 
 /**
  * O7's pre-state: the O6 deploy it verifies. Preflight already refused a
- * host that does not carry it (lib/preflight.ts); this read-only guard
+ * host that does not carry it (lib/workflow/preflight.ts); this read-only guard
  * re-checks ledger, release and dot-repo commit on the host right before the
  * dry run, so the dry run can only verify the reviewed deploy. (Type name
  * without digits: the policy pack treats `iucutter:<ns>:<Letters>` as this

@@ -1,56 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { remoteFromPlan } from "../lib/commandFactory";
-import { StackConfig } from "../lib/config";
-import { Observation } from "../lib/observe";
-import { PlannedCommand } from "../lib/plan";
-import { SshTarget } from "../lib/ssh";
-
-export type AnchorName = "tree" | "compose" | "envProduction" | "dotGitStatus";
-export const ANCHOR_NAMES: AnchorName[] = ["tree", "compose", "envProduction", "dotGitStatus"];
-
-export interface AnchorRow {
-    name: AnchorName;
-    observed: string;
-    pinned: string | null;
-    match: boolean;
-}
-
-/**
- * What the host is relative to the reviewed plan:
- *   pre-state  every pinned anchor equals what is observed: the deploy may run;
- *   deployed   this exact release is in place (ledger + tree digest agree);
- *   resuming   a crash of this same deploy left a journal; the swap reverts it first;
- *   unpinned   anchors not yet pinned: preview only, `up` refuses;
- *   drift      anything else: refused, at preview and at up.
- */
-export type HostState = "pre-state" | "deployed" | "resuming" | "unpinned" | "drift";
-
-export function observedAnchors(o: Observation): Record<AnchorName, string> {
-    return {
-        tree: o.tree.split(" ")[0],
-        compose: o.compose,
-        // Our own secrets step keeps the untouched original: that is the pre-state.
-        envProduction: o.envProductionOriginal || o.envProduction,
-        dotGitStatus: o.dotGitStatus,
-    };
-}
-
-export function classify(c: StackConfig, o: Observation, releaseDigest: string): { state: HostState; rows: AnchorRow[] } {
-    const obs = observedAnchors(o);
-    const rows: AnchorRow[] = ANCHOR_NAMES.map((n) => ({
-        name: n, observed: obs[n], pinned: c.anchors[n] ?? null, match: c.anchors[n] === obs[n],
-    }));
-    if (o.ledger.includes(`digest=${releaseDigest}`) && obs.tree === releaseDigest) {
-        return { state: "deployed", rows };
-    }
-    if (o.journal !== "" && c.anchors.tree !== undefined && o.journal.includes(`pre_tree=${c.anchors.tree}`)) {
-        return { state: "resuming", rows };
-    }
-    if (rows.some((r) => r.pinned === null)) {
-        return { state: rows.every((r) => r.pinned === null || r.match) ? "unpinned" : "drift", rows };
-    }
-    return { state: rows.every((r) => r.match) ? "pre-state" : "drift", rows };
-}
+import { remoteFromPlan } from "../lib/provider/commandFactory";
+import { AnchorRow, HostState } from "../lib/host/anchors";
+import { PlannedCommand } from "../lib/plan/plan";
+import { SshTarget } from "../lib/host/ssh";
 
 export interface PreStateAnchorArgs {
     state: HostState;
@@ -63,7 +15,7 @@ export interface PreStateAnchorArgs {
 /**
  * Pre-state anchors: sha256 over everything the deploy touches, observed
  * while the program runs and compared with the pins the reviewer approved
- * (lib/preflight.ts refuses drift before any resource exists). Saved plans
+ * (lib/workflow/preflight.ts refuses drift before any resource exists). Saved plans
  * don't check the starting state; these anchors close that gap, and the guard
  * command re-checks them on the host right before the first write.
  */

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { localFromPlan, remoteFromPlan } from "../lib/commandFactory";
-import { DeployPlan } from "../lib/plan";
-import { SshTarget } from "../lib/ssh";
+import { localFromPlan, remoteFromPlan } from "../lib/provider/commandFactory";
+import { DeployPlan } from "../lib/plan/plan";
+import { SshTarget } from "../lib/host/ssh";
 
 export interface ReleaseArgs {
     plan: DeployPlan;

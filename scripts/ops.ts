@@ -18,9 +18,9 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { approvalLine, APPROVALS_DIR_ENV, Macro, REVIEWED_PLAN_ENV, sha256File, signLine, verifyApprovals, writeRecord } from "../lib/approval";
-import { APPROVAL_ROLES, ApprovalRole, approvalsSchema, PROJECT } from "../lib/config";
-import { FORBIDDEN_CHECKLIST, renderMarkdown, ReviewData } from "../lib/review";
+import { approvalLine, APPROVALS_DIR_ENV, Macro, REVIEWED_PLAN_ENV, sha256File, signLine, verifyApprovals, writeRecord } from "../lib/workflow/approval";
+import { APPROVAL_ROLES, ApprovalRole, approvalsSchema, PROJECT } from "../lib/config/config";
+import { FORBIDDEN_CHECKLIST, renderMarkdown, ReviewData } from "../lib/workflow/review";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 

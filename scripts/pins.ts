@@ -4,16 +4,16 @@
  *   - the serialized code of this program's host-command provider (what the
  *     SDK puts into `__provider` and what the engine would really run), and
  *     its sha256;
- *   - the sha256 of every Python helper in lib/helpers/, and which of its
+ *   - the sha256 of every Python helper in lib/scripts/py/, and which of its
  *     arguments it writes.
  * `node bin/scripts/pins.js` writes policies/pinned/; `--check` only compares
  * (the unit tests run it and fail when a pin is stale).
  */
 import * as fs from "fs";
 import * as path from "path";
-import { sha256Hex } from "../lib/digest";
-import { HELPERS } from "../lib/helpers";
-import { hostCommandProvider } from "../lib/remoteCommand";
+import { sha256Hex } from "../lib/core/digest";
+import { HELPERS } from "../lib/scripts/helpers";
+import { hostCommandProvider } from "../lib/provider/remoteCommand";
 
 const ROOT = path.join(__dirname, "..", "..");
 export const PINNED_DIR = path.join(ROOT, "policies", "pinned");

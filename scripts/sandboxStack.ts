@@ -15,13 +15,13 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { parseStackConfig, PROJECT, StackConfig } from "../lib/config";
-import { parseProbe, runReadOnly } from "../lib/observe";
-import { probeScript } from "../lib/scripts";
-import { GRANT_MATRIX_SQL } from "../lib/verification";
-import { observedAnchors } from "../components/preStateAnchor";
-import { NAMESPACE } from "../lib/approval";
-import { O6Deploy, o7ProbeScript, parseO7Probe } from "../lib/o7";
+import { parseStackConfig, PROJECT, StackConfig } from "../lib/config/config";
+import { parseProbe, runReadOnly } from "../lib/host/observe";
+import { probeScript } from "../lib/scripts/o6";
+import { GRANT_MATRIX_SQL } from "../lib/scripts/verification";
+import { observedAnchors } from "../lib/host/anchors";
+import { NAMESPACE } from "../lib/workflow/approval";
+import { O6Deploy, o7ProbeScript, parseO7Probe } from "../lib/plan/o7";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -39,7 +39,7 @@ export function readFacts(root = REPO_ROOT): SandboxFacts {
     return JSON.parse(fs.readFileSync(f, "utf8"));
 }
 
-/** The sandbox database's grant matrix sha256 (canonical rendering, lib/verification.ts). */
+/** The sandbox database's grant matrix sha256 (canonical rendering, lib/scripts/verification.ts). */
 export function sandboxGrantMatrixSha256(facts: SandboxFacts): string {
     const r = spawnSync("psql", ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(facts.pgPort), "-U", "context_pack_readonly", "-d", "cutter_live"],
         { input: GRANT_MATRIX_SQL, encoding: "utf8" });

@@ -105,7 +105,7 @@ export async function analyzeResource(r: ResourceInput, o: AnalyzeOptions = {}):
         const digest = r.providerDigest ?? (provider === undefined ? undefined : sha(provider));
         if (digest === undefined || digest !== pins.provider) {
             f.add("trusted-resource-types", `${t} whose provider code is not this program's pinned host-command provider (sha256 ${digest ? digest.slice(0, 12) + "…" : "not seen"})`,
-                "use the program's RemoteCommand/LocalCommand (lib/remoteCommand.ts); a provider change is pinned with scripts/pins.js and reviewed");
+                "use the program's RemoteCommand/LocalCommand (lib/provider/remoteCommand.ts); a provider change is pinned with scripts/pins.js and reviewed");
             return f.list;
         }
         where = t === REMOTE_COMMAND ? "remote" : "local";

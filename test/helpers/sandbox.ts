@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { TREE_DIGEST } from "../../lib/helpers";
+import { TREE_DIGEST } from "../../lib/scripts/helpers";
 import { configureSandboxStack, readFacts, REPO_ROOT, SandboxFacts, SandboxStackOptions, stackFile } from "../../scripts/sandboxStack";
 
 export { REPO_ROOT };

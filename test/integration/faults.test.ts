@@ -8,7 +8,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { inspectRelease } from "../../lib/release";
+import { inspectRelease } from "../../lib/release/release";
 import {
     facts, hostPath, mustRun, newStack, removeStack, REPO_ROOT, resetHost, run, SB, shimCalls, treeDigest,
 } from "../helpers/sandbox";

@@ -12,7 +12,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { approvalLine, APPROVALS_DIR_ENV, ApprovalFields, REVIEWED_PLAN_ENV, sha256File, signLine, writeRecord } from "../../lib/approval";
+import { approvalLine, APPROVALS_DIR_ENV, ApprovalFields, REVIEWED_PLAN_ENV, sha256File, signLine, writeRecord } from "../../lib/workflow/approval";
 import { approvalsDir, approve, deploy, pinO7, review, reviewDir } from "../../scripts/ops";
 import { configureSandboxStack, sandboxSigners, Signers } from "../../scripts/sandboxStack";
 import {

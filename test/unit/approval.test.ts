@@ -1,5 +1,5 @@
 /**
- * Signed approvals (lib/approval.ts) with real ssh-keygen keys made here:
+ * Signed approvals (lib/workflow/approval.ts) with real ssh-keygen keys made here:
  * the line format, and every refusal the ApprovalGate names. Also the config
  * rules around protection, and the O7 deploy check (lib/o7.ts).
  */
@@ -10,9 +10,9 @@ import * as os from "os";
 import * as path from "path";
 import {
     ApprovalFields, approvalLine, approvalProblem, APPROVALS_DIR_ENV, parseApprovalLine, REVIEWED_PLAN_ENV, sha256File, signLine, verifyApprovals, writeRecord,
-} from "../../lib/approval";
-import { parseStackConfig, StackConfig } from "../../lib/config";
-import { o6DeployGuardScript, o6DeployProblems, O7Observation } from "../../lib/o7";
+} from "../../lib/workflow/approval";
+import { parseStackConfig, StackConfig } from "../../lib/config/config";
+import { o6DeployGuardScript, o6DeployProblems, O7Observation } from "../../lib/plan/o7";
 import { rawConfig } from "../helpers/configFixture";
 
 const D1 = "a".repeat(64);

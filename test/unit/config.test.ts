@@ -3,7 +3,7 @@
  * message naming the key and the fix, never a stack trace, never a secret.
  */
 import { expect } from "chai";
-import { ConfigError, parseStackConfig, rawFromPulumiConfig, secretKeysFromEnv } from "../../lib/config";
+import { ConfigError, parseStackConfig, rawFromPulumiConfig, secretKeysFromEnv } from "../../lib/config/config";
 import { FIXTURE_FPR, rawConfig } from "../helpers/configFixture";
 
 const FPR = FIXTURE_FPR;

@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { HELPERS } from "../../lib/helpers";
+import { HELPERS } from "../../lib/scripts/helpers";
 import { PINNED_DIR, renderPins } from "../../scripts/pins";
 
 describe("policy pack pins (policies/pinned)", () => {

@@ -7,9 +7,9 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { treeDigest } from "../../lib/digest";
-import { buildArchive, inspectRelease, ReleaseRefused } from "../../lib/release";
-import { TREE_DIGEST } from "../../lib/helpers";
+import { treeDigest } from "../../lib/core/digest";
+import { buildArchive, inspectRelease, ReleaseRefused } from "../../lib/release/release";
+import { TREE_DIGEST } from "../../lib/scripts/helpers";
 
 const FIXTURE = path.join(__dirname, "..", "..", "..", "fixtures", "iu-cutter-v0.6");
 

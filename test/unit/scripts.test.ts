@@ -4,12 +4,12 @@
  */
 import { expect } from "chai";
 import { spawnSync } from "child_process";
-import { parseStackConfig } from "../../lib/config";
+import { parseStackConfig } from "../../lib/config/config";
 import { rawConfig } from "../helpers/configFixture";
-import { buildPlan, orderedCommands, readRunbook } from "../../lib/plan";
-import { heredoc, shq } from "../../lib/shell";
-import { Mandate } from "../../lib/mandate";
-import { renderMarkdown } from "../../lib/review";
+import { buildPlan, orderedCommands, readRunbook } from "../../lib/plan/plan";
+import { heredoc, shq } from "../../lib/scripts/shell";
+import { Mandate } from "../../lib/plan/mandate";
+import { renderMarkdown } from "../../lib/workflow/review";
 
 const cfg = () => parseStackConfig({
     ...rawConfig(),

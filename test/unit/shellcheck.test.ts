@@ -7,10 +7,10 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { parseStackConfig } from "../../lib/config";
-import { buildO7Plan, o6DeployGuardScript, o7Commands, o7ProbeScript, o7RollbackCommands } from "../../lib/o7";
-import { buildPlan, orderedCommands, readRunbook, rollbackCommands } from "../../lib/plan";
-import { probeScript } from "../../lib/scripts";
+import { parseStackConfig } from "../../lib/config/config";
+import { buildO7Plan, o6DeployGuardScript, o7Commands, o7ProbeScript, o7RollbackCommands } from "../../lib/plan/o7";
+import { buildPlan, orderedCommands, readRunbook, rollbackCommands } from "../../lib/plan/plan";
+import { probeScript } from "../../lib/scripts/o6";
 import { rawConfig } from "../helpers/configFixture";
 
 const ROOT = path.join(__dirname, "..", "..", "..");

@@ -880,7 +880,7 @@ function pythonSpec(c: Call): void {
         const helper = Object.entries(c.ctx.env.pins.helpers).find(([, h]) => h.sha256 === digest);
         if (!helper) {
             bad(c, "commands-are-readable", `python3 runs code that is not a pinned helper (sha256 ${digest.slice(0, 12)}…)`,
-                "put the code in lib/helpers/, run scripts/pins.js, and review the new pin in policies/pinned/pins.json");
+                "put the code in lib/scripts/py/, run scripts/pins.js, and review the new pin in policies/pinned/pins.json");
             return;
         }
         const [name, h] = helper;

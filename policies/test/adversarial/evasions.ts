@@ -28,7 +28,7 @@ const DOT_GIT = `${P.dot}/.git`;
 const DOT_W = [P.target, DOT_GIT];
 const PW_VAR = ["DB", "PASSWORD"].join("_");
 
-/** The pinned tree-digest helper of lib/scripts.ts with one line added. */
+/** The pinned tree-digest helper of lib/scripts/o6.ts with one line added. */
 const TREE_DIGEST_PLUS = [
     "import hashlib, os, stat, sys",
     "root = sys.argv[1]",

@@ -124,7 +124,7 @@ function withSecrets(r: Resource, secretPaths: string[] | undefined): Resource {
     return secretPaths && secretPaths.length > 0 ? { ...r, secretPaths } : r;
 }
 
-/** The inputs every host command has (lib/remoteCommand.ts hostCommandProps), with the trusted provider by default. */
+/** The inputs every host command has (lib/provider/remoteCommand.ts hostCommandProps), with the trusted provider by default. */
 function commandProps(kind: string, create: string, o: Omit<HostCommandOpts, "connection">): Record<string, unknown> {
     return {
         kind: o.kind ?? kind,

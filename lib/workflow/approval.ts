@@ -23,7 +23,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { APPROVAL_ROLES, ApprovalRole, StackConfig } from "./config";
+import { APPROVAL_ROLES, ApprovalRole, StackConfig } from "../config/config";
 
 export const NAMESPACE = "iu-cutter-approval";
 export const LINE_VERSION = "iu-cutter-approval/v1";

@@ -14,7 +14,7 @@
  * unless the resource asks for it with `captureStdout`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { bashInvocation, isHostKeyMismatch, knownHostsLine, sshArgs, SshTarget } from "./ssh";
+import { bashInvocation, isHostKeyMismatch, knownHostsLine, sshArgs, SshTarget } from "../host/ssh";
 
 export const REMOTE_COMMAND_TYPE = "pulumi-nodejs:dynamic/host:RemoteCommand";
 export const LOCAL_COMMAND_TYPE = "pulumi-nodejs:dynamic/host:LocalCommand";

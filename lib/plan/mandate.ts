@@ -4,7 +4,7 @@
  * so an approval that names the digest binds exactly the reviewed plan.
  * Secret values are never part of it (only the fact that they are set).
  */
-import { canonicalJson, sha256Hex } from "./digest";
+import { canonicalJson, sha256Hex } from "../core/digest";
 
 export interface MandateCommand {
     /** Pulumi resource name, e.g. "release-swap". */

@@ -7,7 +7,7 @@
  * force flag, `eval`, or decodes anything into a shell; secrets only arrive on
  * stdin and are never echoed.
  */
-import { RELEASE_VERSION, StackConfig } from "./config";
+import { RELEASE_VERSION, StackConfig } from "../config/config";
 import { ASSERT_RELEASE, EXCHANGE, Helper, TREE_DIGEST } from "./helpers";
 import { heredoc, lines, shq, STRICT } from "./shell";
 

@@ -6,13 +6,13 @@
  * guard re-checks it right before the dry run. Pure rendering plus the
  * read-only probe.
  */
-import { StackConfig } from "./config";
-import { canonicalJson, sha256Hex } from "./digest";
+import { StackConfig } from "../config/config";
+import { canonicalJson, sha256Hex } from "../core/digest";
 import { DeployPlan, PlannedCommand } from "./plan";
-import { TREE_DIGEST } from "./helpers";
-import { failFunction, helperCall, hostLayout } from "./scripts";
-import { lines, shq, STRICT } from "./shell";
-import { verificationCleanupScript, verificationScript } from "./verification";
+import { TREE_DIGEST } from "../scripts/helpers";
+import { failFunction, helperCall, hostLayout } from "../scripts/o6";
+import { lines, shq, STRICT } from "../scripts/shell";
+import { verificationCleanupScript, verificationScript } from "../scripts/verification";
 
 export interface O6Deploy {
     ledgerDigest: string;

@@ -1,5 +1,5 @@
 /**
- * The Python helpers the host scripts run, as real files (lib/helpers/*.py).
+ * The Python helpers the host scripts run, as real files (lib/scripts/py/*.py).
  * Each is embedded verbatim in a `python3 - ARGS <<'PY'` heredoc; the policy
  * pack accepts such code only when its sha256 is pinned in
  * policies/pinned/pins.json (scripts/pins.ts writes the pins; a unit test
@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { sha256Hex } from "./digest";
+import { sha256Hex } from "../core/digest";
 
 export interface Helper {
     name: string;
@@ -17,7 +17,7 @@ export interface Helper {
     writesArgs: number[];
 }
 
-const DIRS = [path.join(__dirname, "helpers"), path.join(__dirname, "..", "..", "lib", "helpers")];
+const DIRS = [path.join(__dirname, "py"), path.join(__dirname, "..", "..", "..", "lib", "scripts", "py")];
 
 function load(name: string, writesArgs: number[]): Helper {
     for (const d of DIRS) {
@@ -30,7 +30,7 @@ function load(name: string, writesArgs: number[]): Helper {
     throw new Error(`helper ${name} not found (looked in ${DIRS.join(", ")})`);
 }
 
-/** Canonical digest of a tree (see lib/digest.ts): prints "<sha256> <count>". Reads only. */
+/** Canonical digest of a tree (see lib/core/digest.ts): prints "<sha256> <count>". Reads only. */
 export const TREE_DIGEST = load("tree_digest.py", []);
 /** Post-deploy assertions (version, orchestrator/, kill switch). Parses, never imports. Reads only. */
 export const ASSERT_RELEASE = load("assert_release.py", []);

@@ -3,10 +3,10 @@
  * before approving a deploy. Rendered from the plan, the observation and the
  * mandate; secrets appear only as "set". Pure: tests render it directly.
  */
-import { HELPERS } from "./helpers";
-import { AnchorRow, HostState } from "../components/preStateAnchor";
-import { StackConfig } from "./config";
-import { MandateCommand } from "./mandate";
+import { HELPERS } from "../scripts/helpers";
+import { AnchorRow, HostState } from "../host/anchors";
+import { StackConfig } from "../config/config";
+import { MandateCommand } from "../plan/mandate";
 
 export interface ReviewData {
     /** Which macro this package is for: o6 (deploy) or o7 (dry run of one O6 deploy). */

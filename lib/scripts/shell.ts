@@ -1,6 +1,6 @@
 /**
  * Shell text rendering. Every command that reaches a host is rendered here or
- * in lib/scripts.ts from plain values, so that the reviewed text is exactly the
+ * in lib/scripts/o6.ts from plain values, so that the reviewed text is exactly the
  * executed text and every policy can read it.
  */
 

@@ -1,11 +1,11 @@
 /**
- * Turns planned commands (lib/plan.ts) into resources. Only planned commands
+ * Turns planned commands (lib/plan/plan.ts) into resources. Only planned commands
  * become resources, so nothing can run that the review package does not list.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PlannedCommand } from "./plan";
+import { PlannedCommand } from "../plan/plan";
 import { LocalCommand, RemoteCommand } from "./remoteCommand";
-import { SshTarget } from "./ssh";
+import { SshTarget } from "../host/ssh";
 
 /** Secret values for a command's `secretInputs`, in the same order. */
 export type SecretValues = Record<string, pulumi.Output<string>>;

@@ -1,6 +1,6 @@
 /**
  * Canonical digests shared by the program (computed from git objects) and the
- * host (computed by the Python snippet in lib/scripts.ts). Both must agree
+ * host (computed by the Python snippet in lib/scripts/o6.ts). Both must agree
  * byte for byte; test/unit/digest.test.ts checks them against each other.
  *
  * Tree digest: sha256 over one line per entry, sorted by the UTF-8 bytes of

@@ -6,18 +6,18 @@
  * anchors (O6) or the O6 deploy being verified (O7), mandate, approvals.
  */
 import * as path from "path";
-import { AnchorRow, classify, HostState } from "../components/preStateAnchor";
-import { identityProblems } from "../components/hostConnection";
+import { AnchorRow, classify, HostState } from "../host/anchors";
+import { identityProblems } from "../host/identity";
 import { approvalProblem, Macro } from "./approval";
-import { buildO7Plan, O6Deploy, o6DeployProblems, o7Commands, O7Observation, O7Plan, o7ProbeScript, o7RollbackCommands, parseO7Probe } from "./o7";
-import { GuardRefusal } from "./refusal";
-import { ConfigError, parseStackConfig, rawFromPulumiConfig, StackConfig } from "./config";
-import { Mandate } from "./mandate";
-import { HostUnreachable, Observation, parseProbe, runReadOnly } from "./observe";
-import { buildPlan, DeployPlan, orderedCommands, readRunbook, rollbackCommands } from "./plan";
-import { buildArchive, inspectRelease, ReleaseManifest, ReleaseRefused } from "./release";
-import { probeScript } from "./scripts";
-import { SshTarget } from "./ssh";
+import { buildO7Plan, O6Deploy, o6DeployProblems, o7Commands, O7Observation, O7Plan, o7ProbeScript, o7RollbackCommands, parseO7Probe } from "../plan/o7";
+import { GuardRefusal } from "../core/refusal";
+import { ConfigError, parseStackConfig, rawFromPulumiConfig, StackConfig } from "../config/config";
+import { Mandate } from "../plan/mandate";
+import { HostUnreachable, Observation, parseProbe, runReadOnly } from "../host/observe";
+import { buildPlan, DeployPlan, orderedCommands, readRunbook, rollbackCommands } from "../plan/plan";
+import { buildArchive, inspectRelease, ReleaseManifest, ReleaseRefused } from "../release/release";
+import { probeScript } from "../scripts/o6";
+import { SshTarget } from "../host/ssh";
 
 export interface Preflight {
     cfg: StackConfig;

@@ -7,8 +7,8 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { RELEASE_VERSION } from "./config";
-import { sha256Hex, sortEntries, TreeEntry, treeDigest } from "./digest";
+import { RELEASE_VERSION } from "../config/config";
+import { sha256Hex, sortEntries, TreeEntry, treeDigest } from "../core/digest";
 
 export class ReleaseRefused extends Error {
     constructor(public readonly guard: string, message: string) {

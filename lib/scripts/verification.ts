@@ -8,11 +8,11 @@
  * collation), each line ending in "\n"; the sha256 of that text. Implicit
  * owner privileges (tables with no ACL) do not appear.
  */
-import { RELEASE_VERSION, StackConfig } from "./config";
-import { sha256Hex } from "./digest";
+import { RELEASE_VERSION, StackConfig } from "../config/config";
+import { sha256Hex } from "../core/digest";
 import { heredoc, lines, shq, STRICT } from "./shell";
 import { ASSERT_RELEASE } from "./helpers";
-import { failFunction, helperCall, hostLayout } from "./scripts";
+import { failFunction, helperCall, hostLayout } from "./o6";
 
 export const GRANT_MATRIX_SQL = [
     "BEGIN READ ONLY;",

@@ -6,14 +6,14 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { StackConfig } from "./config";
-import { canonicalJson, sha256Hex } from "./digest";
+import { StackConfig } from "../config/config";
+import { canonicalJson, sha256Hex } from "../core/digest";
 import { MandateCommand } from "./mandate";
-import { verificationCleanupScript, verificationScript } from "./verification";
+import { verificationCleanupScript, verificationScript } from "../scripts/verification";
 import {
     dirsScript, fileScript, hostLayout, identityGuardScript, preStateGuardScript, ReleaseFacts,
     renderOrchestratorConfig, rollbackGuardScript, secretsScript, stagingPath, swapScript, tagScript,
-} from "./scripts";
+} from "../scripts/o6";
 
 export interface PlannedCommand extends MandateCommand {
     /** Local file streamed on stdin, if any. */
@@ -35,11 +35,11 @@ export interface DeployPlan {
     writesDigest: string;
 }
 
-export const RUNBOOK_ASSET = path.join(__dirname, "..", "..", "assets", "rollback_runbook.sql");
+export const RUNBOOK_ASSET = path.join(__dirname, "..", "..", "..", "assets", "rollback_runbook.sql");
 
 export function readRunbook(): string {
     // Compiled to bin/lib; the asset lives in the repo's assets/.
-    const candidates = [RUNBOOK_ASSET, path.join(__dirname, "..", "assets", "rollback_runbook.sql")];
+    const candidates = [RUNBOOK_ASSET, path.join(__dirname, "..", "..", "assets", "rollback_runbook.sql")];
     for (const c of candidates) {
         if (fs.existsSync(c)) {
             return fs.readFileSync(c, "utf8");
