@@ -12,8 +12,9 @@ import { MandateCommand } from "./mandate";
 import { verificationCleanupScript, verificationScript } from "../scripts/verification";
 import {
     dirsScript, fileScript, hostLayout, identityGuardScript, preStateGuardScript, ReleaseFacts,
-    renderOrchestratorConfig, rollbackGuardScript, secretsScript, stagingPath, swapScript, tagScript,
+    renderOrchestratorConfig, rollbackGuardScript, secretsScript, tagScript,
 } from "../scripts/o6";
+import { stagingPath, swapScript } from "../scripts/swap";
 
 export interface PlannedCommand extends MandateCommand {
     /** Local file streamed on stdin, if any. */

@@ -8,7 +8,7 @@
  * stdin and are never echoed.
  */
 import { RELEASE_VERSION, StackConfig } from "../config/config";
-import { ASSERT_RELEASE, EXCHANGE, Helper, TREE_DIGEST } from "./helpers";
+import { Helper, TREE_DIGEST } from "./helpers";
 import { heredoc, lines, shq, STRICT } from "./shell";
 
 export interface ReleaseFacts {
@@ -27,7 +27,7 @@ export function failFunction(who: string): string {
     return `fail() { printf '${who}: %s\\n' "$*" >&2; exit 1; }`;
 }
 
-function bashFunctions(): string[] {
+export function bashFunctions(): string[] {
     return [`tree_digest() { ${helperCall(TREE_DIGEST, '"$1"')}\n}`];
 }
 
@@ -231,149 +231,6 @@ export function secretsScript(c: StackConfig): { create: string; delete: string 
     return { create, delete: del };
 }
 
-export function stagingPath(c: StackConfig, r: ReleaseFacts): string {
-    return `${c.paths.stagingDir}/release-${r.manifestDigest.slice(0, 16)}`;
-}
-
-/** Upload: the archive arrives on stdin, is unpacked in staging and verified. */
-function uploadLines(c: StackConfig, r: ReleaseFacts): string[] {
-    const stage = stagingPath(c, r);
-    return [
-        `if [ -e ${shq(stage)} ]; then rm -r -- ${shq(stage)}; fi`,
-        `install -d -m 0755 ${shq(stage)} ${shq(stage + "/tree")}`,
-        `if ! tar -x --no-same-owner --no-same-permissions -f - -C ${shq(stage + "/tree")}; then`,
-        `  rm -r -- ${shq(stage)}`,
-        `  fail "Release: unpacking the archive in ${stage} failed (disk full?); staging removed, nothing else touched"`,
-        `fi`,
-        `got="$(tree_digest ${shq(stage + "/tree")})"`,
-        `if [ "$got" != ${shq(`${r.manifestDigest} ${r.fileCount}`)} ]; then`,
-        `  rm -r -- ${shq(stage)}`,
-        `  fail "Release: staged tree digest $got does not match the manifest ${r.manifestDigest} ${r.fileCount}; staging removed, nothing else touched"`,
-        `fi`,
-        `say "Release: staged and verified ${r.fileCount} files in ${stage}"`,
-    ];
-}
-
-/**
- * Upload + verify + swap + assertions + dot-repo commit, journaled. The
- * release archive arrives on stdin. Both renames of the swap happen inside
- * paths.stagingDir's filesystem (it must be on the same mount as the dot
- * repo), so each is atomic; the old tree is then copied to a timestamped
- * artifact dir under paths.stateDir. SIGHUP/SIGPIPE are ignored and output
- * goes to the host log first, so a dropped SSH connection cannot stop the
- * script half way; if it is killed anyway, the journal makes the next run
- * revert to the exact pre-state (tree and dot-repo HEAD) before anything else.
- */
-export function swapScript(c: StackConfig, r: ReleaseFacts): { create: string; delete: string } {
-    const L = hostLayout(c);
-    const stage = stagingPath(c, r);
-    const dot = shq(c.paths.dotRepo);
-    const T = shq(L.target);
-    const J = shq(L.journal);
-    // No hook of the dot repo runs at the program's own commit.
-    const gitId = `-c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost -c core.hooksPath=/dev/null`;
-    const msg = [
-        `deploy iu-cutter ${RELEASE_VERSION} (O6)`,
-        "",
-        `version: ${RELEASE_VERSION}`,
-        `source-commit: ${r.commit}`,
-        `manifest-digest: ${r.manifestDigest}`,
-        `files: ${r.fileCount}`,
-        `execution_enabled: False`,
-    ].join("\n");
-    const logTo = [
-        `[ -d ${shq(c.paths.stateDir)} ] || install -d -m 0750 ${shq(c.paths.stateDir)}`,
-        `exec 3>&1 4>&2 >>${shq(c.paths.stateDir + "/deploy.log")} 2>&1`,
-        `say() { printf '%s\\n' "$*"; printf '%s\\n' "$*" >&3 2>/dev/null || true; }`,
-        `fail() { printf '%s\\n' "$*"; printf '%s\\n' "$*" >&4 2>/dev/null || true; exit 1; }`,
-    ];
-    const revert = [
-        `exchange() { ${helperCall(EXCHANGE, '"$1" "$2"')}\n}`,
-        `revert() { # back to the exact pre-deploy state recorded in the journal`,
-        `  local head pre new; head="$(sed -n 's/^dot_head=//p' ${J})"; pre="$(sed -n 's/^pre_tree=//p' ${J})"; new="$(sed -n 's/^new_tree=//p' ${J})"`,
-        `  [ "$new" = ${shq(r.manifestDigest)} ] || fail "Release: the interrupted deploy in ${L.journal} was of another release ($new); resolve it by hand: its pre-deploy tree is under ${c.paths.stagingDir}"`,
-        `  if [ "$(tree_digest ${T} | cut -d' ' -f1)" != "$pre" ]; then`,
-        `    for cand in ${shq(stage + "/old-tree")} ${shq(stage + "/tree")}; do`,
-        `      if [ -d "$cand" ] && [ "$(tree_digest "$cand" | cut -d' ' -f1)" = "$pre" ]; then exchange "$cand" ${T}; break; fi`,
-        `    done`,
-        `  fi`,
-        `  [ "$(tree_digest ${T} | cut -d' ' -f1)" = "$pre" ] || fail "Release: cannot find the pre-deploy tree to revert to; see ${L.journal} and the dot repo history"`,
-        `  if [ -n "$head" ] && [ "$(git -C ${dot} rev-parse HEAD)" != "$head" ]; then git -C ${dot} reset -q --soft "$head"; fi`,
-        `  git -C ${dot} reset -q -- ${shq(c.paths.targetDir)}`,
-        `  rm -- ${J}`,
-        `  say "Release: reverted to the pre-deploy tree and dot-repo HEAD"`,
-        `}`,
-    ];
-    const create = lines(
-        STRICT,
-        `trap '' HUP PIPE`,
-        ...bashFunctions(),
-        ...logTo,
-        ...revert,
-        `say "--- $(date -u +%FT%TZ) deploy ${r.manifestDigest}"`,
-        `[ -z "$(git -C ${dot} remote)" ] || fail "Release: ${c.paths.dotRepo} has a git remote; refusing (O6 forbids remotes)"`,
-        `if [ -f ${J} ]; then say "Release: interrupted deploy found; reverting to the pre-state first"; revert; fi`,
-        `if [ -f ${shq(L.ledger)} ] && grep -qx ${shq(`digest=${r.manifestDigest}`)} ${shq(L.ledger)} \\`,
-        `   && [ "$(tree_digest ${T} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ]; then`,
-        `  say "Release: ${r.manifestDigest.slice(0, 12)} already in place"; exit 0`,
-        `fi`,
-        ...uploadLines(c, r),
-        `ts="$(date -u +%Y%m%dT%H%M%SZ)"`,
-        `art=${shq(L.artifacts)}/"$ts-${r.manifestDigest.slice(0, 12)}"`,
-        `pre_tree="$(tree_digest ${T} | cut -d' ' -f1)"`,
-        `printf 'stage=%s\\nartifact=%s\\npre_tree=%s\\ndot_head=%s\\nnew_tree=%s\\n' ${shq(stage)} "$art" "$pre_tree" "$(git -C ${dot} rev-parse HEAD)" ${shq(r.manifestDigest)} > ${shq(L.journal + ".tmp")}`,
-        `mv -T ${shq(L.journal + ".tmp")} ${J}`,
-        // One atomic exchange: the target is always either the whole old or the whole new tree.
-        `exchange ${shq(stage + "/tree")} ${T}`,
-        `mv -T ${shq(stage + "/tree")} ${shq(stage + "/old-tree")}`,
-        `if ! ${helperCall(ASSERT_RELEASE, `${T} ${shq(RELEASE_VERSION)}`)}`,
-        `then revert; fail "Release: post-deploy assertions failed; the previous tree is back in place"; fi`,
-        `[ "$(tree_digest ${T} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ] || { revert; fail "Release: deployed tree does not match the manifest; reverted"; }`,
-        `git -C ${dot} add -A -- ${shq(c.paths.targetDir)}`,
-        heredoc(`git -C ${dot} ${gitId} commit -q --no-verify -F -`, msg),
-        `install -d -m 0700 "$art"`,
-        `cp -a -- ${shq(stage + "/old-tree")} "$art/tree.partial"`,
-        `mv -T "$art/tree.partial" "$art/tree"`,
-        // The origin is the tree before this stack's first deploy: destroy returns there.
-        `origin_art="$art"; origin_pre="$pre_tree"`,
-        `if [ -f ${shq(L.ledger)} ] && grep -q '^origin_artifact=' ${shq(L.ledger)}; then`,
-        `  origin_art="$(sed -n 's/^origin_artifact=//p' ${shq(L.ledger)})"; origin_pre="$(sed -n 's/^origin_pre_tree=//p' ${shq(L.ledger)})"`,
-        `fi`,
-        `printf 'digest=%s\\ncommit=%s\\nartifact=%s\\npre_tree=%s\\norigin_artifact=%s\\norigin_pre_tree=%s\\n' ${shq(r.manifestDigest)} ${shq(r.commit)} "$art" "$pre_tree" "$origin_art" "$origin_pre" > ${shq(L.ledger + ".tmp")}`,
-        `mv -T ${shq(L.ledger + ".tmp")} ${shq(L.ledger)}`,
-        `rm -- ${J}`,
-        `rm -r -- ${shq(stage)}`,
-        `say "Release: iu-cutter ${RELEASE_VERSION} in place; previous tree kept in $art/tree; recorded in ${c.paths.dotRepo} as $(git -C ${dot} rev-parse --short HEAD)"`,
-    );
-    const restore = `${c.paths.stagingDir}/rollback`;
-    const del = lines(
-        STRICT,
-        `trap '' HUP PIPE`,
-        ...bashFunctions(),
-        ...logTo,
-        revert[0],
-        `say "--- $(date -u +%FT%TZ) rollback of ${r.manifestDigest}"`,
-        `[ -f ${shq(L.ledger)} ] || { say "Rollback: no deploy recorded in ${L.ledger}; nothing to restore"; exit 0; }`,
-        `art="$(sed -n 's/^origin_artifact=//p' ${shq(L.ledger)})"`,
-        `pre="$(sed -n 's/^origin_pre_tree=//p' ${shq(L.ledger)})"`,
-        `if [ -z "$art" ]; then art="$(sed -n 's/^artifact=//p' ${shq(L.ledger)})"; pre="$(sed -n 's/^pre_tree=//p' ${shq(L.ledger)})"; fi`,
-        `[ -d "$art/tree" ] || fail "Rollback: the pre-deploy tree $art/tree is missing; restore by hand from the dot repo history"`,
-        `if [ -e ${shq(restore)} ]; then rm -r -- ${shq(restore)}; fi`,
-        `install -d -m 0700 ${shq(restore)}`,
-        `cp -a -- "$art/tree" ${shq(restore + "/tree")}`,
-        `[ "$(tree_digest ${shq(restore + "/tree")} | cut -d' ' -f1)" = "$pre" ] || fail "Rollback: $art/tree does not match its recorded digest $pre; refusing"`,
-        `exchange ${shq(restore + "/tree")} ${T}`,
-        `git -C ${dot} add -A -- ${shq(c.paths.targetDir)}`,
-        `if ! git -C ${dot} diff --cached --quiet; then`,
-        heredoc(`  git -C ${dot} ${gitId} commit -q --no-verify -F -`, `rollback iu-cutter to the pre-deploy tree (O6 rollback)\n\nremoved-manifest-digest: ${r.manifestDigest}`),
-        `fi`,
-        `rm -- ${shq(L.ledger)}`,
-        `rm -r -- ${shq(restore)}`,
-        `say "Rollback: pre-deploy tree restored from $art/tree; recorded in ${c.paths.dotRepo} as $(git -C ${dot} rev-parse --short HEAD)"`,
-    );
-    return { create, delete: del };
-}
-
 /** Local annotated tag at the pinned commit in the source repo; never pushed. */
 export function tagScript(c: StackConfig, fullCommit: string): string {
     const tag = shq(c.release.tag);
@@ -388,3 +245,4 @@ export function tagScript(c: StackConfig, fullCommit: string): string {
         `echo "tag ${c.release.tag} created at ${fullCommit.slice(0, 12)} (local only)"`,
     );
 }
+
