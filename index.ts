@@ -22,7 +22,7 @@ import { entryLine } from "./lib/core/digest";
 import { GuardRefusal } from "./lib/core/refusal";
 import { Preflight, preflight } from "./lib/workflow/preflight";
 import { SecretValues } from "./lib/provider/commandFactory";
-import { renderJson, renderMarkdown, ReviewData } from "./lib/workflow/review";
+import { renderJson, ReviewData } from "./lib/workflow/review";
 import { GapRow, parseEvidence, readiness, renderReadiness } from "./lib/scripts/verification";
 import { DryRunVerification } from "./components/dryRunVerification";
 import { O6DeployGuard } from "./components/o6DeployGuard";
@@ -87,14 +87,15 @@ async function program() {
         rollback: cfg.rollback,
     };
 
-    // The review package is written while the program runs: at preview (the
-    // reviewer's copy) and at up (the deploy's record of what it ran).
+    // The review data is written while the program runs: at preview (the
+    // reviewer's copy) and at up (the deploy's record of what it ran). The
+    // workflow (lib/workflow/operations.ts) renders review.md from it, with
+    // the engine's policy verdicts: one writer.
     const reviewDir = process.env.IUCUTTER_REVIEW_DIR;
     if (reviewDir) {
         fs.mkdirSync(reviewDir, { recursive: true });
         const prefix = pulumi.runtime.isDryRun() ? "review" : "deployed";
         fs.writeFileSync(path.join(reviewDir, `${prefix}.json`), renderJson(reviewData));
-        fs.writeFileSync(path.join(reviewDir, `${prefix}.md`), renderMarkdown(reviewData));
         fs.writeFileSync(path.join(reviewDir, "manifest.txt"), reviewData.manifest.join(""));
     }
 

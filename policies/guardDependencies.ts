@@ -6,7 +6,7 @@ const toArray = (v: unknown): unknown[] => arr(v) ?? [];
 
 export type GuardKind = "HostIdentityGuard" | "PreStateAnchor";
 
-export function guardKind(r: { type: string; props: Record<string, any> }): GuardKind | undefined {
+export function guardKind(r: { type: string; props: Record<string, unknown> }): GuardKind | undefined {
     if (r.type !== REMOTE_COMMAND) {
         return undefined;
     }
@@ -19,7 +19,7 @@ export function guardKind(r: { type: string; props: Record<string, any> }): Guar
 }
 
 /** Resources that change the host. Unknown command kinds count as writers (fail closed). */
-export function writesToHost(r: { type: string; props: Record<string, any> }): boolean {
+export function writesToHost(r: { type: string; props: Record<string, unknown> }): boolean {
     if (r.type === REMOTE_COMMAND) {
         return r.props.writes === undefined ? true : toArray(r.props.writes).length > 0;
     }

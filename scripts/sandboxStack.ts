@@ -158,7 +158,7 @@ export async function configureSandboxStack(stackName: string, opts: SandboxStac
     const file = stackFile(stackName, root);
     const existing = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
     const salt = /^encryptionsalt:\s*(\S+)/m.exec(existing)?.[1];
-    const base = sandboxConfig(facts, root) as Record<string, any>;
+    const base = sandboxConfig(facts, root) as Record<string, unknown> & { host: Record<string, unknown> };
     const cfg: Record<string, unknown> = {
         ...base,
         ...(opts.o7 ? { macro: "o7" } : {}),

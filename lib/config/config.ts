@@ -35,7 +35,7 @@ const hostname = z.string()
 
 export const hostSchema = z.object({
     name: hostname.describe("the hostname the target must report (`hostname` on the host)"),
-    address: z.string().min(1, "must not be empty").regex(/^[A-Za-z0-9.:\-\[\]]+$/, "must be an IP address or DNS name"),
+    address: z.string().min(1, "must not be empty").regex(/^[A-Za-z0-9.:[\]-]+$/, "must be an IP address or DNS name"),
     port: z.number({ invalid_type_error: "must be a number (set it with --path and no quotes)" })
         .int("must be an integer").min(1, "must be 1-65535").max(65535, "must be 1-65535").default(22),
     user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a POSIX user name"),
@@ -345,7 +345,7 @@ export function rawFromPulumiConfig(all: Record<string, string>): Record<string,
         }
         const key = rest.join(":");
         let val: unknown = v;
-        if (/^\s*[\[{]/.test(v) || v === "true" || v === "false" || /^-?\d+(\.\d+)?$/.test(v)) {
+        if (/^\s*[[{]/.test(v) || v === "true" || v === "false" || /^-?\d+(\.\d+)?$/.test(v)) {
             try {
                 val = JSON.parse(v);
             } catch {

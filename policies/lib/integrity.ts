@@ -5,7 +5,7 @@
  * naming the policy. Still needed with @pulumi/policy 1.21.0 (no SDK option forbids lowering a level); a real-engine test runs
  * preview with a weakening config and expects this refusal.
  */
-/* eslint-disable @typescript-eslint/no-var-requires */
+/* eslint-disable @typescript-eslint/no-require-imports */
 const protoutil = require("@pulumi/policy/protoutil");
 
 // "remediate" is not weaker: the SDK reports a remediate-level violation as

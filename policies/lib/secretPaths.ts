@@ -7,7 +7,7 @@
  * 1.21.0; the real-engine test "secret-marked-create" fails if an upgrade
  * breaks it.
  */
-/* eslint-disable @typescript-eslint/no-var-requires */
+/* eslint-disable @typescript-eslint/no-require-imports */
 const deserialize = require("@pulumi/policy/deserialize");
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 

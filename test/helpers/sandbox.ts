@@ -98,6 +98,8 @@ export async function removeStack(stack: Stack): Promise<void> {
 
 /** Merges one top-level config object key with changes (for overrides). */
 export function withConfig(key: string, change: Record<string, unknown>): Record<string, unknown> {
+    // Lazy: sandboxStack imports this module's facts.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { sandboxConfig } = require("../../scripts/sandboxStack") as typeof import("../../scripts/sandboxStack");
     const base = sandboxConfig(facts()) as Record<string, Record<string, unknown>>;
     return { [key]: { ...base[key], ...change } };

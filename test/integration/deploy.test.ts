@@ -12,6 +12,7 @@ import {
     treeDigest, withConfig,
 } from "../helpers/sandbox";
 import { configureSandboxStack } from "../../scripts/sandboxStack";
+import { renderMarkdown } from "../../lib/workflow/review";
 
 describe("O6 deploy on the sandbox host (real engine, real sshd, policy pack)", function () {
     this.timeout(300_000);
@@ -47,7 +48,10 @@ describe("O6 deploy on the sandbox host (real engine, real sshd, policy pack)", 
         expect(res.changeSummary.create).to.be.greaterThan(5);
         expect(res.stdout).to.contain("iu-cutter-o6-o7");
         expect(hostSnapshot(), "preview must not write to the host").to.equal(before);
-        const md = fs.readFileSync(path.join(reviewDir, "review.md"), "utf8");
+        const json = fs.readFileSync(path.join(reviewDir, "review.json"), "utf8");
+        const manifest = fs.readFileSync(path.join(reviewDir, "manifest.txt"), "utf8").split(/(?<=\n)/);
+        const md = renderMarkdown({ ...JSON.parse(json), manifest });
+        expect(fs.existsSync(path.join(reviewDir, "review.md")), "review.md has one writer: the workflow").to.equal(false);
         expect(md).to.match(/O6 mandate digest: `[0-9a-f]{64}`/);
         expect(md).to.contain("HostIdentityGuard");
         for (const s of secretValues()) {

@@ -12,7 +12,7 @@ import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { failure, newStack, POLICY_PACK, removeStack, REPO_ROOT, resetHost, run, tmpDir } from "../helpers/sandbox";
 
 const PROGRAM = path.join(REPO_ROOT, "test", "programs", "forbidden");
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cases } = require(path.join(PROGRAM, "cases.js")) as { cases: Record<string, { policy: string | null }> };
 
 async function programStack(caseName: string): Promise<Stack> {

@@ -56,13 +56,13 @@ const cases: Case[] = [
         arrange: () => { mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "remote", "add", "origin", "/nonexistent/remote.git"]); }, pin: false,
     },
     {
-        name: "pre-state drift between review and deploy (a vendored file changed)", guard: /PreStateAnchor: the host drifted .*tree: observed [0-9a-f]{64}, pinned [0-9a-f]{64}  <-- differs/s,
+        name: "pre-state drift between review and deploy (a vendored file changed)", guard: /PreStateAnchor: the host drifted .*tree: observed [0-9a-f]{64}, pinned [0-9a-f]{64} {2}<-- differs/s,
         arrange: () => undefined,
         afterPin: () => { fs.appendFileSync(hostPath("/opt/incomex/dot/iu-cutter/README.md"), "hotfix\n"); },
         step: "up",
     },
     {
-        name: "pre-state drift in the compose file", guard: /PreStateAnchor: .*compose: observed [0-9a-f]{64}, pinned [0-9a-f]{64}  <-- differs/s,
+        name: "pre-state drift in the compose file", guard: /PreStateAnchor: .*compose: observed [0-9a-f]{64}, pinned [0-9a-f]{64} {2}<-- differs/s,
         arrange: () => undefined,
         afterPin: () => { fs.appendFileSync(hostPath("/opt/incomex/dot/docker-compose.yml"), "# edited\n"); },
         step: "up",

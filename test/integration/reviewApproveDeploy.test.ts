@@ -9,21 +9,31 @@
  */
 import { expect } from "chai";
 import { spawnSync } from "child_process";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { approvalLine, APPROVALS_DIR_ENV, ApprovalFields, REVIEWED_PLAN_ENV, sha256File, signLine, writeRecord } from "../../lib/workflow/approval";
-import { approvalsDir, approve, deploy, pinO7, review, reviewDir } from "../../scripts/ops";
+import * as ops from "../../lib/workflow/operations";
 import { configureSandboxStack, sandboxSigners, Signers } from "../../scripts/sandboxStack";
 import {
     facts, hostPath, hostSnapshot, mustRun, newStack, REPO_ROOT, removeStack, resetHost, SB, shimCalls, tmpDir, treeDigest, withConfig,
 } from "../helpers/sandbox";
 
-function refusedWith(fn: () => unknown, re: RegExp): string {
+// The workflow of scripts/ops.ts, bound to this checkout.
+const W = { root: REPO_ROOT };
+const review = (stack: string) => ops.review(stack, W);
+const deploy = (stack: string) => ops.deploy(stack, W);
+const pinO7 = (stack: string) => ops.pinO7(stack, REPO_ROOT);
+const approve = (stack: string, o: ops.ApproveOptions) => ops.approve(stack, o, REPO_ROOT);
+const reviewDir = (stack: string) => ops.reviewDir(stack, REPO_ROOT);
+const approvalsDir = (stack: string) => ops.approvalsDir(stack, REPO_ROOT);
+
+async function refusedWith(fn: () => Promise<unknown>, re: RegExp): Promise<string> {
     const before = hostSnapshot();
     let msg = "";
     try {
-        fn();
+        await fn();
     } catch (e) {
         msg = (e as Error).message;
     }
@@ -88,8 +98,8 @@ describe("O6 and O7: two reviewed macros, each with two signed approvals (real e
         for (const s of [o6, o7, plain]) { if (s) { await removeStack(s); } }
     });
 
-    it("O7 is refused before O6: no O6 deploy on the host, nothing to review", () => {
-        refusedWith(() => review(o7.name), /O7Gate: O7 verifies one reviewed O6 deploy, and the host does not carry it.*no O6 deploy recorded/s);
+    it("O7 is refused before O6: no O6 deploy on the host, nothing to review", async () => {
+        await refusedWith(() => review(o7.name), /O7Gate: O7 verifies one reviewed O6 deploy, and the host does not carry it.*no O6 deploy recorded/s);
     });
 
     it("a bare `pulumi up` is refused on the protected stack, also with the old digest variable set", async () => {
@@ -101,13 +111,13 @@ describe("O6 and O7: two reviewed macros, each with two signed approvals (real e
         plain = await newStack("gov-plain", { overrides: { allowUnreviewedRuns: false } });
         await upRefused(() => plain!.up(), /ApprovalGate: no unreviewed runs: this run was not given the reviewed plan/);
         // Naming a plan in the environment is not enough: the engine must run it.
-        const r = review(plain.name);
+        const r = await review(plain.name);
         await withEnv({ [REVIEWED_PLAN_ENV]: path.join(r.dir, "plan.json") },
             () => upRefused(() => plain!.up(), /ApprovalGate: no unreviewed runs: the pulumi CLI running this program was not given --plan/));
     });
 
-    it("review of O6 on the protected stack; approve insists on role, digest and key", () => {
-        const r = review(o6.name);
+    it("review of O6 on the protected stack; approve insists on role, digest and key", async () => {
+        const r = await review(o6.name);
         expect(r.macro).to.equal("o6");
         const md = fs.readFileSync(path.join(r.dir, "review.md"), "utf8");
         expect(md).to.contain("Command-review package, macro O6");
@@ -165,12 +175,12 @@ describe("O6 and O7: two reviewed macros, each with two signed approvals (real e
         }
     }
 
-    it("deploy refuses without approvals, naming the missing roles", () => {
-        refusedWith(() => deploy(o6.name), /the approvals do not verify:\n  - missing role: no review approval.*\n  - missing role: no sovereign approval/s);
+    it("deploy refuses without approvals, naming the missing roles", async () => {
+        await refusedWith(() => deploy(o6.name), /the approvals do not verify:\n {2}- missing role: no review approval.*\n {2}- missing role: no sovereign approval/s);
     });
 
-    it("O6: review -> approve (review, key file) -> approve (sovereign, ssh-agent) -> deploy lands exactly the reviewed plan", () => {
-        const r = review(o6.name);
+    it("O6: review -> approve (review, key file) -> approve (sovereign, ssh-agent) -> deploy lands exactly the reviewed plan", async () => {
+        const r = await review(o6.name);
         const a1 = approve(o6.name, { role: "review", digest: r.mandateDigest, key: signers.keys.review });
         expect(a1.line).to.match(new RegExp(`^iu-cutter-approval/v1 macro=o6 stack=${o6.name} mandate=${r.mandateDigest} plan=${r.planSha256} role=review time=\\S+Z$`));
         // The sovereign signs through ssh-agent (the private key never leaves the agent).
@@ -183,7 +193,7 @@ describe("O6 and O7: two reviewed macros, each with two signed approvals (real e
         } finally {
             delete process.env.SSH_AUTH_SOCK;
         }
-        deploy(o6.name);
+        await deploy(o6.name);
         const dir = reviewDir(o6.name);
         const reviewed = JSON.parse(fs.readFileSync(path.join(dir, "review.json"), "utf8"));
         const deployed = JSON.parse(fs.readFileSync(path.join(dir, "deployed.json"), "utf8"));
@@ -210,21 +220,21 @@ describe("O6 and O7: two reviewed macros, each with two signed approvals (real e
         // A config change after approval: deploy names what changed; nothing is written.
         const base = withConfig("cutterConfig", {}).cutterConfig as Record<string, any>;
         await configureSandboxStack(o6.name, { pin: true, signers, overrides: { cutterConfig: { ...base, dirs: base.dirs.map((d: any) => (d.path === "/var/lib/cutter/runs" ? { ...d, mode: "0755" } : d)) } } });
-        refusedWith(() => deploy(o6.name), /the mandate digest changed since review and approval\. Changed: .*command cutter-dirs/s);
+        await refusedWith(() => deploy(o6.name), /the mandate digest changed since review and approval\. Changed: .*command cutter-dirs/s);
     });
 
     let o7Digest = "";
-    it("O7 review shows the exact dry-run commands and the O6 deploy they verify; pin, review again", () => {
-        const first = review(o7.name);
+    it("O7 review shows the exact dry-run commands and the O6 deploy they verify; pin, review again", async () => {
+        const first = await review(o7.name);
         expect(first.macro).to.equal("o7");
         let md = fs.readFileSync(path.join(first.dir, "review.md"), "utf8");
         expect(md).to.contain("**Not pinned yet**");
-        pinO7(o7.name);
-        const r = review(o7.name);
+        await pinO7(o7.name);
+        const r = await review(o7.name);
         o7Digest = r.mandateDigest;
         md = fs.readFileSync(path.join(r.dir, "review.md"), "utf8");
         const ledger = fs.readFileSync(hostPath("/var/lib/cutter/deployed-release"));
-        const ledgerSha = require("crypto").createHash("sha256").update(ledger).digest("hex");
+        const ledgerSha = crypto.createHash("sha256").update(ledger).digest("hex");
         const dotHead = mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "rev-parse", "HEAD"]).trim();
         const release = /^digest=(\S+)$/m.exec(ledger.toString("utf8"))![1];
         expect(md).to.contain("Command-review package, macro O7");
@@ -239,19 +249,19 @@ describe("O6 and O7: two reviewed macros, each with two signed approvals (real e
         expect(md).to.contain("not O6, not O8");
     });
 
-    it("O6's approvals authorize nothing on O7", () => {
+    it("O6's approvals authorize nothing on O7", async () => {
         fs.cpSync(approvalsDir(o6.name), approvalsDir(o7.name), { recursive: true });
-        refusedWith(() => deploy(o7.name), /approval for another macro: the review approval by sandbox-reviewer authorizes O6, this stack runs O7/);
+        await refusedWith(() => deploy(o7.name), /approval for another macro: the review approval by sandbox-reviewer authorizes O6, this stack runs O7/);
         fs.rmSync(approvalsDir(o7.name), { recursive: true });
     });
 
-    it("O7: review -> approve (review) -> approve (sovereign) -> deploy runs the dry run and never touches O6", () => {
+    it("O7: review -> approve (review) -> approve (sovereign) -> deploy runs the dry run and never touches O6", async () => {
         const o6State = fs.readFileSync(stateFile(o6));
         const tree = treeDigest(hostPath("/opt/incomex/dot/iu-cutter"));
         const dotLog = mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "--format=%H"]);
         approve(o7.name, { role: "review", digest: o7Digest, key: signers.keys.review });
         approve(o7.name, { role: "sovereign", digest: o7Digest, key: signers.keys.sovereign });
-        deploy(o7.name);
+        await deploy(o7.name);
         const md = fs.readFileSync(path.join(reviewDir(o7.name), "readiness.md"), "utf8");
         for (const g of ["GAP-3", "GAP-4", "GAP-5", "GAP-6"]) {
             expect(md).to.match(new RegExp(`\\| ${g} \\|[^\\n]*\\| \\*\\*CLOSED\\*\\* \\|`));
@@ -263,10 +273,10 @@ describe("O6 and O7: two reviewed macros, each with two signed approvals (real e
         expect(shimCalls()).to.deep.equal([]);
     });
 
-    it("re-running the closed O7 (new review, new approvals) changes nothing", () => {
+    it("re-running the closed O7 (new review, new approvals) changes nothing", async () => {
         const before = hostSnapshot();
         const state = fs.readdirSync(hostPath("/var/lib/cutter/state")).sort().map((f) => fs.readFileSync(path.join(hostPath("/var/lib/cutter/state"), f), "utf8"));
-        const r = review(o7.name);
+        const r = await review(o7.name);
         expect(r.mandateDigest).to.equal(o7Digest);
         const plan = JSON.parse(fs.readFileSync(path.join(r.dir, "plan.json"), "utf8"));
         const ops = Object.values(plan.resourcePlans ?? {}).flatMap((p: any) => p.steps ?? []);
@@ -274,25 +284,26 @@ describe("O6 and O7: two reviewed macros, each with two signed approvals (real e
         expect(ops.filter((o: string) => o !== "same"), "the plan of a closed O7 has no step but same").to.deep.equal([]);
         approve(o7.name, { role: "review", digest: r.mandateDigest, key: signers.keys.review });
         approve(o7.name, { role: "sovereign", digest: r.mandateDigest, key: signers.keys.sovereign });
-        const out = deploy(o7.name);
-        expect(out).not.to.match(/\b(created|updated|replaced|deleted)\b/);
+        const out = await deploy(o7.name);
+        expect(Object.keys(out.changes).filter((k) => k !== "same"), "no resource changes").to.deep.equal([]);
+        expect(out.changes.same ?? 0).to.be.greaterThan(0);
         expect(hostSnapshot()).to.equal(before);
         expect(fs.readdirSync(hostPath("/var/lib/cutter/state")).sort().map((f) => fs.readFileSync(path.join(hostPath("/var/lib/cutter/state"), f), "utf8"))).to.deep.equal(state);
     });
 
     it("O7 is refused when the host's O6 deploy differs from the reviewed one (at review, at deploy, and by the program)", async () => {
-        const r = review(o7.name);
+        const r = await review(o7.name);
         approve(o7.name, { role: "review", digest: r.mandateDigest, key: signers.keys.review });
         approve(o7.name, { role: "sovereign", digest: r.mandateDigest, key: signers.keys.sovereign });
         // Someone records another deploy in the dot repo after the O7 review.
         const dot = hostPath("/opt/incomex/dot");
         mustRun("git", ["-C", dot, "-c", "user.name=x", "-c", "user.email=x@x", "commit", "-q", "--allow-empty", "-m", "not the O6 deploy"]);
         try {
-            refusedWith(() => deploy(o7.name), /O7Gate: O7 verifies one reviewed O6 deploy, and the host does not carry it.*o7\.verifiesDeploy\.dotCommit: the host has [0-9a-f]{40}, the reviewed O6 deploy has [0-9a-f]{40}/s);
+            await refusedWith(() => deploy(o7.name), /O7Gate: O7 verifies one reviewed O6 deploy, and the host does not carry it.*o7\.verifiesDeploy\.dotCommit: the host has [0-9a-f]{40}, the reviewed O6 deploy has [0-9a-f]{40}/s);
             const plan = path.join(r.dir, "plan.json");
             await withEnv({ [REVIEWED_PLAN_ENV]: plan, [APPROVALS_DIR_ENV]: approvalsDir(o7.name) },
                 () => upRefused(() => o7.up({ plan }), /O7Gate: .*o7\.verifiesDeploy\.dotCommit/s));
-            refusedWith(() => review(o7.name), /O7Gate/);
+            await refusedWith(() => review(o7.name), /O7Gate/);
         } finally {
             mustRun("git", ["-C", dot, "reset", "-q", "--soft", "HEAD~1"]);
         }
@@ -304,11 +315,11 @@ describe("O6 and O7: two reviewed macros, each with two signed approvals (real e
         const tree = treeDigest(hostPath("/opt/incomex/dot/iu-cutter"));
         const dotLog = mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "--format=%H"]);
         await o7.setConfig("rollback", { value: "true" });
-        const r = review(o7.name);
+        const r = await review(o7.name);
         expect(fs.readFileSync(path.join(r.dir, "review.md"), "utf8")).to.contain("macro O7: ROLLBACK (forget the dry run)");
         approve(o7.name, { role: "review", digest: r.mandateDigest, key: signers.keys.review });
         approve(o7.name, { role: "sovereign", digest: r.mandateDigest, key: signers.keys.sovereign });
-        deploy(o7.name);
+        await deploy(o7.name);
         expect(fs.readdirSync(stateDir).filter((f) => f.includes("o7-"))).to.deep.equal([]);
         expect(treeDigest(hostPath("/opt/incomex/dot/iu-cutter"))).to.equal(tree);
         expect(mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "--format=%H"])).to.equal(dotLog);
@@ -317,15 +328,15 @@ describe("O6 and O7: two reviewed macros, each with two signed approvals (real e
 
     it("the O6 rollback travels the same path: review, two approvals, deploy restores v0.4", async () => {
         await configureSandboxStack(o6.name, { pin: true, signers, overrides: { rollback: true } });
-        const r = review(o6.name);
+        const r = await review(o6.name);
         expect(fs.readFileSync(path.join(r.dir, "review.md"), "utf8")).to.contain("macro O6: ROLLBACK of iu-cutter");
         approve(o6.name, { role: "review", digest: r.mandateDigest, key: signers.keys.review });
         approve(o6.name, { role: "sovereign", digest: r.mandateDigest, key: signers.keys.sovereign });
-        deploy(o6.name);
+        await deploy(o6.name);
         expect(treeDigest(hostPath("/opt/incomex/dot/iu-cutter"))).to.equal(treeDigest(path.join(SB, "pristine", "opt-incomex", "dot", "iu-cutter")));
         expect(fs.existsSync(hostPath("/var/lib/cutter/deployed-release"))).to.equal(false);
         expect(shimCalls()).to.deep.equal([]);
         // And O7 now refuses: the O6 deploy it verified is gone.
-        refusedWith(() => review(o7.name), /O7Gate: .*no O6 deploy recorded/s);
+        await refusedWith(() => review(o7.name), /O7Gate: .*no O6 deploy recorded/s);
     });
 });

@@ -169,7 +169,7 @@ describe("signed approvals (ssh-keygen -Y sign / verify)", function () {
             const env = { [REVIEWED_PLAN_ENV]: planFile };
             expect(approvalProblem({ ...base, cfg: protectedCfg(), env, enginePlan: planFile })).to.match(/needs the signed review and sovereign approvals/);
             const p = approvalProblem({ ...base, cfg: protectedCfg(), env: { ...env, [APPROVALS_DIR_ENV]: records([{ role: "review" }]) }, enginePlan: planFile });
-            expect(p).to.match(/approvals do not verify:\n  - missing role: no sovereign approval/);
+            expect(p).to.match(/approvals do not verify:\n {2}- missing role: no sovereign approval/);
             expect(approvalProblem({ ...base, cfg: protectedCfg(), env: { ...env, [APPROVALS_DIR_ENV]: both() }, enginePlan: planFile })).to.equal(undefined);
             // The same approvals, with the plan file changed after signing.
             const copy = path.join(dir, "plan-copy.json");

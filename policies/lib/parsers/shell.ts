@@ -8,7 +8,10 @@
 import * as fs from "fs";
 import * as path from "path";
 
-/** A node of the typedjson tree: `Type` names the Go struct. */
+/** A node of the typedjson tree: `Type` names the Go struct. Its fields are
+ * whatever mvdan.cc/sh's struct has; the verifiers read them by name and
+ * check every shape they accept. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ShNode = { Type?: string } & Record<string, any>;
 
 export type ShParse = { ast: ShNode } | { error: string };

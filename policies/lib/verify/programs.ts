@@ -441,7 +441,7 @@ const SPECS: Record<string, Spec> = {
         }
         const valueOpts = new Set(["-m", "--max-time", "--connect-timeout", "-w", "--write-out", "--retry", "-o"]);
         const operands = c.args.filter((a, i) => !a.t.startsWith("-") && !(i > 0 && valueOpts.has(c.args[i - 1].t)));
-        if (!ok || operands.length !== 1 || !/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/[A-Za-z0-9._~\/-]*)?$/.test(operands[0].s ?? "")) {
+        if (!ok || operands.length !== 1 || !/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/[A-Za-z0-9._~/-]*)?$/.test(operands[0].s ?? "")) {
             bad(c, "no-push-or-remote", "curl sends data or reaches beyond a local health check", "only a plain GET of a local URL: curl -fsS http://127.0.0.1:PORT/health");
         }
     },
