@@ -336,6 +336,13 @@ export function parseStackConfig(raw: Record<string, unknown>, secretKeys: strin
  * object parseStackConfig expects. Values that are JSON objects, arrays,
  * numbers or booleans (set with --path) are parsed; plain strings stay strings.
  */
+/** Sections Pulumi.yaml declares with `default: {}` that the schema treats as optional. */
+const OPTIONAL_SECTIONS = ["verification", "o7", "approvals"];
+
+function isEmptyObject(v: unknown): boolean {
+    return typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+}
+
 export function rawFromPulumiConfig(all: Record<string, string>): Record<string, unknown> {
     const raw: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(all)) {
@@ -351,6 +358,10 @@ export function rawFromPulumiConfig(all: Record<string, string>): Record<string,
             } catch {
                 val = v;
             }
+        }
+        // An optional section left at its declared default in Pulumi.yaml is absent.
+        if (OPTIONAL_SECTIONS.includes(key) && isEmptyObject(val)) {
+            continue;
         }
         raw[key] = val;
     }

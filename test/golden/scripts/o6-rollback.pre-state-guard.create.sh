@@ -1,0 +1,43 @@
+set -euo pipefail
+tree_digest() { python3 - "$1" <<'PY'
+import hashlib, os, stat, sys
+root = sys.argv[1]
+rows = []
+for dirpath, dirnames, filenames in os.walk(root):
+    dirnames[:] = [d for d in dirnames if d != "__pycache__" or os.path.islink(os.path.join(dirpath, d))]
+    names = filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+    for name in names:
+        full = os.path.join(dirpath, name)
+        rel = os.path.relpath(full, root)
+        if rel.endswith(".pyc") or "__pycache__" in rel.split(os.sep):
+            continue
+        st = os.lstat(full)
+        if stat.S_ISLNK(st.st_mode):
+            rows.append((rel.encode(), "l %s %s\n" % (os.readlink(full), rel)))
+        elif stat.S_ISREG(st.st_mode):
+            h = hashlib.sha256()
+            with open(full, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+            rows.append((rel.encode(), "f %04o %s %s\n" % (stat.S_IMODE(st.st_mode), h.hexdigest(), rel)))
+rows.sort(key=lambda r: r[0])
+total = hashlib.sha256()
+for _, line in rows:
+    total.update(line.encode())
+print("%s %d" % (total.hexdigest(), len(rows)))
+PY
+}
+fail() { printf 'PreStateAnchor: %s\n' "$*" >&2; exit 1; }
+if [ -f /var/lib/cutter/deployed-release ] && grep -qx digest=eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee /var/lib/cutter/deployed-release \
+   && [ "$(tree_digest /opt/incomex/dot/iu-cutter | cut -d' ' -f1)" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ]; then
+  echo "PreStateAnchor: release eeeeeeeeeeee already in place"; exit 0
+fi
+if [ -f /var/lib/cutter/deploy.journal ]; then
+  grep -qx pre_tree=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa /var/lib/cutter/deploy.journal || fail "an incomplete deploy journal /var/lib/cutter/deploy.journal is not from this reviewed deploy; inspect it by hand"
+  echo "PreStateAnchor: resuming an interrupted deploy of this release"; exit 0
+fi
+[ "$(tree_digest /opt/incomex/dot/iu-cutter | cut -d' ' -f1)" = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ] || fail "anchors.tree drifted: observed $(tree_digest /opt/incomex/dot/iu-cutter | cut -d' ' -f1), pinned aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa. Re-run the review; nothing was written"
+[ "$(sha256sum < /opt/incomex/dot/docker-compose.yml | cut -c1-64)" = bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb ] || fail "anchors.compose drifted: observed $(sha256sum < /opt/incomex/dot/docker-compose.yml | cut -c1-64), pinned bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb. Re-run the review; nothing was written"
+[ "$(if [ -f /var/lib/cutter/artifacts/env-production/original ]; then sha256sum < /var/lib/cutter/artifacts/env-production/original; else sha256sum < /opt/incomex/dot/.env.production; fi | cut -c1-64)" = cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc ] || fail "anchors.envProduction drifted: observed $(if [ -f /var/lib/cutter/artifacts/env-production/original ]; then sha256sum < /var/lib/cutter/artifacts/env-production/original; else sha256sum < /opt/incomex/dot/.env.production; fi | cut -c1-64), pinned cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc. Re-run the review; nothing was written"
+[ "$({ git -C /opt/incomex/dot rev-parse HEAD; git --no-optional-locks -C /opt/incomex/dot status --porcelain=v1 --untracked-files=all; } | sha256sum | cut -c1-64)" = dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd ] || fail "anchors.dotGitStatus drifted: observed $({ git -C /opt/incomex/dot rev-parse HEAD; git --no-optional-locks -C /opt/incomex/dot status --porcelain=v1 --untracked-files=all; } | sha256sum | cut -c1-64), pinned dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd. Re-run the review; nothing was written"
+echo "PreStateAnchor: all anchors match"

@@ -1,0 +1,64 @@
+set -euo pipefail
+trap '' HUP PIPE
+tree_digest() { python3 - "$1" <<'PY'
+import hashlib, os, stat, sys
+root = sys.argv[1]
+rows = []
+for dirpath, dirnames, filenames in os.walk(root):
+    dirnames[:] = [d for d in dirnames if d != "__pycache__" or os.path.islink(os.path.join(dirpath, d))]
+    names = filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+    for name in names:
+        full = os.path.join(dirpath, name)
+        rel = os.path.relpath(full, root)
+        if rel.endswith(".pyc") or "__pycache__" in rel.split(os.sep):
+            continue
+        st = os.lstat(full)
+        if stat.S_ISLNK(st.st_mode):
+            rows.append((rel.encode(), "l %s %s\n" % (os.readlink(full), rel)))
+        elif stat.S_ISREG(st.st_mode):
+            h = hashlib.sha256()
+            with open(full, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+            rows.append((rel.encode(), "f %04o %s %s\n" % (stat.S_IMODE(st.st_mode), h.hexdigest(), rel)))
+rows.sort(key=lambda r: r[0])
+total = hashlib.sha256()
+for _, line in rows:
+    total.update(line.encode())
+print("%s %d" % (total.hexdigest(), len(rows)))
+PY
+}
+[ -d /var/lib/cutter ] || install -d -m 0750 /var/lib/cutter
+exec 3>&1 4>&2 >>/var/lib/cutter/deploy.log 2>&1
+say() { printf '%s\n' "$*"; printf '%s\n' "$*" >&3 2>/dev/null || true; }
+fail() { printf '%s\n' "$*"; printf '%s\n' "$*" >&4 2>/dev/null || true; exit 1; }
+exchange() { python3 - "$1" "$2" <<'PY'
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+if libc.renameat2(AT_FDCWD, os.fsencode(sys.argv[1]), AT_FDCWD, os.fsencode(sys.argv[2]), RENAME_EXCHANGE) != 0:
+    sys.exit("atomic exchange of %s and %s failed: %s" % (sys.argv[1], sys.argv[2], os.strerror(ctypes.get_errno())))
+PY
+}
+say "--- $(date -u +%FT%TZ) rollback of eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+[ -f /var/lib/cutter/deployed-release ] || { say "Rollback: no deploy recorded in /var/lib/cutter/deployed-release; nothing to restore"; exit 0; }
+art="$(sed -n 's/^origin_artifact=//p' /var/lib/cutter/deployed-release)"
+pre="$(sed -n 's/^origin_pre_tree=//p' /var/lib/cutter/deployed-release)"
+if [ -z "$art" ]; then art="$(sed -n 's/^artifact=//p' /var/lib/cutter/deployed-release)"; pre="$(sed -n 's/^pre_tree=//p' /var/lib/cutter/deployed-release)"; fi
+[ -d "$art/tree" ] || fail "Rollback: the pre-deploy tree $art/tree is missing; restore by hand from the dot repo history"
+if [ -e /opt/incomex/.iu-cutter-staging/rollback ]; then rm -r -- /opt/incomex/.iu-cutter-staging/rollback; fi
+install -d -m 0700 /opt/incomex/.iu-cutter-staging/rollback
+cp -a -- "$art/tree" /opt/incomex/.iu-cutter-staging/rollback/tree
+[ "$(tree_digest /opt/incomex/.iu-cutter-staging/rollback/tree | cut -d' ' -f1)" = "$pre" ] || fail "Rollback: $art/tree does not match its recorded digest $pre; refusing"
+exchange /opt/incomex/.iu-cutter-staging/rollback/tree /opt/incomex/dot/iu-cutter
+git -C /opt/incomex/dot add -A -- iu-cutter
+if ! git -C /opt/incomex/dot diff --cached --quiet; then
+  git -C /opt/incomex/dot -c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost -c core.hooksPath=/dev/null commit -q --no-verify -F - <<'IUCUTTER_EOF'
+rollback iu-cutter to the pre-deploy tree (O6 rollback)
+
+removed-manifest-digest: eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee
+IUCUTTER_EOF
+fi
+rm -- /var/lib/cutter/deployed-release
+rm -r -- /opt/incomex/.iu-cutter-staging/rollback
+say "Rollback: pre-deploy tree restored from $art/tree; recorded in /opt/incomex/dot as $(git -C /opt/incomex/dot rev-parse --short HEAD)"

@@ -1,0 +1,137 @@
+set -euo pipefail
+trap '' HUP PIPE
+tree_digest() { python3 - "$1" <<'PY'
+import hashlib, os, stat, sys
+root = sys.argv[1]
+rows = []
+for dirpath, dirnames, filenames in os.walk(root):
+    dirnames[:] = [d for d in dirnames if d != "__pycache__" or os.path.islink(os.path.join(dirpath, d))]
+    names = filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+    for name in names:
+        full = os.path.join(dirpath, name)
+        rel = os.path.relpath(full, root)
+        if rel.endswith(".pyc") or "__pycache__" in rel.split(os.sep):
+            continue
+        st = os.lstat(full)
+        if stat.S_ISLNK(st.st_mode):
+            rows.append((rel.encode(), "l %s %s\n" % (os.readlink(full), rel)))
+        elif stat.S_ISREG(st.st_mode):
+            h = hashlib.sha256()
+            with open(full, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+            rows.append((rel.encode(), "f %04o %s %s\n" % (stat.S_IMODE(st.st_mode), h.hexdigest(), rel)))
+rows.sort(key=lambda r: r[0])
+total = hashlib.sha256()
+for _, line in rows:
+    total.update(line.encode())
+print("%s %d" % (total.hexdigest(), len(rows)))
+PY
+}
+[ -d /var/lib/cutter ] || install -d -m 0750 /var/lib/cutter
+exec 3>&1 4>&2 >>/var/lib/cutter/deploy.log 2>&1
+say() { printf '%s\n' "$*"; printf '%s\n' "$*" >&3 2>/dev/null || true; }
+fail() { printf '%s\n' "$*"; printf '%s\n' "$*" >&4 2>/dev/null || true; exit 1; }
+exchange() { python3 - "$1" "$2" <<'PY'
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+if libc.renameat2(AT_FDCWD, os.fsencode(sys.argv[1]), AT_FDCWD, os.fsencode(sys.argv[2]), RENAME_EXCHANGE) != 0:
+    sys.exit("atomic exchange of %s and %s failed: %s" % (sys.argv[1], sys.argv[2], os.strerror(ctypes.get_errno())))
+PY
+}
+revert() { # back to the exact pre-deploy state recorded in the journal
+  local head pre new; head="$(sed -n 's/^dot_head=//p' /var/lib/cutter/deploy.journal)"; pre="$(sed -n 's/^pre_tree=//p' /var/lib/cutter/deploy.journal)"; new="$(sed -n 's/^new_tree=//p' /var/lib/cutter/deploy.journal)"
+  [ "$new" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ] || fail "Release: the interrupted deploy in /var/lib/cutter/deploy.journal was of another release ($new); resolve it by hand: its pre-deploy tree is under /opt/incomex/.iu-cutter-staging"
+  if [ "$(tree_digest /opt/incomex/dot/iu-cutter | cut -d' ' -f1)" != "$pre" ]; then
+    for cand in /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/old-tree /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree; do
+      if [ -d "$cand" ] && [ "$(tree_digest "$cand" | cut -d' ' -f1)" = "$pre" ]; then exchange "$cand" /opt/incomex/dot/iu-cutter; break; fi
+    done
+  fi
+  [ "$(tree_digest /opt/incomex/dot/iu-cutter | cut -d' ' -f1)" = "$pre" ] || fail "Release: cannot find the pre-deploy tree to revert to; see /var/lib/cutter/deploy.journal and the dot repo history"
+  if [ -n "$head" ] && [ "$(git -C /opt/incomex/dot rev-parse HEAD)" != "$head" ]; then git -C /opt/incomex/dot reset -q --soft "$head"; fi
+  git -C /opt/incomex/dot reset -q -- iu-cutter
+  rm -- /var/lib/cutter/deploy.journal
+  say "Release: reverted to the pre-deploy tree and dot-repo HEAD"
+}
+say "--- $(date -u +%FT%TZ) deploy eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+[ -z "$(git -C /opt/incomex/dot remote)" ] || fail "Release: /opt/incomex/dot has a git remote; refusing (O6 forbids remotes)"
+if [ -f /var/lib/cutter/deploy.journal ]; then say "Release: interrupted deploy found; reverting to the pre-state first"; revert; fi
+if [ -f /var/lib/cutter/deployed-release ] && grep -qx digest=eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee /var/lib/cutter/deployed-release \
+   && [ "$(tree_digest /opt/incomex/dot/iu-cutter | cut -d' ' -f1)" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ]; then
+  say "Release: eeeeeeeeeeee already in place"; exit 0
+fi
+if [ -e /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee ]; then rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee; fi
+install -d -m 0755 /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree
+if ! tar -x --no-same-owner --no-same-permissions -f - -C /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree; then
+  rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee
+  fail "Release: unpacking the archive in /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee failed (disk full?); staging removed, nothing else touched"
+fi
+got="$(tree_digest /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree)"
+if [ "$got" != 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee 12' ]; then
+  rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee
+  fail "Release: staged tree digest $got does not match the manifest eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee 12; staging removed, nothing else touched"
+fi
+say "Release: staged and verified 12 files in /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee"
+ts="$(date -u +%Y%m%dT%H%M%SZ)"
+art=/var/lib/cutter/artifacts/"$ts-eeeeeeeeeeee"
+pre_tree="$(tree_digest /opt/incomex/dot/iu-cutter | cut -d' ' -f1)"
+printf 'stage=%s\nartifact=%s\npre_tree=%s\ndot_head=%s\nnew_tree=%s\n' /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee "$art" "$pre_tree" "$(git -C /opt/incomex/dot rev-parse HEAD)" eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee > /var/lib/cutter/deploy.journal.tmp
+mv -T /var/lib/cutter/deploy.journal.tmp /var/lib/cutter/deploy.journal
+exchange /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /opt/incomex/dot/iu-cutter
+mv -T /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/old-tree
+if ! python3 - /opt/incomex/dot/iu-cutter 0.6.0 <<'PY'
+import ast, os, sys
+root, want = sys.argv[1], sys.argv[2]
+problems = []
+def literal_assign(path, name):
+    tree = ast.parse(open(path, encoding="utf-8").read(), path)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for t in node.targets:
+                if isinstance(t, ast.Name) and t.id == name:
+                    found.append(node.value)
+        elif isinstance(node, ast.AnnAssign):
+            # `execution_enabled: bool = False` is the same assignment
+            if isinstance(node.target, ast.Name) and node.target.id == name:
+                found.append(node.value)
+    return found
+init = os.path.join(root, "cutter_agent", "__init__.py")
+vals = literal_assign(init, "__version__") if os.path.isfile(init) else []
+if [getattr(v, "value", None) for v in vals] != [want]:
+    problems.append("__version__ is not %s" % want)
+if not os.path.isdir(os.path.join(root, "cutter_agent", "orchestrator")):
+    problems.append("orchestrator/ is missing")
+cfg = os.path.join(root, "cutter_agent", "config.py")
+flags = literal_assign(cfg, "execution_enabled") if os.path.isfile(cfg) else []
+if not flags or any(getattr(v, "value", None) is not False for v in flags):
+    problems.append("execution_enabled is not False")
+for p in problems:
+    print("ASSERTION FAILED: " + p, file=sys.stderr)
+sys.exit(1 if problems else 0)
+PY
+then revert; fail "Release: post-deploy assertions failed; the previous tree is back in place"; fi
+[ "$(tree_digest /opt/incomex/dot/iu-cutter | cut -d' ' -f1)" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ] || { revert; fail "Release: deployed tree does not match the manifest; reverted"; }
+git -C /opt/incomex/dot add -A -- iu-cutter
+git -C /opt/incomex/dot -c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost -c core.hooksPath=/dev/null commit -q --no-verify -F - <<'IUCUTTER_EOF'
+deploy iu-cutter 0.6.0 (O6)
+
+version: 0.6.0
+source-commit: 6625f76000000000000000000000000000000000
+manifest-digest: eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee
+files: 12
+execution_enabled: False
+IUCUTTER_EOF
+install -d -m 0700 "$art"
+cp -a -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/old-tree "$art/tree.partial"
+mv -T "$art/tree.partial" "$art/tree"
+origin_art="$art"; origin_pre="$pre_tree"
+if [ -f /var/lib/cutter/deployed-release ] && grep -q '^origin_artifact=' /var/lib/cutter/deployed-release; then
+  origin_art="$(sed -n 's/^origin_artifact=//p' /var/lib/cutter/deployed-release)"; origin_pre="$(sed -n 's/^origin_pre_tree=//p' /var/lib/cutter/deployed-release)"
+fi
+printf 'digest=%s\ncommit=%s\nartifact=%s\npre_tree=%s\norigin_artifact=%s\norigin_pre_tree=%s\n' eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee 6625f76000000000000000000000000000000000 "$art" "$pre_tree" "$origin_art" "$origin_pre" > /var/lib/cutter/deployed-release.tmp
+mv -T /var/lib/cutter/deployed-release.tmp /var/lib/cutter/deployed-release
+rm -- /var/lib/cutter/deploy.journal
+rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee
+say "Release: iu-cutter 0.6.0 in place; previous tree kept in $art/tree; recorded in /opt/incomex/dot as $(git -C /opt/incomex/dot rev-parse --short HEAD)"
