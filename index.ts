@@ -119,11 +119,10 @@ async function program() {
     const secrets = new CutterSecrets("cutter-secrets", {
         plan, target: pf.target, guards: [...guards, cutterConfig.dirs], backupGpgFpr, governancePrincipal,
     });
-    const release = new Release("release", {
+    new Release("release", {
         plan, target: pf.target, sourceRepo: cfg.release.sourceRepo, guards,
         after: [cutterConfig.dirs, cutterConfig.orchestratorConfig, cutterConfig.rollbackRunbook, secrets.envProduction],
     });
-    void release;
     await pulumi.log.info(`O6 mandate digest: ${mandateDigest} (host state: ${pf.hostState})`);
 
     return {

@@ -43,12 +43,34 @@ export function hostLayout(c: StackConfig) {
     };
 }
 
+const ANCHOR_ORDER = ["tree", "compose", "envProduction", "dotGitStatus"] as const;
+
+/**
+ * The pre-state anchors, defined once: the shell command that prints each
+ * anchor's sha256 on the host. The probe (review) and the PreStateAnchor
+ * guard (right before the first write) run the same commands.
+ */
+export function anchorDigests(c: StackConfig): Record<typeof ANCHOR_ORDER[number], string> {
+    const L = hostLayout(c);
+    const dot = shq(c.paths.dotRepo);
+    const original = shq(L.envBackupDir + "/original");
+    return {
+        tree: `tree_digest ${shq(L.target)} | cut -d' ' -f1`,
+        compose: `sha256sum < ${shq(c.identity.composeMarker)} | cut -c1-64`,
+        // The env file is the one anchor an earlier step of this same deploy
+        // changes (secrets); its untouched original is kept, so that is checked.
+        envProduction: `if [ -f ${original} ]; then sha256sum < ${original}; else sha256sum < ${shq(c.paths.envProductionFile)}; fi | cut -c1-64`,
+        dotGitStatus: `{ git -C ${dot} rev-parse HEAD; git --no-optional-locks -C ${dot} status --porcelain=v1 --untracked-files=all; } | sha256sum | cut -c1-64`,
+    };
+}
+
 /**
  * Read-only probe, run at preview and at up: prints key=value lines the
  * program compares with the stack's pins. Writes nothing anywhere.
  */
 export function probeScript(c: StackConfig): string {
     const L = hostLayout(c);
+    const A = anchorDigests(c);
     return lines(
         STRICT,
         ...bashFunctions(),
@@ -56,11 +78,11 @@ export function probeScript(c: StackConfig): string {
         `if [ -f ${shq(c.identity.composeMarker)} ]; then echo marker=present; else echo marker=missing; fi`,
         `if [ -f ${shq(c.identity.envFile)} ]; then echo envfile=present; else echo envfile=missing; fi`,
         `if [ -d ${shq(L.target)} ]; then printf 'tree=%s\\n' "$(tree_digest ${shq(L.target)})"; else echo tree=absent; fi`,
-        `if [ -f ${shq(c.identity.composeMarker)} ]; then printf 'compose=%s\\n' "$(sha256sum < ${shq(c.identity.composeMarker)} | cut -c1-64)"; else echo compose=absent; fi`,
+        `if [ -f ${shq(c.identity.composeMarker)} ]; then printf 'compose=%s\\n' "$(${A.compose})"; else echo compose=absent; fi`,
         `if [ -f ${shq(c.paths.envProductionFile)} ]; then printf 'envProduction=%s\\n' "$(sha256sum < ${shq(c.paths.envProductionFile)} | cut -c1-64)"; else echo envProduction=absent; fi`,
         `if [ -f ${shq(L.envBackupDir + "/original")} ]; then printf 'envProductionOriginal=%s\\n' "$(sha256sum < ${shq(L.envBackupDir + "/original")} | cut -c1-64)"; else echo envProductionOriginal=; fi`,
         `if git -C ${shq(c.paths.dotRepo)} rev-parse --git-dir >/dev/null 2>&1; then`,
-        `  printf 'dotGitStatus=%s\\n' "$( { git -C ${shq(c.paths.dotRepo)} rev-parse HEAD; git --no-optional-locks -C ${shq(c.paths.dotRepo)} status --porcelain=v1 --untracked-files=all; } | sha256sum | cut -c1-64)"`,
+        `  printf 'dotGitStatus=%s\\n' "$( ${A.dotGitStatus})"`,
         `  printf 'dotRemotes=%s\\n' "$(git -C ${shq(c.paths.dotRepo)} remote | tr '\\n' ' ')"`,
         `else echo dotGitStatus=absent; echo dotRemotes=; fi`,
         `if [ -f ${shq(L.journal)} ]; then printf 'journal=%s\\n' "$(tr '\\n' ' ' < ${shq(L.journal)})"; else echo journal=; fi`,
@@ -88,6 +110,7 @@ export function identityGuardScript(c: StackConfig): string {
  */
 export function preStateGuardScript(c: StackConfig, r: ReleaseFacts): string {
     const L = hostLayout(c);
+    const A = anchorDigests(c);
     const a = c.anchors;
     const check = (name: string, cmd: string, pinned: string | undefined) => pinned === undefined
         ? `fail "anchors.${name} is not pinned: copy the observed value from the review package into the stack config"`
@@ -104,12 +127,7 @@ export function preStateGuardScript(c: StackConfig, r: ReleaseFacts): string {
         `  grep -qx ${shq(`pre_tree=${a.tree ?? "unpinned"}`)} ${shq(L.journal)} || fail "an incomplete deploy journal ${L.journal} is not from this reviewed deploy; inspect it by hand"`,
         `  echo "PreStateAnchor: resuming an interrupted deploy of this release"; exit 0`,
         `fi`,
-        check("tree", `tree_digest ${shq(L.target)} | cut -d' ' -f1`, a.tree),
-        check("compose", `sha256sum < ${shq(c.identity.composeMarker)} | cut -c1-64`, a.compose),
-        // The env file is the one anchor an earlier step of this same deploy
-        // changes (secrets); its untouched original is kept, so that is checked.
-        check("envProduction", `if [ -f ${shq(L.envBackupDir + "/original")} ]; then sha256sum < ${shq(L.envBackupDir + "/original")}; else sha256sum < ${shq(c.paths.envProductionFile)}; fi | cut -c1-64`, a.envProduction),
-        check("dotGitStatus", `{ git -C ${shq(c.paths.dotRepo)} rev-parse HEAD; git --no-optional-locks -C ${shq(c.paths.dotRepo)} status --porcelain=v1 --untracked-files=all; } | sha256sum | cut -c1-64`, a.dotGitStatus),
+        ...ANCHOR_ORDER.map((n) => check(n, A[n], a[n])),
         `echo "PreStateAnchor: all anchors match"`,
     );
 }

@@ -17,18 +17,15 @@ export function installConfigIntegrityGuard(policyNames: string[]): void {
         return;
     }
     protoutil.__iucutterGuard = true;
-    const server = require("@pulumi/policy/server");
-    void server;
+    // Loaded for its side effect: it binds protoutil before the guard wraps it.
+    require("@pulumi/policy/server");
     const orig = protoutil.convertEnforcementLevel;
-    let calls = 0;
     protoutil.convertEnforcementLevel = (el: unknown) => {
         const level = orig(el);
-        calls++;
         if (!ALLOWED_LEVELS.has(level)) {
             throw new Error(`PolicyConfigIntegrity: a policy config tried to set a policy of the iu-cutter pack to "${level}". `
                 + `Every policy (${policyNames.join(", ")}) is mandatory and cannot be lowered by config; remove the enforcementLevel override.`);
         }
         return level;
     };
-    void calls;
 }
