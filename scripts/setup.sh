@@ -36,22 +36,31 @@ fi
 
 # --- 2. Pulumi CLI and language host -----------------------------------------
 have_version() { [ -x "$1" ] && [ "$("$1" version 2>/dev/null)" = "v$PULUMI_VERSION" ]; }
-if ! have_version "$BIN/pulumi"; then
-  existing="$(command -v pulumi || true)"
-  if [ -n "$existing" ] && have_version "$existing" && [ -x "$(dirname "$existing")/pulumi-language-nodejs" ]; then
-    log "using the installed Pulumi CLI at $existing"
-    ln -sf "$existing" "$BIN/pulumi"
-    ln -sf "$(dirname "$existing")/pulumi-language-nodejs" "$BIN/pulumi-language-nodejs"
-  else
-    command -v go >/dev/null || { log "Go toolchain not found: install Go >= 1.24 (needed to build the Pulumi CLI)"; exit 1; }
-    log "building Pulumi CLI v$PULUMI_VERSION from Go modules (cold: several minutes)"
-    (cd "$ROOT/toolchain/pulumi-cli" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath \
-      -tags osusergo,grpcnotrace \
-      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
-      -o "$BIN/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
-    mv "$BIN/pulumi.tmp" "$BIN/pulumi"
-    rm -f "$BIN/pulumi-language-nodejs"
+# At or above the pinned version (sort -V orders v3.188.0 < v3.200.1).
+at_least_pinned() {
+  local v; v="$("$1" version 2>/dev/null || true)"
+  [ -n "$v" ] && [ "$(printf '%s\n%s\n' "v$PULUMI_VERSION" "$v" | sort -V | head -n1)" = "v$PULUMI_VERSION" ]
+}
+# An operator's own Pulumi CLI (with its language host beside it) at or above
+# the pinned version is used as it is, and said so. The tests always run on
+# the pinned build (scripts/test.sh sets IUCUTTER_PINNED_TOOLCHAIN=1).
+existing="$(PATH="${PATH//$BIN:/}" command -v pulumi || true)"
+if [ "${IUCUTTER_PINNED_TOOLCHAIN:-0}" != 1 ] && [ -n "$existing" ] && [ "$existing" != "$BIN/pulumi" ] \
+   && at_least_pinned "$existing" && [ -x "$(dirname "$existing")/pulumi-language-nodejs" ]; then
+  if [ "$(readlink "$BIN/pulumi" 2>/dev/null)" != "$existing" ]; then
+    log "using the installed Pulumi CLI $("$existing" version) at $existing (pinned: v$PULUMI_VERSION; the tests run on the pinned build)"
+    ln -sfn "$existing" "$BIN/pulumi"
+    ln -sfn "$(dirname "$existing")/pulumi-language-nodejs" "$BIN/pulumi-language-nodejs"
   fi
+elif ! have_version "$BIN/pulumi" || [ -L "$BIN/pulumi" ]; then
+  command -v go >/dev/null || { log "Go toolchain not found: install Go >= 1.24 (needed to build the Pulumi CLI)"; exit 1; }
+  log "building Pulumi CLI v$PULUMI_VERSION from Go modules (cold: several minutes)"
+  rm -f "$BIN/pulumi" "$BIN/pulumi-language-nodejs"
+  (cd "$ROOT/toolchain/pulumi-cli" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath \
+    -tags osusergo,grpcnotrace \
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+    -o "$BIN/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
+  mv "$BIN/pulumi.tmp" "$BIN/pulumi"
 fi
 if [ ! -x "$BIN/pulumi-language-nodejs" ]; then
   log "building pulumi-language-nodejs $PULUMI_LANGUAGE_NODEJS_VERSION"
@@ -70,6 +79,8 @@ for s in pulumi-analyzer-policy pulumi-resource-pulumi-nodejs; do
     install -m 0755 "$src" "$BIN/$s"
   fi
 done
+# (Its unit test stops here: test/unit/setup.test.ts.)
+if [ "${IUCUTTER_SETUP_TOOLCHAIN_ONLY:-0}" = 1 ]; then log "toolchain ready: $("$BIN/pulumi" version)"; exit 0; fi
 # The policy pack's shell parser: mvdan.cc/sh (toolchain/shparse) compiled to
 # WebAssembly, run with the Go distribution's own wasm_exec.js.
 WASM="$ROOT/policies/wasm"

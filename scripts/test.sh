@@ -6,6 +6,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# The tests run on the pinned toolchain, even where an operator's newer CLI is installed.
+export IUCUTTER_PINNED_TOOLCHAIN=1
 # shellcheck source=scripts/prepare.sh
 . scripts/prepare.sh
 specs=("bin/test/unit" "policies/bin/test" "bin/test/integration")
