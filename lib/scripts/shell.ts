@@ -48,3 +48,47 @@ export function heredoc(command: string, content: string, tag = "IUCUTTER_EOF"):
     const body = content.endsWith("\n") ? content : content + "\n";
     return `${command} <<'${delim}'\n${body}${delim}`;
 }
+
+/** Shell text that `sh` inserts as it is: another rendered fragment, never a value from config. */
+export class ShellText {
+    constructor(public readonly text: string) {}
+    toString(): string { return this.text; }
+}
+
+/** Marks already-rendered shell (a fragment built by `sh` or a pinned helper call) for `sh`. */
+export function raw(text: string): ShellText {
+    return new ShellText(text);
+}
+
+export type ShellValue = string | number | ShellText | ReadonlyArray<string | number | ShellText>;
+
+/**
+ * Quoting by construction: every interpolated value is one shell word (an
+ * array: one word each), unless it is explicitly `raw(...)`. A value cannot
+ * end a quote, start a substitution or split into two words, whatever it holds.
+ *
+ *   sh`install -d -m ${mode} ${path}`   // path "a b'c" stays one word
+ */
+export function sh(strings: TemplateStringsArray, ...values: ShellValue[]): string {
+    let out = strings[0];
+    values.forEach((v, i) => {
+        out += word(v) + strings[i + 1];
+    });
+    return out;
+}
+
+function word(v: ShellValue): string {
+    if (v instanceof ShellText) {
+        return v.text;
+    }
+    if (typeof v === "number") {
+        if (!Number.isFinite(v)) {
+            throw new Error(`sh: ${v} is not a number a shell can read`);
+        }
+        return String(v);
+    }
+    if (Array.isArray(v)) {
+        return v.map((x) => word(x as string | number | ShellText)).join(" ");
+    }
+    return shq(v as string);
+}
