@@ -84,6 +84,11 @@ describe("policy pack under the real engine (pulumi preview --policy-pack polici
             const env = { PULUMI_BACKEND_URL: `file://${dir}`, PULUMI_CONFIG_PASSPHRASE: "scratch", PULUMI_CONFIG_PASSPHRASE_FILE: "" };
             const init = run("pulumi", ["stack", "init", "contabo", "--non-interactive"], { cwd: dir, env });
             expect(init.status, init.stderr).to.equal(0);
+            // Pulumi.yaml declares the two secrets without a default: the engine wants them (encrypted) before it reads the config.
+            for (const [k, v] of [["backupGpgFpr", "0".repeat(40)], ["governancePrincipal", "scratch_principal"]]) {
+                const set = run("pulumi", ["config", "set", "--secret", "--stack", "contabo", k, v], { cwd: dir, env });
+                expect(set.status, set.stderr).to.equal(0);
+            }
             const cfg = run("pulumi", ["config", "--json", "--stack", "contabo"], { cwd: dir, env });
             expect(cfg.status, cfg.stderr).to.equal(0);
             const contabo = JSON.parse(cfg.stdout) as Record<string, { objectValue?: Record<string, any>; value?: string }>;
