@@ -75,15 +75,7 @@ export function preflight(inp: PreflightInput): Preflight {
     const target: SshTarget = {
         address: cfg.host.address, port: cfg.host.port, user: cfg.host.user, hostKey: cfg.host.hostKey, privateKeyPath: cfg.host.privateKeyPath,
     };
-    let observation: Observation;
-    try {
-        observation = parseProbe(runReadOnly(target, probeScript(cfg)));
-    } catch (e) {
-        if (e instanceof HostUnreachable) {
-            throw new GuardRefusal(e.guard, e.message.slice(e.guard.length + 2));
-        }
-        throw e;
-    }
+    const observation: Observation = readHost(target, probeScript(cfg), parseProbe);
     const problems = identityProblems(cfg, observation);
     if (problems.length > 0) {
         throw new GuardRefusal("HostIdentityGuard", `refused before any write:\n  - ${problems.join("\n  - ")}`);
@@ -157,17 +149,21 @@ interface O7Input {
  * and at up) unless the host carries exactly the O6 deploy this stack's review
  * pinned (o7.verifiesDeploy); never registers an O6 resource.
  */
-function preflightO7(x: O7Input): Preflight {
-    const { inp, cfg, manifest, plan, target, observation, rows, warnings, runbook } = x;
-    let o: O7Observation | undefined;
+/** Runs a read-only probe; an unreachable or impersonated host is a refusal naming its guard. */
+function readHost<T>(target: SshTarget, script: string, parse: (out: string) => T): T {
     try {
-        o = parseO7Probe(runReadOnly(target, o7ProbeScript(cfg)));
+        return parse(runReadOnly(target, script));
     } catch (e) {
         if (e instanceof HostUnreachable) {
             throw new GuardRefusal(e.guard, e.message.slice(e.guard.length + 2));
         }
         throw e;
     }
+}
+
+function preflightO7(x: O7Input): Preflight {
+    const { inp, cfg, manifest, plan, target, observation, rows, warnings, runbook } = x;
+    const o: O7Observation | undefined = readHost(target, o7ProbeScript(cfg), parseO7Probe);
     if (!o) {
         throw new GuardRefusal("HostConnection", "the O7 probe's output is incomplete; is bash/python3/git installed on the host?");
     }

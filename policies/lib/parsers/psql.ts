@@ -53,26 +53,11 @@ export function splitPsql(text: string): PsqlInput {
             i = j;
             continue;
         }
-        if (c === "'") {
-            const escaped = /[eE]$/.test(sql) && !/[A-Za-z0-9_$][eE]$/.test(sql);
-            let j = i + 1;
-            for (; j < n; j++) {
-                if (escaped && text[j] === "\\") { j++; continue; }
-                if (text[j] === "'" && text[j + 1] === "'") { j++; continue; }
-                if (text[j] === "'") { break; }
-            }
-            if (j >= n) { errors.push("unterminated string literal"); }
-            sql += text.slice(i, j + 1);
-            i = j + 1;
-            continue;
-        }
-        if (c === '"') {
-            let j = i + 1;
-            for (; j < n; j++) {
-                if (text[j] === '"' && text[j + 1] === '"') { j++; continue; }
-                if (text[j] === '"') { break; }
-            }
-            if (j >= n) { errors.push("unterminated quoted identifier"); }
+        if (c === "'" || c === '"') {
+            // E'...' strings take backslash escapes; a doubled quote is the quote itself.
+            const escaped = c === "'" && /[eE]$/.test(sql) && !/[A-Za-z0-9_$][eE]$/.test(sql);
+            const j = closingQuote(text, i, c, escaped);
+            if (j >= n) { errors.push(c === "'" ? "unterminated string literal" : "unterminated quoted identifier"); }
             sql += text.slice(i, j + 1);
             i = j + 1;
             continue;
@@ -118,4 +103,15 @@ export function parseSql(sql: string): { stmts: PgNode[] } | { error: string } {
     } catch (e) {
         return { error: (e as Error).message };
     }
+}
+
+/** Index of the quote that closes the one at `i` (or text.length when there is none). */
+function closingQuote(text: string, i: number, q: string, backslashEscapes: boolean): number {
+    let j = i + 1;
+    for (; j < text.length; j++) {
+        if (backslashEscapes && text[j] === "\\") { j++; continue; }
+        if (text[j] === q && text[j + 1] === q) { j++; continue; }
+        if (text[j] === q) { break; }
+    }
+    return j;
 }
