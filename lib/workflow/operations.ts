@@ -62,7 +62,8 @@ export function engineCollector(progress?: (line: string) => void): { report: En
             const text = d.message.replace(/\s+$/, "");
             if (d.severity === "error") {
                 report.errors.push(text);
-            } else if (d.severity === "info" || d.severity === "warning") {
+            } else if (d.severity === "info" || d.severity === "info#err" || d.severity === "warning") {
+                // info#err: a line the host-command provider streams while a host script runs.
                 progress?.(text);
             }
         }
