@@ -9,7 +9,7 @@
  */
 import { RELEASE_VERSION, StackConfig } from "../config/config";
 import { Helper, TREE_DIGEST } from "./helpers";
-import { heredoc, lines, shq, STRICT } from "./shell";
+import { heredoc, lines, sh, shq, STRICT } from "./shell";
 
 export interface ReleaseFacts {
     commit: string;
@@ -149,13 +149,13 @@ export function rollbackGuardScript(c: StackConfig, r: ReleaseFacts): string {
 export function dirsScript(c: StackConfig): { create: string; delete: string } {
     const create = lines(
         STRICT,
-        ...c.cutterConfig.dirs.map((d) => `install -d -m ${shq(d.mode)} -o ${shq(d.owner)} -g ${shq(d.group)} ${shq(d.path)}`),
-        `stat -c '%n %a %U:%G' ${c.cutterConfig.dirs.map((d) => shq(d.path)).join(" ")}`,
+        ...c.cutterConfig.dirs.map((d) => sh`install -d -m ${d.mode} -o ${d.owner} -g ${d.group} ${d.path}`),
+        sh`stat -c '%n %a %U:%G' ${c.cutterConfig.dirs.map((d) => d.path)}`,
     );
     const del = lines(
         STRICT,
         // Only empty directories are removed: data written by the agent stays.
-        ...[...c.cutterConfig.dirs].reverse().map((d) => `rmdir --ignore-fail-on-non-empty ${shq(d.path)} 2>/dev/null || true`),
+        ...[...c.cutterConfig.dirs].reverse().map((d) => sh`rmdir --ignore-fail-on-non-empty ${d.path} 2>/dev/null || true`),
     );
     return { create, delete: del };
 }
@@ -167,13 +167,13 @@ export function fileScript(dest: string, content: string, mode: string, what: st
     const create = lines(
         STRICT,
         `umask 077`,
-        `[ -d ${shq(dest.slice(0, dest.lastIndexOf("/")) || "/")} ] || install -d -m 0755 ${shq(dest.slice(0, dest.lastIndexOf("/")) || "/")}`,
-        heredoc(`cat > ${shq(tmp)}`, content),
-        `chmod ${shq(mode)} ${shq(tmp)}`,
-        `mv -T ${shq(tmp)} ${shq(dest)}`,
-        `printf '%s %s\\n' "$(sha256sum < ${shq(dest)} | cut -c1-64)" ${shq(`${what} -> ${dest}`)}`,
+        sh`[ -d ${dir} ] || install -d -m 0755 ${dir}`,
+        heredoc(sh`cat > ${tmp}`, content),
+        sh`chmod ${mode} ${tmp}`,
+        sh`mv -T ${tmp} ${dest}`,
+        sh`printf '%s %s\\n' "$(sha256sum < ${dest} | cut -c1-64)" ${`${what} -> ${dest}`}`,
     );
-    const del = lines(STRICT, `if [ -e ${shq(dest)} ]; then rm -- ${shq(dest)}; fi`);
+    const del = lines(STRICT, sh`if [ -e ${dest} ]; then rm -- ${dest}; fi`);
     return { create, delete: del, writes: [dest, tmp, dir] };
 }
 
