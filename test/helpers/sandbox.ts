@@ -139,3 +139,28 @@ export function commitToSource(files: Record<string, string | null>, message: st
     mustRun("git", ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", message]);
     return mustRun("git", ["-C", repo, "rev-parse", "HEAD"]).trim();
 }
+
+/**
+ * Processes of this sandbox only, by argv: `host` ones run inside its mount
+ * namespace (the sandbox's sshd sessions), `client` ones are this machine's
+ * ssh clients to its port. Fault tests kill through this, so that sandboxes
+ * of other checkouts running at the same time are never touched.
+ */
+export function sandboxPids(where: "host" | "client", match: (argv: string[]) => boolean): number[] {
+    const nsOf = (pid: string) => { try { return fs.readlinkSync(`/proc/${pid}/ns/mnt`); } catch { return undefined; } };
+    const ours = nsOf(fs.readFileSync(path.join(SB, "ns.pid"), "utf8").trim());
+    const port = String(facts().sshPort);
+    const out: number[] = [];
+    for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+        try {
+            const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+            const mine = where === "host"
+                ? ours !== undefined && nsOf(pid) === ours
+                : argv[0] === "ssh" && argv.some((a, i) => a === "-p" && argv[i + 1] === port);
+            if (mine && match(argv)) {
+                out.push(Number(pid));
+            }
+        } catch { /* gone */ }
+    }
+    return out;
+}

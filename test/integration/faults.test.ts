@@ -42,14 +42,9 @@ function stagedOld(): string | undefined {
 /** SIGKILL every process running the deploy script on the host (and its ssh client). */
 function killDeploy(): number {
     let n = 0;
-    for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-        try {
-            const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-            if (cmd.includes("deploy.journal") || (cmd.includes("python3") && cmd.includes("iu-cutter-staging"))) {
-                process.kill(Number(pid), "SIGKILL");
-                n++;
-            }
-        } catch { /* gone */ }
+    const deployScript = (argv: string[]) => { const cmd = argv.join(" "); return cmd.includes("deploy.journal") || (cmd.includes("python3") && cmd.includes("iu-cutter-staging")); };
+    for (const pid of [...sandboxPids("host", deployScript), ...sandboxPids("client", deployScript)]) {
+        try { process.kill(pid, "SIGKILL"); n++; } catch { /* gone */ }
     }
     return n;
 }
@@ -126,14 +121,8 @@ describe("faults during a deploy (sandbox host, real engine)", function () {
         const deadline = Date.now() + 60_000;
         while (!exited && Date.now() < deadline && killed === 0) {
             if (fs.existsSync(hostPath("/var/lib/cutter/deploy.journal"))) {
-                for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-                    try {
-                        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-                        if (cmd[0] === "ssh" && cmd.includes("HostKeyAlias=iu-cutter-target") && cmd.some((a) => a.includes("deploy.journal"))) {
-                            process.kill(Number(pid), "SIGKILL");
-                            killed++;
-                        }
-                    } catch { /* gone */ }
+                for (const pid of sandboxPids("client", (cmd) => cmd.includes("HostKeyAlias=iu-cutter-target") && cmd.some((a) => a.includes("deploy.journal")))) {
+                    try { process.kill(pid, "SIGKILL"); killed++; } catch { /* gone */ }
                 }
             }
             await new Promise((r) => setImmediate(r));
