@@ -12,6 +12,8 @@ import { RELEASE_VERSION, StackConfig } from "../config/config";
 import { sha256Hex } from "../core/digest";
 import { heredoc, lines, shq, STRICT } from "./shell";
 import { ASSERT_RELEASE } from "./helpers";
+import { splitPsql } from "../../policies/lib/parsers/psqlText";
+import { GuardRefusal } from "../core/refusal";
 import { failFunction, helperCall, hostLayout } from "./o6";
 
 export const GRANT_MATRIX_SQL = [
@@ -33,8 +35,12 @@ export const GRANT_MATRIX_SQL = [
  * read-only transaction that is rolled back.
  */
 export function runbookPrepareSql(runbook: string): string {
-    const stmts = runbook.split("\n").filter((l) => !/^\s*(--|\\)/.test(l)).join("\n").split(";")
-        .map((s) => s.replace(/\s+/g, " ").trim()).filter((s) => s && !/^(BEGIN|COMMIT|ROLLBACK|END|START)\b/i.test(s));
+    // The same psql reader as the policy pack's: quotes, comments, dollar quotes and meta-commands as psql sees them.
+    const p = splitPsql(runbook);
+    if (p.errors.length > 0) {
+        throw new GuardRefusal("RollbackRunbook", `rollback_runbook.sql cannot be read completely (${p.errors.join("; ")}); fix it at its source, it is never executed here`);
+    }
+    const stmts = p.statements.map((x) => x.replace(/\s+/g, " ")).filter((x) => !/^(BEGIN|COMMIT|ROLLBACK|END|START)\b/i.test(x));
     return ["BEGIN READ ONLY;", ...stmts.map((s, i) => `PREPARE iucutter_revert_${i + 1} AS ${s};`), "ROLLBACK;"].join("\n");
 }
 

@@ -10,7 +10,7 @@ import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { inspectRelease } from "../../lib/release/release";
 import {
-    facts, hostPath, mustRun, newStack, removeStack, REPO_ROOT, resetHost, run, SB, shimCalls, treeDigest,
+    facts, hostPath, mustRun, newStack, removeStack, REPO_ROOT, resetHost, run, sandboxPids, SB, shimCalls, treeDigest,
 } from "../helpers/sandbox";
 
 const TARGET = () => hostPath("/opt/incomex/dot/iu-cutter");
