@@ -9,8 +9,7 @@
 import { StackConfig } from "../config/config";
 import { canonicalJson, sha256Hex } from "../core/digest";
 import { DeployPlan, PlannedCommand } from "./plan";
-import { TREE_DIGEST } from "../scripts/helpers";
-import { failFunction, helperCall, hostLayout } from "../scripts/o6";
+import { bashFunctions, failFunction, hostLayout } from "../scripts/prelude";
 import { lines, shq, STRICT } from "../scripts/shell";
 import { verificationCleanupScript, verificationScript } from "../scripts/verification";
 
@@ -31,15 +30,13 @@ export interface O7Observation {
     journal: "present" | "absent";
 }
 
-const TREE_FN = `tree_digest() { ${helperCall(TREE_DIGEST, '"$1"')}\n}`;
-
 /** Read-only probe of the O6 deploy on the host: writes nothing anywhere. */
 export function o7ProbeScript(c: StackConfig): string {
     const L = hostLayout(c);
     const led = shq(L.ledger);
     return lines(
         STRICT,
-        TREE_FN,
+        ...bashFunctions(),
         `if [ -f ${led} ]; then printf 'ledgerDigest=%s\\n' "$(sha256sum < ${led} | cut -c1-64)"; printf 'ledgerRelease=%s\\n' "$(sed -n 's/^digest=//p' ${led})"; else echo ledgerDigest=absent; echo ledgerRelease=; fi`,
         `printf 'dotCommit=%s\\n' "$(git --no-optional-locks -C ${shq(c.paths.dotRepo)} rev-parse HEAD 2>/dev/null || true)"`,
         `if [ -d ${shq(L.target)} ]; then printf 'tree=%s\\n' "$(tree_digest ${shq(L.target)} | cut -d' ' -f1)"; else echo tree=absent; fi`,
@@ -98,7 +95,7 @@ export function o6DeployGuardScript(c: StackConfig, d: O6Deploy): string {
     const led = shq(L.ledger);
     return lines(
         STRICT,
-        TREE_FN,
+        ...bashFunctions(),
         failFunction("O6DeployGuard"),
         `[ -f ${led} ] || fail "no O6 deploy recorded on the host (${L.ledger}); O7 refused, nothing was run"`,
         `[ "$(sha256sum < ${led} | cut -c1-64)" = ${shq(d.ledgerDigest)} ] || fail "the ledger ${L.ledger} is not the reviewed O6 deploy's (sha256 ${d.ledgerDigest}); O7 refused"`,

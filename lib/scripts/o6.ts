@@ -8,7 +8,6 @@
  * stdin and are never echoed.
  */
 import { RELEASE_VERSION, StackConfig } from "../config/config";
-import { Helper, TREE_DIGEST } from "./helpers";
 import { heredoc, lines, sh, shq, STRICT } from "./shell";
 
 export interface ReleaseFacts {
@@ -17,31 +16,9 @@ export interface ReleaseFacts {
     fileCount: number;
 }
 
-/** A pinned helper run from a heredoc: `python3 - ARGS <<'PY'` + the file verbatim; `orElse` runs if it fails. */
-export function helperCall(h: Helper, args: string, orElse?: string): string {
-    return `python3 - ${args} <<'PY'${orElse ? ` || ${orElse}` : ""}\n${h.text}PY`;
-}
-
-/** The one definition of fail(): the message names the guard or step. */
-export function failFunction(who: string): string {
-    return `fail() { printf '${who}: %s\\n' "$*" >&2; exit 1; }`;
-}
-
-export function bashFunctions(): string[] {
-    return [`tree_digest() { ${helperCall(TREE_DIGEST, '"$1"')}\n}`];
-}
-
-/** Layout of the host-side state under paths.stateDir. */
-export function hostLayout(c: StackConfig) {
-    const target = `${c.paths.dotRepo}/${c.paths.targetDir}`;
-    return {
-        target,
-        artifacts: `${c.paths.stateDir}/artifacts`,
-        journal: `${c.paths.stateDir}/deploy.journal`,
-        ledger: `${c.paths.stateDir}/deployed-release`,
-        envBackupDir: `${c.paths.stateDir}/artifacts/env-production`,
-    };
-}
+// The prelude pieces every script shares are defined once in ./prelude.
+export { bashFunctions, failFunction, helperCall, hostLayout } from "./prelude";
+import { bashFunctions, failFunction, hostLayout } from "./prelude";
 
 const ANCHOR_ORDER = ["tree", "compose", "envProduction", "dotGitStatus"] as const;
 

@@ -1,0 +1,33 @@
+/**
+ * What every host script shares, defined once: the pinned-helper call, the
+ * one fail(), the tree_digest function, and the layout of the host-side state.
+ */
+import { StackConfig } from "../config/config";
+import { Helper, TREE_DIGEST } from "./helpers";
+
+/** A pinned helper run from a heredoc: `python3 - ARGS <<'PY'` + the file verbatim; `orElse` runs if it fails. */
+export function helperCall(h: Helper, args: string, orElse?: string): string {
+    return `python3 - ${args} <<'PY'${orElse ? ` || ${orElse}` : ""}\n${h.text}PY`;
+}
+
+/** The one definition of fail(): the message names the guard or step. */
+export function failFunction(who: string): string {
+    return `fail() { printf '${who}: %s\\n' "$*" >&2; exit 1; }`;
+}
+
+/** tree_digest DIR: prints "<sha256> <count>" (the pinned helper). */
+export function bashFunctions(): string[] {
+    return [`tree_digest() { ${helperCall(TREE_DIGEST, '"$1"')}\n}`];
+}
+
+/** Layout of the host-side state under paths.stateDir. */
+export function hostLayout(c: StackConfig) {
+    const target = `${c.paths.dotRepo}/${c.paths.targetDir}`;
+    return {
+        target,
+        artifacts: `${c.paths.stateDir}/artifacts`,
+        journal: `${c.paths.stateDir}/deploy.journal`,
+        ledger: `${c.paths.stateDir}/deployed-release`,
+        envBackupDir: `${c.paths.stateDir}/artifacts/env-production`,
+    };
+}
