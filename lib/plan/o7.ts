@@ -9,40 +9,10 @@
 import { StackConfig } from "../config/config";
 import { canonicalJson, sha256Hex } from "../core/digest";
 import { DeployPlan, PlannedCommand } from "./plan";
-import { bashFunctions, failFunction, hostLayout } from "../scripts/prelude";
-import { lines, shq, STRICT } from "../scripts/shell";
 import { verificationCleanupScript, verificationScript } from "../scripts/verification";
 
-export interface O6Deploy {
-    ledgerDigest: string;
-    releaseDigest: string;
-    dotCommit: string;
-}
-
-export interface O7Observation {
-    /** sha256 of the ledger file, or "absent". */
-    ledgerDigest: string;
-    /** The release digest the ledger records ("" if none). */
-    ledgerRelease: string;
-    dotCommit: string;
-    /** Digest of the deployed tree (or "absent"). */
-    tree: string;
-    journal: "present" | "absent";
-}
-
-/** Read-only probe of the O6 deploy on the host: writes nothing anywhere. */
-export function o7ProbeScript(c: StackConfig): string {
-    const L = hostLayout(c);
-    const led = shq(L.ledger);
-    return lines(
-        STRICT,
-        ...bashFunctions(),
-        `if [ -f ${led} ]; then printf 'ledgerDigest=%s\\n' "$(sha256sum < ${led} | cut -c1-64)"; printf 'ledgerRelease=%s\\n' "$(sed -n 's/^digest=//p' ${led})"; else echo ledgerDigest=absent; echo ledgerRelease=; fi`,
-        `printf 'dotCommit=%s\\n' "$(git --no-optional-locks -C ${shq(c.paths.dotRepo)} rev-parse HEAD 2>/dev/null || true)"`,
-        `if [ -d ${shq(L.target)} ]; then printf 'tree=%s\\n' "$(tree_digest ${shq(L.target)} | cut -d' ' -f1)"; else echo tree=absent; fi`,
-        `if [ -e ${shq(L.journal)} ]; then echo journal=present; else echo journal=absent; fi`,
-    );
-}
+export { O6Deploy, O7Observation, o6DeployGuardScript, o7ProbeScript } from "../scripts/o7";
+import { O6Deploy, o6DeployGuardScript, O7Observation } from "../scripts/o7";
 
 export function parseO7Probe(out: string): O7Observation | undefined {
     const kv: Record<string, string> = {};
@@ -87,24 +57,6 @@ export function o6DeployProblems(o: O7Observation, releaseDigest: string, pinned
         }
     }
     return p;
-}
-
-/** The O6 deploy guard: re-checked on the host right before the dry run. Read-only. */
-export function o6DeployGuardScript(c: StackConfig, d: O6Deploy): string {
-    const L = hostLayout(c);
-    const led = shq(L.ledger);
-    return lines(
-        STRICT,
-        ...bashFunctions(),
-        failFunction("O6DeployGuard"),
-        `[ -f ${led} ] || fail "no O6 deploy recorded on the host (${L.ledger}); O7 refused, nothing was run"`,
-        `[ "$(sha256sum < ${led} | cut -c1-64)" = ${shq(d.ledgerDigest)} ] || fail "the ledger ${L.ledger} is not the reviewed O6 deploy's (sha256 ${d.ledgerDigest}); O7 refused"`,
-        `grep -qx ${shq(`digest=${d.releaseDigest}`)} ${led} || fail "the ledger does not record release ${d.releaseDigest}; O7 refused"`,
-        `[ "$(tree_digest ${shq(L.target)} | cut -d' ' -f1)" = ${shq(d.releaseDigest)} ] || fail "the deployed tree is not release ${d.releaseDigest}; O7 refused"`,
-        `[ "$(git --no-optional-locks -C ${shq(c.paths.dotRepo)} rev-parse HEAD)" = ${shq(d.dotCommit)} ] || fail "the dot repo HEAD is not the O6 deploy commit ${d.dotCommit}; O7 refused"`,
-        `[ ! -e ${shq(L.journal)} ] || fail "an interrupted deploy journal is present; O7 refused"`,
-        `echo "O6DeployGuard: ok (release ${d.releaseDigest.slice(0, 12)}, dot ${d.dotCommit.slice(0, 12)})"`,
-    );
 }
 
 export interface O7Plan {
