@@ -19,8 +19,8 @@ const STAGING = () => hostPath("/opt/incomex/.iu-cutter-staging");
 /** Kill points: a condition on the host, checked every millisecond while `up` runs. */
 const KILL_POINTS: Array<[string, () => boolean]> = [
     ["upload started (staging dir created)", () => fs.existsSync(STAGING()) && fs.readdirSync(STAGING()).some((d) => d.startsWith("release-"))],
-    ["upload in progress (first files unpacked)", () => stagedTree() !== undefined && fs.existsSync(path.join(stagedTree()!, "cutter_agent"))],
-    ["verification (whole tree unpacked)", () => stagedTree() !== undefined && fs.existsSync(path.join(stagedTree()!, "tests", "test_smoke.py"))],
+    ["upload in progress (first files unpacked)", () => staged("cutter_agent")],
+    ["verification (whole tree unpacked)", () => staged("tests", "test_smoke.py")],
     ["journal written, before the swap", () => fs.existsSync(hostPath("/var/lib/cutter/deploy.journal"))],
     ["right after the atomic exchange", () => fs.existsSync(TARGET() + "/cutter_agent/orchestrator")],
     ["assertions done, before the dot-repo commit", () => stagedOld() !== undefined],
@@ -28,6 +28,11 @@ const KILL_POINTS: Array<[string, () => boolean]> = [
     ["while copying the old tree to the artifact dir", () => fs.existsSync(hostPath("/var/lib/cutter/artifacts")) && fs.readdirSync(hostPath("/var/lib/cutter/artifacts")).some((d) => /^\d{8}T/.test(d))],
 ];
 
+/** A path exists in the staged tree (read once: staging may vanish between two reads). */
+function staged(...rel: string[]): boolean {
+    const t = stagedTree();
+    return t !== undefined && fs.existsSync(path.join(t, ...rel));
+}
 function stagedTree(): string | undefined {
     if (!fs.existsSync(STAGING())) { return undefined; }
     const d = fs.readdirSync(STAGING()).find((x) => x.startsWith("release-"));
