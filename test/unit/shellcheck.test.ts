@@ -9,7 +9,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseStackConfig } from "../../lib/config/config";
 import { buildO7Plan, o6DeployGuardScript, o7Commands, o7ProbeScript, o7RollbackCommands } from "../../lib/plan/o7";
-import { buildPlan, orderedCommands, readRunbook, rollbackCommands } from "../../lib/plan/plan";
+import { buildPlan, orderedCommands, rollbackCommands } from "../../lib/plan/plan";
+import { readRunbook } from "../helpers/runbook";
 import { probeScript } from "../../lib/scripts/o6";
 import { rawConfig } from "../helpers/configFixture";
 
