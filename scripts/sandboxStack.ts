@@ -18,7 +18,7 @@ import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { parseStackConfig, PROJECT, StackConfig } from "../lib/config/config";
 import { parseProbe, runReadOnly } from "../lib/host/observe";
 import { probeScript } from "../lib/scripts/o6";
-import { GRANT_MATRIX_SQL } from "../lib/scripts/verification";
+import { GRANT_MATRIX_SQL, grantMatrixSql } from "../lib/scripts/verification";
 import { observedAnchors } from "../lib/host/anchors";
 import { NAMESPACE } from "../lib/workflow/approval";
 import { O6Deploy, o7ProbeScript, parseO7Probe } from "../lib/plan/o7";
@@ -39,10 +39,10 @@ export function readFacts(root = REPO_ROOT): SandboxFacts {
     return JSON.parse(fs.readFileSync(f, "utf8"));
 }
 
-/** The sandbox database's grant matrix sha256 (canonical rendering, lib/scripts/verification.ts). */
-export function sandboxGrantMatrixSha256(facts: SandboxFacts): string {
+/** The sandbox database's grant matrix sha256 (the default query, or `query`: verification.grantMatrixSql). */
+export function sandboxGrantMatrixSha256(facts: SandboxFacts, query?: string): string {
     const r = spawnSync("psql", ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(facts.pgPort), "-U", "context_pack_readonly", "-d", "cutter_live"],
-        { input: GRANT_MATRIX_SQL, encoding: "utf8" });
+        { input: query ? grantMatrixSql(query) : GRANT_MATRIX_SQL, encoding: "utf8" });
     if (r.status !== 0) {
         throw new Error(`cannot read the sandbox grant matrix: ${r.stderr}`);
     }

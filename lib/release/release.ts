@@ -244,7 +244,7 @@ export function runReleaseTests(sourceRepo: string, commit: string, expected: nu
         const suite = /<testsuite\b[^>]*>/.exec(xml)?.[0] ?? "";
         const attr = (k: string) => Number(new RegExp(`\\b${k}="(\\d+)"`).exec(suite)?.[1] ?? NaN);
         const total = attr("tests"), failed = attr("failures"), errors = attr("errors"), skipped = attr("skipped");
-        const tail = (r.run.stdout + r.run.stderr).trim().split("\n").slice(-3).join(" | ");
+        const tail = (r.run.stdout + r.run.stderr).trim().split("\n").filter((l) => l.trim() && !/^=+/.test(l)).slice(-3).join(" | ");
         if (![total, failed, errors, skipped].every(Number.isFinite)) {
             throw new ReleaseRefused("ReleaseTests", `the release's test suite at ${commit.slice(0, 12)} produced no test report (exit ${r.run.status}; is pytest installed for ${python}? Debian: python3-pytest): ${tail}`);
         }
