@@ -179,6 +179,37 @@ export const DEFAULT_GRANT_MATRIX_QUERY = [
     ") m ORDER BY g COLLATE \"C\"",
 ].join("\n");
 
+const ere = (what: string) => z.string().min(1).max(200)
+    .refine((r) => !/[\n;#'\x00]/.test(r), { message: `${what} must not contain a newline, ";", "#" or "'"` })
+    .refine((r) => { try { new RegExp(r); return true; } catch { return false; } }, { message: `${what} must be a valid extended regular expression` });
+
+/**
+ * The orchestrator adapter: how the O7 verification reads the orchestrator's
+ * output. Each pattern is a POSIX extended regular expression matched against
+ * a whole output line (grep -Ex); `phase` has one group, the phase number.
+ * The defaults are the fixture's dialect (README, "Orchestrator contract").
+ * Exit codes: `paused` when a run stops at a sovereign gate, `closed` when it
+ * closed out (or was closed already), `liveRefused` of checkLiveRefused.
+ */
+export const adapterSchema = z.object({
+    mode: ere("verification.adapter.mode").default("MODE DRYRUN"),
+    phase: ere("verification.adapter.phase")
+        .refine((r) => (r.match(/(?<!\\)\((?!\?)/g) ?? []).length === 1, { message: "verification.adapter.phase must have exactly one group: the phase number" })
+        .default("PHASE ([0-9]+)/11 .*"),
+    pauseSg1: ere("verification.adapter.pauseSg1").default("PAUSE SG1"),
+    resumedSg1: ere("verification.adapter.resumedSg1").default("RESUMED SG1"),
+    pauseSg2: ere("verification.adapter.pauseSg2").default("PAUSE SG2"),
+    resumedSg2: ere("verification.adapter.resumedSg2").default("RESUMED SG2"),
+    closeout: ere("verification.adapter.closeout").default("CLOSEOUT done"),
+    alreadyClosed: ere("verification.adapter.alreadyClosed").default("CLOSEOUT already-closed"),
+    liveRefused: ere("verification.adapter.liveRefused").default("LIVE refused"),
+    exitCodes: z.object({
+        paused: z.number().int().min(0).max(255).default(10),
+        closed: z.number().int().min(0).max(255).default(0),
+        liveRefused: z.number().int().min(0).max(255).default(0),
+    }).strict().default({}),
+}).strict();
+
 /**
  * O7: the post-deploy dry-run verification. The orchestrator commands come
  * from config so that the real iu-cutter CLI can be plugged in; placeholders
@@ -205,6 +236,8 @@ export const verificationSchema = z.object({
         resume: z.string().min(1),
         checkLiveRefused: z.string().min(1),
     }).strict(),
+    /** How the verification reads the orchestrator's output lines and exit codes (defaults: the documented contract). */
+    adapter: adapterSchema.default({}),
     targetDocument: targetDocumentSchema.optional(),
     /** Change to verify the same release again (a new orchestrator run id). */
     runLabel: z.string().regex(/^[a-z0-9-]{1,20}$/, "must be 1-20 of a-z, 0-9, -").default("1"),

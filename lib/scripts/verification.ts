@@ -103,9 +103,13 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
         `printf '%s\\n' "$out" > ${shq(`${o.state_dir}/${vars.runId}.${name}.log`)}`,
         `all="$all$out"$'\\n'`,
     ];
+    const A = v.adapter;
+    const X = A.exitCodes;
+    /** The output has a whole line matching the adapter's pattern. */
+    const has = (re: string) => `printf '%s\\n' "$out" | grep -Eqx ${shq(re)}`;
     const liveCheck = (when: string) => [
         ...step(`live-${when}`, live),
-        `[ "$rc" = 0 ] && printf '%s\\n' "$out" | grep -qx 'LIVE refused' || fail "live mode was not refused ${when} the dry run (exit $rc): $(printf '%s' "$out" | tail -1)"`,
+        `[ "$rc" = ${X.liveRefused} ] && ${has(A.liveRefused)} || fail "live mode was not refused ${when} the dry run (exit $rc): $(printf '%s' "$out" | tail -1)"`,
     ];
     return lines(
         STRICT,
@@ -122,17 +126,17 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
         `# --- the dry run: SG1 pause, resume, SG2 pause, resume, closeout, idempotent closeout ---`,
         ...liveCheck("before"),
         ...step("1-start", start),
-        `[ "$rc" = 10 ] && printf '%s\\n' "$out" | grep -qx 'PAUSE SG1' || fail "start did not pause at SG1 (exit $rc)"`,
-        `printf '%s\\n' "$out" | grep -qx 'MODE DRYRUN' || fail "the orchestrator did not run in Mode.DRYRUN"`,
+        `[ "$rc" = ${X.paused} ] && ${has(A.pauseSg1)} || fail "start did not pause at SG1 (exit $rc)"`,
+        `${has(A.mode)} || fail "the orchestrator did not run in Mode.DRYRUN"`,
         ...step("2-resume-sg1", resume),
-        `[ "$rc" = 10 ] && printf '%s\\n' "$out" | grep -qx 'RESUMED SG1' && printf '%s\\n' "$out" | grep -qx 'PAUSE SG2' || fail "resume after SG1 did not pause at SG2 (exit $rc)"`,
+        `[ "$rc" = ${X.paused} ] && ${has(A.resumedSg1)} && ${has(A.pauseSg2)} || fail "resume after SG1 did not pause at SG2 (exit $rc)"`,
         ...liveCheck("during"),
         ...step("3-resume-sg2", resume),
-        `[ "$rc" = 0 ] && printf '%s\\n' "$out" | grep -qx 'RESUMED SG2' && printf '%s\\n' "$out" | grep -qx 'CLOSEOUT done' || fail "resume after SG2 did not close out (exit $rc)"`,
+        `[ "$rc" = ${X.closed} ] && ${has(A.resumedSg2)} && ${has(A.closeout)} || fail "resume after SG2 did not close out (exit $rc)"`,
         ...step("4-closeout-again", resume),
-        `[ "$rc" = 0 ] && printf '%s\\n' "$out" | grep -qx 'CLOSEOUT already-closed' && ! printf '%s\\n' "$out" | grep -q '^PHASE' || fail "closeout resume is not idempotent (exit $rc)"`,
+        `[ "$rc" = ${X.closed} ] && ${has(A.alreadyClosed)} && ! ${has(A.phase)} || fail "closeout resume is not idempotent (exit $rc)"`,
         ...liveCheck("after"),
-        `phases="$(printf '%s' "$all" | grep '^PHASE ' | cut -d' ' -f2 | tr '\\n' ' ')"`,
+        `phases="$(printf '%s' "$all" | sed -n -E ${shq(`s#^(${A.phase})$#\\2/11 #p`)} | tr -d '\\n')"`,
         `[ "$phases" = ${shq(Array.from({ length: 11 }, (_, i) => `${i + 1}/11 `).join(""))} ] || fail "phases run were: $phases (expected 1/11 .. 11/11 once each, in order)"`,
         `# --- after: the same counts and grants (non-mutation proof), kill-switch --------`,
         `counts_after="$(${psql} <<'SQL'\n${countsSql}\nSQL\n)" || fail "cannot read the row counts"`,

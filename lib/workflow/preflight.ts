@@ -17,6 +17,7 @@ import { HostUnreachable, Observation, parseProbe, runReadOnly } from "../host/o
 import { buildPlan, DeployPlan, orderedCommands, rollbackCommands } from "../plan/plan";
 import { buildArchive, inspectRelease, loadRunbook, ReleaseManifest, ReleaseRefused, ReleaseTestResult, Runbook, runReleaseTests } from "../release/release";
 import { grantMatrixProbeScript } from "../scripts/verification";
+import { hostFactProblems, HostFacts, hostFactsScript, parseHostFacts } from "../scripts/hostFacts";
 import { probeScript } from "../scripts/o6";
 import { SshTarget } from "../host/ssh";
 
@@ -41,6 +42,8 @@ export interface Preflight {
 export interface Contracts {
     releaseTests: ReleaseTestResult;
     rollbackRunbook: { source: string; sha256: string; dest: string };
+    /** Host facts observed read-only at review (Python, agent CLI, psql + database, marker/.env, staging space and filesystem). */
+    hostFacts?: HostFacts;
     /** O7: the grant matrix observed read-only at review, against the O4 pin. */
     grantMatrix?: { pinned: string; observed: string; defaultQuery: boolean };
 }
@@ -103,6 +106,24 @@ export function preflight(inp: PreflightInput): Preflight {
     if (problems.length > 0) {
         throw new GuardRefusal("HostIdentityGuard", `refused before any write:\n  - ${problems.join("\n  - ")}`);
     }
+    // Host facts, read-only: anything missing refuses, naming the fact (rollbacks are never blocked by them).
+    let facts: HostFacts | undefined;
+    try {
+        facts = parseHostFacts(runReadOnly(target, hostFactsScript(cfg)));
+    } catch (e) {
+        if (e instanceof HostUnreachable) {
+            throw new GuardRefusal(e.guard, e.message.slice(e.guard.length + 2));
+        }
+        throw e;
+    }
+    if (!facts) {
+        throw new GuardRefusal("HostFacts", "the host-facts probe's output is incomplete; is bash/coreutils installed on the host?");
+    }
+    const factProblems = hostFactProblems(cfg, facts, manifest.totalBytes, macro === "o6");
+    if (factProblems.length > 0 && !cfg.rollback) {
+        throw new GuardRefusal("HostFacts", `a fact the deploy relies on is missing on the host; refused before any write:\n  - ${factProblems.join("\n  - ")}`);
+    }
+    contracts.hostFacts = facts;
 
     const warnings: string[] = [];
     const { state, rows } = classify(cfg, observation, manifest.digest);

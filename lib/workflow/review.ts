@@ -31,6 +31,7 @@ export interface ReviewData {
         releaseTests: { command: string; python: string; expected: number; passed: number; failed: number; errors: number; skipped: number };
         rollbackRunbook: { source: string; sha256: string; dest: string };
         grantMatrix?: { pinned: string; observed: string; defaultQuery: boolean };
+        hostFacts?: { python: string; agent: string; psql: string; database: string; composeMarker: string; envFile: string; stagingFreeKiB: number; stagingDevice: string; liveDevice: string };
     };
     /** A rollback review: the commands are the deletes of what was deployed. */
     rollback?: boolean;
@@ -120,6 +121,21 @@ export function renderMarkdown(r: ReviewData, policyVerdicts?: Array<{ policy: s
         out.push(`- Rollback runbook (GAP-6) from ${rb.source.startsWith("release:") ? `the release tree, \`${rb.source.slice(8)}\`` : `the owner's file \`${rb.source.slice(5)}\` (sha256 pinned)`}: sha256 \`${rb.sha256}\`, placed at \`${rb.dest}\``);
     }
     out.push("");
+    if (r.contracts?.hostFacts) {
+        const f = r.contracts.hostFacts;
+        out.push("## Host facts (observed read-only now)");
+        out.push("");
+        out.push("| fact | observed |");
+        out.push("|---|---|");
+        out.push(`| Python | \`${f.python}\` |`);
+        out.push(`| agent CLI (version line, live tree) | \`${f.agent || "(none)"}\` |`);
+        out.push(`| psql | \`${f.psql || "(not found)"}\`; database as \`context_pack_readonly\`: ${f.database} |`);
+        out.push(`| compose marker | \`${r.identity.composeMarker}\` ${f.composeMarker} |`);
+        out.push(`| .env | \`${r.identity.envFile}\` ${f.envFile} |`);
+        out.push(`| staging free space | ${f.stagingFreeKiB} KiB (release ${r.release.totalBytes} bytes; twice that is needed) |`);
+        out.push(`| staging and live tree on one filesystem | ${f.stagingDevice === f.liveDevice ? "yes" : "**no**"} (devices ${f.stagingDevice}, ${f.liveDevice}) |`);
+        out.push("");
+    }
     if (r.contracts?.grantMatrix) {
         const g = r.contracts.grantMatrix;
         out.push("## Grant matrix (anchor)");

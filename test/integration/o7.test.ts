@@ -9,7 +9,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { commitToSource, facts, failure, hostPath, hostSnapshot, mustRun, newO7Stack, newStack, REPO_ROOT, removeStack, resetHost, SB, shimCalls, tmpDir, withConfig } from "../helpers/sandbox";
+import { commitToSource, facts, failure, hostPath, hostSnapshot, mustRun, newO7Stack, newStack, POLICY_PACK, REPO_ROOT, removeStack, resetHost, SB, shimCalls, tmpDir, withConfig } from "../helpers/sandbox";
 import { sandboxGrantMatrixSha256 } from "../../scripts/sandboxStack";
 
 const RUN_PY = fs.readFileSync(path.join(REPO_ROOT, "fixtures", "iu-cutter-v0.6", "cutter_agent", "orchestrator", "run.py"), "utf8");
@@ -24,6 +24,38 @@ function variant(find: string, replace: string): Record<string, unknown> {
     expect(RUN_PY).to.contain(find);
     const commit = commitToSource({ "cutter_agent/orchestrator/run.py": RUN_PY.replace(find, replace), "tests/test_orchestrator.py": null }, "orchestrator variant");
     return withConfig("release", { commit, expectedTests: 2 });
+}
+
+/** The fixture orchestrator rewritten to speak another dialect: other lines, another pause exit code. */
+const DIALECT: Array<[string, string]> = [
+    [`print("LIVE refused")\n            return 0`, `print("live execution: refused")\n            return 0`],
+    [`print("LIVE refused")\n        return 2`, `print("live execution: refused")\n        return 2`],
+    [`print("MODE %s" % mode.name)`, `print("mode=%s" % mode.name.lower())`],
+    [`print("CLOSEOUT already-closed")`, `print("run: already closed (nothing to do)")`],
+    [`print("RESUMED %s" % state["status"][7:])`, `print("gate %s: released by the sovereign" % state["status"][7:].lower())`],
+    [`print("PAUSE %s" % GATES[n])\n            return 10`, `print("gate %s: waiting for the sovereign" % GATES[n].lower())\n            return 75`],
+    [`print("PHASE %d/%d %s" % (n, len(PHASES), PHASES[n - 1]))`, `print("[phase %02d of %d] %s" % (n, len(PHASES), PHASES[n - 1]))`],
+    [`print("CLOSEOUT done")`, `print("run: closed")`],
+];
+export const DIALECT_ADAPTER = {
+    mode: "mode=dryrun",
+    phase: "\\[phase 0?([0-9]+) of 11\\] [a-z0-9-]+",
+    pauseSg1: "gate sg1: waiting for the sovereign",
+    resumedSg1: "gate sg1: released by the sovereign",
+    pauseSg2: "gate sg2: waiting for the sovereign",
+    resumedSg2: "gate sg2: released by the sovereign",
+    closeout: "run: closed",
+    alreadyClosed: "run: already closed \\(nothing to do\\)",
+    liveRefused: "live execution: refused",
+    exitCodes: { paused: 75, closed: 0, liveRefused: 0 },
+};
+export function dialectRunPy(): string {
+    let t = RUN_PY;
+    for (const [a, b] of DIALECT) {
+        expect(t).to.contain(a);
+        t = t.replace(a, b);
+    }
+    return t;
 }
 
 const NON_DEFAULT_GRANT_QUERY = "SELECT g FROM (SELECT c.relname || ':' || a.privilege_type AS g FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN LATERAL aclexplode(c.relacl) a WHERE n.nspname = 'cutter') m ORDER BY g COLLATE \"C\"";
@@ -130,7 +162,8 @@ describe("O7: post-deploy dry run and readiness checklist (sandbox, real engine,
         const reviewDir = tmpDir("iucutter-o7-gm-");
         stack = await o6ThenO7("o7-gm", { verification: { ...base, grantMatrixSql: NON_DEFAULT_GRANT_QUERY, grantMatrixSha256: sha } });
         process.env.IUCUTTER_REVIEW_DIR = reviewDir;
-        const res = await stack.up().finally(() => { delete process.env.IUCUTTER_REVIEW_DIR; });
+        const res = await stack.up({ policyPacks: [POLICY_PACK] }).finally(() => { delete process.env.IUCUTTER_REVIEW_DIR; });
+        expect(res.stdout).not.to.contain("mandatory");
         const md = fs.readFileSync(path.join(reviewDir, "readiness.md"), "utf8");
         expect(md).to.contain(`grant matrix sha256 ${sha}`);
         expect(fs.readFileSync(path.join(reviewDir, "deployed.md"), "utf8")).to.contain("with the configured query (`verification.grantMatrixSql`)");
@@ -139,6 +172,25 @@ describe("O7: post-deploy dry run and readiness checklist (sandbox, real engine,
         // The same query against the default rendering's pin: an anchor drift.
         stack = await newO7Stack("o7-gm2", { overrides: { verification: { ...base, grantMatrixSql: NON_DEFAULT_GRANT_QUERY } } });
         expect(await failure(stack.preview())).to.match(/GrantMatrixAnchor: .*the query is not the one O4's pin was computed with/s);
+    });
+
+    it("reads an orchestrator that speaks another dialect through a non-default adapter (policy pack on)", async () => {
+        resetHost();
+        const commit = commitToSource({ "cutter_agent/orchestrator/run.py": dialectRunPy(), "tests/test_orchestrator.py": null }, "orchestrator, other dialect");
+        const base = withConfig("verification", {}).verification as Record<string, unknown>;
+        const release = withConfig("release", { commit, expectedTests: 2 });
+        const reviewDir = tmpDir("iucutter-o7-dialect-");
+        stack = await o6ThenO7("o7-dialect", { ...release, verification: { ...base, adapter: DIALECT_ADAPTER } });
+        process.env.IUCUTTER_REVIEW_DIR = reviewDir;
+        const res = await stack.up({ policyPacks: [POLICY_PACK] }).finally(() => { delete process.env.IUCUTTER_REVIEW_DIR; });
+        expect(res.stdout).not.to.contain("mandatory");
+        const md = fs.readFileSync(path.join(reviewDir, "readiness.md"), "utf8");
+        expect(md).to.contain("phases 1/11 2/11 3/11 4/11 5/11 6/11 7/11 8/11 9/11 10/11 11/11");
+        expect(md).to.contain("O7 dry run: **passed**");
+        await removeStack(stack);
+        // The same orchestrator read with the default adapter: the verification fails loudly.
+        stack = await newO7Stack("o7-dialect-default", { overrides: release });
+        expect(await failure(stack.up())).to.match(/DryRunVerification: live mode was not refused before the dry run/);
     });
 
     it("refuses at review: a release whose own suite catches the misbehaving orchestrator (ReleaseTests)", async () => {

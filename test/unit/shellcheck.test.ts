@@ -12,6 +12,8 @@ import { buildO7Plan, o6DeployGuardScript, o7Commands, o7ProbeScript, o7Rollback
 import { buildPlan, orderedCommands, rollbackCommands } from "../../lib/plan/plan";
 import { readRunbook } from "../helpers/runbook";
 import { probeScript } from "../../lib/scripts/o6";
+import { hostFactsScript } from "../../lib/scripts/hostFacts";
+import { grantMatrixProbeScript } from "../../lib/scripts/verification";
 import { rawConfig } from "../helpers/configFixture";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
@@ -34,6 +36,8 @@ describe("rendered scripts pass shellcheck", () => {
         ["probe", probeScript(c)],
         ["o7-probe", o7ProbeScript(c)],
         ["o6-deploy-guard", o6DeployGuardScript(c, deploy)],
+        ["host-facts", hostFactsScript(c)],
+        ["grant-matrix-probe", grantMatrixProbeScript(c)],
     ];
     for (const cmd of [...orderedCommands(plan), ...rollbackCommands(plan), ...o7Commands(o7), ...o7RollbackCommands(o7)]) {
         for (const [f, t] of [["create", cmd.create], ["delete", cmd.delete]] as const) {
