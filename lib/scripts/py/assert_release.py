@@ -18,25 +18,31 @@ def names(t):
     if isinstance(t, ast.Starred):
         return names(t.value)
     return []
+def shown(v):
+    if isinstance(v, ast.Constant):
+        return '"%s"' % v.value if isinstance(v.value, str) else repr(v.value)
+    u = getattr(ast, "unparse", None)
+    return u(v) if u else type(v).__name__
 def is_false(v, t):
     return isinstance(t, (ast.Name, ast.Attribute)) and isinstance(v, ast.Constant) and v.value is False
 def bindings(tree, name):
-    # (target is a plain module-level-style name, value is literal False) per binding
+    # (target is a plain name, value is the literal False, the value shown) per binding
     out = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign):
             for t in node.targets:
                 if name in names(t):
-                    out.append((isinstance(t, ast.Name), is_false(node.value, t)))
+                    out.append((isinstance(t, ast.Name), is_false(node.value, t), shown(node.value)))
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             if name in names(node.target):
-                out.append((isinstance(node.target, ast.Name), is_false(node.value, node.target)))
+                out.append((isinstance(node.target, ast.Name), is_false(node.value, node.target), shown(node.value)))
         elif isinstance(node, (ast.AugAssign, ast.NamedExpr)):
             if name in names(node.target):
-                out.append((False, False))
+                out.append((False, False, shown(node.value)))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
             if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and node.args[1].value == name:
-                out.append((False, len(node.args) == 3 and isinstance(node.args[2], ast.Constant) and node.args[2].value is False))
+                val = node.args[2] if len(node.args) == 3 else None
+                out.append((False, isinstance(val, ast.Constant) and val.value is False, "setattr(...)"))
     return out
 def parse(path, rel):
     try:
@@ -46,15 +52,15 @@ def parse(path, rel):
         return None
 init = os.path.join(root, "cutter_agent", "__init__.py")
 tree = parse(init, "cutter_agent/__init__.py") if os.path.isfile(init) else None
-vals = []
+vals = []  # the __version__ values, shown
 if tree is not None:
     for node in ast.walk(tree):
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
                 if isinstance(t, ast.Name) and t.id == "__version__":
-                    vals.append(getattr(node.value, "value", None))
-if vals != [want]:
-    problems.append("ReleaseVersion: cutter_agent/__init__.py has __version__ = %s, expected %s" % (", ".join(repr(v) for v in vals) or "(none)", want))
+                    vals.append(shown(node.value))
+if vals != ['"%s"' % want]:
+    problems.append('ReleaseVersion: cutter_agent/__init__.py has __version__ = %s, expected "%s"' % (", ".join(vals) or "(none)", want))
 orch = os.path.join(root, "cutter_agent", "orchestrator")
 if not any(f.endswith(".py") for _, _, fs in os.walk(orch) for f in fs):
     problems.append("ReleaseOrchestrator: cutter_agent/orchestrator/ is missing (no .py file in it)")
@@ -72,10 +78,10 @@ for d, dirs, files in os.walk(root):
         b = bindings(tree, NAME)
         if rel == cfg_rel:
             found_cfg = True
-            if not b or not all(plain and false for plain, false in b):
-                problems.append("KillSwitch: %s must bind execution_enabled to False only (found %d binding(s), %d not the literal False)" % (rel, len(b), sum(1 for p, x in b if not (p and x))))
-        elif any(not false for _, false in b):
-            problems.append("KillSwitch: %s binds execution_enabled to something other than False" % rel)
+            if not b or not all(plain and false for plain, false, _ in b):
+                problems.append("KillSwitch: %s must set execution_enabled = False (found: %s)" % (rel, ", ".join(v for _, _, v in b) or "no assignment"))
+        elif any(not false for _, false, _ in b):
+            problems.append("KillSwitch: %s assigns execution_enabled to something other than False" % rel)
 if not found_cfg:
     problems.append("KillSwitch: %s is missing" % cfg_rel)
 for p in problems:
