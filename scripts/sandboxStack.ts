@@ -26,6 +26,8 @@ import { O6Deploy, o7ProbeScript, parseO7Probe } from "../lib/plan/o7";
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 export interface SandboxFacts {
+    /** sandbox/up.sh --flavour: "default" or "contabo-like" (absent: default). */
+    flavour?: string;
     hostname: string; address: string; sshPort: number; user: string; hostKey: string; privateKeyPath: string;
     sourceRepo: string; sourceCommit: string; pgPort: number; backupGpgFpr: string; shimLog: string;
     hostDirs: Record<string, string>;
@@ -51,8 +53,13 @@ export function sandboxGrantMatrixSha256(facts: SandboxFacts, query?: string): s
 
 /** The sandbox stack's config object (without secrets), facts filled in. */
 export function sandboxConfig(facts: SandboxFacts, root = REPO_ROOT): Record<string, unknown> {
-    const tpl = JSON.parse(fs.readFileSync(path.join(root, "sandbox", "stack-config.json"), "utf8"));
+    let tpl = JSON.parse(fs.readFileSync(path.join(root, "sandbox", "stack-config.json"), "utf8"));
     delete tpl._comment;
+    if (facts.flavour && facts.flavour !== "default") {
+        const over = JSON.parse(fs.readFileSync(path.join(root, "sandbox", `stack-config.${facts.flavour}.json`), "utf8"));
+        delete over._comment;
+        tpl = mergeConfig(tpl, over);
+    }
     const fill = (v: unknown): unknown => {
         if (typeof v === "string") {
             const m = /^\$\{(\w+)(:number)?\}$/.exec(v);
@@ -71,6 +78,18 @@ export function sandboxConfig(facts: SandboxFacts, root = REPO_ROOT): Record<str
         return v;
     };
     return fill(tpl) as Record<string, unknown>;
+}
+
+/** Objects merge key by key; anything else (arrays too) is replaced. */
+function mergeConfig(a: any, b: any): any {
+    if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+        const out: Record<string, unknown> = { ...a };
+        for (const [k, v] of Object.entries(b)) {
+            out[k] = mergeConfig(a[k], v);
+        }
+        return out;
+    }
+    return b;
 }
 
 export function sandboxSecrets(facts: SandboxFacts): { backupGpgFpr: string; governancePrincipal: string } {
