@@ -85,6 +85,7 @@ async function program() {
         secrets: { backupGpgFpr: "set", governancePrincipal: "set" },
         manifest: manifest.entries.map(entryLine),
         rollback: cfg.rollback,
+        contracts: pf.contracts,
     };
 
     // The review data is written while the program runs: at preview (the

@@ -4,7 +4,7 @@
 CREATE SCHEMA cutter;
 CREATE TABLE cutter.documents (id integer PRIMARY KEY, title text NOT NULL, status text NOT NULL);
 CREATE TABLE cutter.candidates (id integer PRIMARY KEY, document_id integer NOT NULL REFERENCES cutter.documents(id), body text NOT NULL);
-CREATE TABLE cutter.cuts (id integer PRIMARY KEY, candidate_id integer NOT NULL REFERENCES cutter.candidates(id), state text NOT NULL);
+CREATE TABLE cutter.cuts (id integer PRIMARY KEY, candidate_id integer NOT NULL REFERENCES cutter.candidates(id), state text NOT NULL, run_id uuid);
 CREATE TABLE cutter.review_decisions (id uuid PRIMARY KEY, gate text NOT NULL, decided_at timestamptz NOT NULL);
 INSERT INTO cutter.documents VALUES (1, 'Constitution', 'signed'), (2, 'Harmless sandbox memo', 'draft'), (3, 'Minutes 2026-05', 'draft');
 INSERT INTO cutter.candidates SELECT g, 1 + (g % 3), 'candidate ' || g FROM generate_series(1, 40) g;

@@ -10,11 +10,36 @@
 #   - the fixture v0.6 source repo with a pinned commit;
 #   - a GnuPG key in the sandbox root's keyring (GAP-3's BACKUP_GPG_FPR).
 # Writes .sandbox/facts.json for the stack config. Idempotent; --reset rebuilds.
+#
+# Flavours (--flavour NAME, kept until the next --reset):
+#   default       compose marker and .env in /opt/incomex/dot, the fixture
+#                 orchestrator's own dialect;
+#   contabo-like  compose marker and .env under /opt/incomex/docker (where the
+#                 seeds' v0.4 wrapper lives), an orchestrator that speaks
+#                 another dialect (fixtures/iu-cutter-v0.6-contabo-like, read
+#                 through sandbox/stack-config.contabo-like.json's adapter) and
+#                 its own pytest suite. Password auth for the database is not
+#                 part of it yet (issue 13, item 2).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ROOT="$SANDBOX_ROOT_DIR"
 
-if [ "${1:-}" = "--reset" ]; then bash "$ROOT/sandbox/down.sh" --purge; fi
+reset=no; flavour=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --reset) reset=yes ;;
+    --flavour) flavour="${2:-}"; shift ;;
+    *) sb_log "unknown argument $1 (usage: up.sh [--reset] [--flavour default|contabo-like])"; exit 2 ;;
+  esac
+  shift
+done
+if [ "$reset" = yes ]; then bash "$ROOT/sandbox/down.sh" --purge; fi
+built_flavour="$(cat "$SB/flavour" 2>/dev/null || echo default)"
+if [ -f "$SB/.built" ] && [ -n "$flavour" ] && [ "$flavour" != "$built_flavour" ]; then
+  sb_log "the sandbox is built as flavour $built_flavour; rebuild it: sandbox/up.sh --reset --flavour $flavour"; exit 1
+fi
+flavour="${flavour:-$built_flavour}"
+case "$flavour" in default|contabo-like) ;; *) sb_log "unknown flavour $flavour (default, contabo-like)"; exit 2 ;; esac
 [ "$(id -u)" = 0 ] || { sb_log "the sandbox needs root (namespaces, bind mounts, a second sshd); run as root"; exit 1; }
 for t in /usr/sbin/sshd unshare git gpg ssh-keygen; do
   command -v "$t" >/dev/null || [ -x "$t" ] || { sb_log "missing $t: run scripts/setup.sh first"; exit 1; }
@@ -26,6 +51,7 @@ alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 if [ ! -f "$SB/.built" ]; then
   sb_log "building sandbox host in $SB"
   rm -rf "$SB"; mkdir -p "$SB"/{etc,host/opt-incomex,host/var-lib-cutter,host/root-home,shims,src,ns,log}
+  echo "$flavour" > "$SB/flavour"
   chmod 0700 "$SB/host/root-home"
 
   # --- SSH keys: the host key is what the stack pins -----------------------
@@ -69,16 +95,19 @@ CFG
   DOT="$SB/host/opt-incomex/dot"
   mkdir -p "$DOT"
   cp -R "$ROOT/fixtures/iu-cutter-v0.4" "$DOT/iu-cutter"
-  cat > "$DOT/docker-compose.yml" <<'YML'
+  # Where the incomex stack's compose file and .env live (the flavour's layout).
+  WRAP="$DOT"; [ "$flavour" = contabo-like ] && WRAP="$SB/host/opt-incomex/docker"
+  mkdir -p "$WRAP"
+  cat > "$WRAP/docker-compose.yml" <<'YML'
 # Compose marker of the incomex stack (sandbox copy). Nothing here is started.
 services:
   iu-cutter:
     image: incomex/iu-cutter:0.4
     env_file: [.env, .env.production]
 YML
-  printf 'COMPOSE_PROJECT_NAME=incomex\nCUTTER_LOG_LEVEL=info\n' > "$DOT/.env"
+  printf 'COMPOSE_PROJECT_NAME=incomex\nCUTTER_LOG_LEVEL=info\n' > "$WRAP/.env"
   printf '# production-only settings (placeholders in the sandbox)\nCUTTER_DB_DSN_FILE=/run/secrets/cutter_db\n' > "$DOT/.env.production"
-  chmod 0600 "$DOT/.env" "$DOT/.env.production"
+  chmod 0600 "$WRAP/.env" "$DOT/.env.production"
   printf '.env\n.env.*\n' > "$DOT/.gitignore"
   fixed_git() { GIT_AUTHOR_NAME="incomex ops" GIT_AUTHOR_EMAIL="ops@incomex.invalid" \
     GIT_COMMITTER_NAME="incomex ops" GIT_COMMITTER_EMAIL="ops@incomex.invalid" \
@@ -88,6 +117,7 @@ YML
   # --- the v0.6 source repo (stands in for the dev repo at 6625f76) --------
   SRC="$SB/src/iu-cutter"
   mkdir -p "$SRC"; cp -R "$ROOT/fixtures/iu-cutter-v0.6/." "$SRC/"
+  if [ "$flavour" = contabo-like ]; then cp -R "$ROOT/fixtures/iu-cutter-v0.6-contabo-like/." "$SRC/"; fi
   (cd "$SRC" && git init -q -b main && fixed_git add -A && fixed_git commit -q -m "iu-cutter v0.6.0 (O4 live dry-run HEAD)")
 
   # --- GnuPG key in the sandbox root's keyring (GAP-3) ---------------------
@@ -147,6 +177,7 @@ HOST_KEY="$(cut -d' ' -f1,2 "$SB/etc/ssh_host_ed25519_key.pub")"
 cat > "$SB/facts.json" <<JSON
 {
   "hostname": "$SB_HOSTNAME",
+  "flavour": "$flavour",
   "address": "127.0.0.1",
   "sshPort": $SB_SSH_PORT,
   "user": "root",
@@ -161,4 +192,4 @@ cat > "$SB/facts.json" <<JSON
 }
 JSON
 chmod 0600 "$SB/facts.json"
-sb_log "up: ssh root@127.0.0.1 -p $SB_SSH_PORT (host $SB_HOSTNAME), postgres 127.0.0.1:$SB_PG_PORT"
+sb_log "up ($flavour): ssh root@127.0.0.1 -p $SB_SSH_PORT (host $SB_HOSTNAME), postgres 127.0.0.1:$SB_PG_PORT"

@@ -18,7 +18,7 @@ import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { parseStackConfig, PROJECT, StackConfig } from "../lib/config/config";
 import { parseProbe, runReadOnly } from "../lib/host/observe";
 import { probeScript } from "../lib/scripts/o6";
-import { GRANT_MATRIX_SQL } from "../lib/scripts/verification";
+import { GRANT_MATRIX_SQL, grantMatrixSql } from "../lib/scripts/verification";
 import { observedAnchors } from "../lib/host/anchors";
 import { NAMESPACE } from "../lib/workflow/approval";
 import { O6Deploy, o7ProbeScript, parseO7Probe } from "../lib/plan/o7";
@@ -26,6 +26,8 @@ import { O6Deploy, o7ProbeScript, parseO7Probe } from "../lib/plan/o7";
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 export interface SandboxFacts {
+    /** sandbox/up.sh --flavour: "default" or "contabo-like" (absent: default). */
+    flavour?: string;
     hostname: string; address: string; sshPort: number; user: string; hostKey: string; privateKeyPath: string;
     sourceRepo: string; sourceCommit: string; pgPort: number; backupGpgFpr: string; shimLog: string;
     hostDirs: Record<string, string>;
@@ -39,10 +41,10 @@ export function readFacts(root = REPO_ROOT): SandboxFacts {
     return JSON.parse(fs.readFileSync(f, "utf8"));
 }
 
-/** The sandbox database's grant matrix sha256 (canonical rendering, lib/scripts/verification.ts). */
-export function sandboxGrantMatrixSha256(facts: SandboxFacts): string {
+/** The sandbox database's grant matrix sha256 (the default query, or `query`: verification.grantMatrixSql). */
+export function sandboxGrantMatrixSha256(facts: SandboxFacts, query?: string): string {
     const r = spawnSync("psql", ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(facts.pgPort), "-U", "context_pack_readonly", "-d", "cutter_live"],
-        { input: GRANT_MATRIX_SQL, encoding: "utf8" });
+        { input: query ? grantMatrixSql(query) : GRANT_MATRIX_SQL, encoding: "utf8" });
     if (r.status !== 0) {
         throw new Error(`cannot read the sandbox grant matrix: ${r.stderr}`);
     }
@@ -51,8 +53,13 @@ export function sandboxGrantMatrixSha256(facts: SandboxFacts): string {
 
 /** The sandbox stack's config object (without secrets), facts filled in. */
 export function sandboxConfig(facts: SandboxFacts, root = REPO_ROOT): Record<string, unknown> {
-    const tpl = JSON.parse(fs.readFileSync(path.join(root, "sandbox", "stack-config.json"), "utf8"));
+    let tpl = JSON.parse(fs.readFileSync(path.join(root, "sandbox", "stack-config.json"), "utf8"));
     delete tpl._comment;
+    if (facts.flavour && facts.flavour !== "default") {
+        const over = JSON.parse(fs.readFileSync(path.join(root, "sandbox", `stack-config.${facts.flavour}.json`), "utf8"));
+        delete over._comment;
+        tpl = mergeConfig(tpl, over);
+    }
     const fill = (v: unknown): unknown => {
         if (typeof v === "string") {
             const m = /^\$\{(\w+)(:number)?\}$/.exec(v);
@@ -71,6 +78,19 @@ export function sandboxConfig(facts: SandboxFacts, root = REPO_ROOT): Record<str
         return v;
     };
     return fill(tpl) as Record<string, unknown>;
+}
+
+/** Objects merge key by key; anything else (arrays too) is replaced. */
+function mergeConfig(a: unknown, b: unknown): unknown {
+    const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === "object" && !Array.isArray(x);
+    if (isObj(a) && isObj(b)) {
+        const out: Record<string, unknown> = { ...a };
+        for (const [k, v] of Object.entries(b)) {
+            out[k] = mergeConfig(a[k], v);
+        }
+        return out;
+    }
+    return b;
 }
 
 export function sandboxSecrets(facts: SandboxFacts): { backupGpgFpr: string; governancePrincipal: string } {

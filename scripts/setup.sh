@@ -2,6 +2,7 @@
 # Installs everything the project needs on a fresh machine, idempotently:
 #   0. shellcheck (the tests run it on every rendered script)
 #   1. Debian packages for the sandbox host (openssh-server, postgresql, gnupg)
+#      and python3-pytest (the release's own test suite runs at review time)
 #   2. the Pulumi CLI + Node.js language host, built from Go modules at the
 #      versions pinned in toolchain/ (go.sum committed, so builds are verified)
 #   3. npm packages of the program and of the policy pack, and the TS build.
@@ -23,6 +24,8 @@ command -v shellcheck >/dev/null 2>&1 || need_pkgs+=(shellcheck)
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_pkgs+=(postgresql)
 command -v gpg >/dev/null 2>&1 || need_pkgs+=(gnupg)
 command -v git >/dev/null 2>&1 || need_pkgs+=(git)
+# The release's own test suite runs at review time (release.testPython: /usr/bin/python3 with Debian's pytest).
+/usr/bin/python3 -c 'import pytest' >/dev/null 2>&1 || need_pkgs+=(python3-pytest)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     log "missing Debian packages: ${need_pkgs[*]}; run as root or install them: apt-get install ${need_pkgs[*]}"

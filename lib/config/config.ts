@@ -71,6 +71,15 @@ export const releaseSchema = z.object({
     tag: z.string().regex(/^[A-Za-z0-9._-]+$/, "must be a git tag name").default(RELEASE_TAG),
     provenance: z.string().min(10, "must cite the ruling the tag is based on").default(
         "Provenance: O4 main-FF ruling (KB SSOT pins 6625f76 as the O4 HEAD). Local tag only; never pushed."),
+    /**
+     * The number of tests the release's own suite passes at the pinned commit
+     * (roadmap O6 post-checks: "tests 366/366"). The suite runs at review time
+     * on a clean copy of the commit; any other passed count refuses.
+     */
+    expectedTests: z.number({ required_error: "is required: the passed-test count of the release's own suite (contabo: 366)", invalid_type_error: "must be a number (set it with --path and no quotes)" })
+        .int("must be an integer").min(1, "must be at least 1: the release's own suite must run"),
+    /** The operator's Python that runs the release's suite (needs pytest; Debian: python3-pytest). */
+    testPython: z.string().min(1).regex(/^[A-Za-z0-9._/+-]+$/, "must be an interpreter name or absolute path").default("python3"),
 }).strict();
 
 export const anchorsSchema = z.object({
@@ -101,10 +110,36 @@ const dirSchema = z.object({
     group: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a group name"),
 }).strict();
 
+/**
+ * GAP-6: where rollback_runbook.sql comes from. This program never authors it:
+ * either the release tree carries it (a path inside the pinned commit), or the
+ * runbook's owner hands the operator a file whose sha256 is pinned here.
+ */
+export const rollbackRunbookSchema = z.discriminatedUnion("from", [
+    z.object({
+        from: z.literal("release"),
+        /** Path inside the release tree at the pinned commit, e.g. "db/rollback_runbook.sql". */
+        path: z.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._/-]+$/, "must be a relative path inside the release tree (no \".\" or \"..\" segments)"),
+    }).strict(),
+    z.object({
+        from: z.literal("file"),
+        /** The owner's file on the operator's machine. */
+        path: z.string().min(1).refine((p) => p.startsWith("/"), { message: "must be an absolute path on the operator's machine" }),
+        sha256: sha256("cutterConfig.rollbackRunbook.sha256"),
+    }).strict(),
+], { errorMap: () => ({ message: "must be {from: release, path: <path in the release tree>} or {from: file, path: <absolute path>, sha256: <its sha256>}" }) });
+
 export const cutterConfigSchema = z.object({
     dirs: z.array(dirSchema).min(1, "must list the /var/lib/cutter/* directories to provision (GAP-5)"),
     orchestratorConfigFile: absPath("cutterConfig.orchestratorConfigFile"),
     orchestrator: orchestratorSchema,
+    rollbackRunbook: rollbackRunbookSchema,
+    /**
+     * psql variables the runbook reads (`:'name'`), given placeholder values
+     * when GAP-6's dry-run PREPAREs each statement (nothing is executed).
+     */
+    rollbackRunbookPrepareVars: z.record(z.string().regex(/^[a-z_][a-z0-9_]{0,30}$/, "must be a lowercase psql variable name"),
+        z.string().regex(/^[A-Za-z0-9._:-]{0,100}$/, "must be a plain placeholder value (letters, digits, . _ : -)")).default({}),
     rollbackRunbookDest: absPath("cutterConfig.rollbackRunbookDest"),
 }).strict();
 
@@ -125,6 +160,57 @@ export const targetDocumentSchema = z.object({
 }).strict();
 
 /**
+ * The grant-matrix rendering pinned by O4 (documented default of
+ * verification.grantMatrixSql): one line per explicit table privilege in every
+ * non-system schema, "grantee|schema|table|privilege" (grantee PUBLIC when the
+ * ACL entry is for everyone), sorted bytewise (C collation); the sha256 is over
+ * those lines, each ending in "\n". Implicit owner privileges (no ACL) do not
+ * appear. If O4 rendered it differently, set verification.grantMatrixSql to
+ * O4's query: the pin only means something for the query that produced it.
+ */
+export const DEFAULT_GRANT_MATRIX_QUERY = [
+    "SELECT g FROM (",
+    "  SELECT coalesce(r.rolname, 'PUBLIC') || '|' || n.nspname || '|' || c.relname || '|' || a.privilege_type AS g",
+    "    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace",
+    "    CROSS JOIN LATERAL aclexplode(c.relacl) a",
+    "    LEFT JOIN pg_roles r ON r.oid = a.grantee",
+    "   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'",
+    "     AND c.relkind IN ('r', 'v', 'm', 'p', 'f')",
+    ") m ORDER BY g COLLATE \"C\"",
+].join("\n");
+
+const ere = (what: string) => z.string().min(1).max(200)
+    .refine((r) => !/[\n;#']/.test(r) && !r.includes("\u0000"), { message: `${what} must not contain a newline, ";", "#" or "'"` })
+    .refine((r) => { try { new RegExp(r); return true; } catch { return false; } }, { message: `${what} must be a valid extended regular expression` });
+
+/**
+ * The orchestrator adapter: how the O7 verification reads the orchestrator's
+ * output. Each pattern is a POSIX extended regular expression matched against
+ * a whole output line (grep -Ex); `phase` has one group, the phase number.
+ * The defaults are the fixture's dialect (README, "Orchestrator contract").
+ * Exit codes: `paused` when a run stops at a sovereign gate, `closed` when it
+ * closed out (or was closed already), `liveRefused` of checkLiveRefused.
+ */
+export const adapterSchema = z.object({
+    mode: ere("verification.adapter.mode").default("MODE DRYRUN"),
+    phase: ere("verification.adapter.phase")
+        .refine((r) => (r.match(/(?<!\\)\((?!\?)/g) ?? []).length === 1, { message: "verification.adapter.phase must have exactly one group: the phase number" })
+        .default("PHASE ([0-9]+)/11 .*"),
+    pauseSg1: ere("verification.adapter.pauseSg1").default("PAUSE SG1"),
+    resumedSg1: ere("verification.adapter.resumedSg1").default("RESUMED SG1"),
+    pauseSg2: ere("verification.adapter.pauseSg2").default("PAUSE SG2"),
+    resumedSg2: ere("verification.adapter.resumedSg2").default("RESUMED SG2"),
+    closeout: ere("verification.adapter.closeout").default("CLOSEOUT done"),
+    alreadyClosed: ere("verification.adapter.alreadyClosed").default("CLOSEOUT already-closed"),
+    liveRefused: ere("verification.adapter.liveRefused").default("LIVE refused"),
+    exitCodes: z.object({
+        paused: z.number().int().min(0).max(255).default(10),
+        closed: z.number().int().min(0).max(255).default(0),
+        liveRefused: z.number().int().min(0).max(255).default(0),
+    }).strict().default({}),
+}).strict();
+
+/**
  * O7: the post-deploy dry-run verification. The orchestrator commands come
  * from config so that the real iu-cutter CLI can be plugged in; placeholders
  * {runId}, {document} and {config} are filled in. See README "Orchestrator contract".
@@ -133,11 +219,25 @@ export const verificationSchema = z.object({
     enabled: z.boolean().default(false),
     scopeTables: z.array(z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, "each table must be schema.table")).min(1, "must list the tables whose row counts prove non-mutation"),
     grantMatrixSha256: sha256("verification.grantMatrixSha256"),
+    /**
+     * The one SELECT that renders the grant matrix; its output (one row per
+     * line, each line ending in "\n") is what grantMatrixSha256 pins. Run
+     * read-only (BEGIN READ ONLY ... ROLLBACK) as the read-only role, at review
+     * time and around the dry run. Default: DEFAULT_GRANT_MATRIX_QUERY.
+     */
+    grantMatrixSql: z.string().min(1)
+        .refine((q) => !q.split("\n").some((l) => l.trim() === "SQL"), { message: "must not contain a line \"SQL\" (the heredoc terminator)" })
+        .refine((q) => !q.replace(/;\s*$/, "").includes(";"), { message: "must be one SELECT statement (no \";\" inside)" })
+        .refine((q) => /^\s*(SELECT|WITH)\b/i.test(q), { message: "must be a SELECT (or WITH ... SELECT) statement" })
+        .transform((q) => q.trim().replace(/;\s*$/, ""))
+        .default(DEFAULT_GRANT_MATRIX_QUERY),
     commands: z.object({
         start: z.string().min(1),
         resume: z.string().min(1),
         checkLiveRefused: z.string().min(1),
     }).strict(),
+    /** How the verification reads the orchestrator's output lines and exit codes (defaults: the documented contract). */
+    adapter: adapterSchema.default({}),
     targetDocument: targetDocumentSchema.optional(),
     /** Change to verify the same release again (a new orchestrator run id). */
     runLabel: z.string().regex(/^[a-z0-9-]{1,20}$/, "must be 1-20 of a-z, 0-9, -").default("1"),

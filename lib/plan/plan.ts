@@ -4,8 +4,6 @@
  * review package and the mandate digest are computed from it. Nothing else
  * can put a command on the host.
  */
-import * as fs from "fs";
-import * as path from "path";
 import { StackConfig } from "../config/config";
 import { canonicalJson, sha256Hex } from "../core/digest";
 import { MandateCommand } from "./mandate";
@@ -34,19 +32,6 @@ export interface DeployPlan {
     verify?: PlannedCommand;
     /** sha256 over every writing command; the guards re-run when it changes. */
     writesDigest: string;
-}
-
-export const RUNBOOK_ASSET = path.join(__dirname, "..", "..", "..", "assets", "rollback_runbook.sql");
-
-export function readRunbook(): string {
-    // Compiled to bin/lib; the asset lives in the repo's assets/.
-    const candidates = [RUNBOOK_ASSET, path.join(__dirname, "..", "..", "assets", "rollback_runbook.sql")];
-    for (const c of candidates) {
-        if (fs.existsSync(c)) {
-            return fs.readFileSync(c, "utf8");
-        }
-    }
-    throw new Error(`rollback_runbook.sql not found (looked in ${candidates.join(", ")})`);
 }
 
 export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: string }, runbook: string): DeployPlan {

@@ -6,9 +6,11 @@
  */
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { RELEASE_VERSION } from "../config/config";
 import { sha256Hex, sortEntries, TreeEntry, treeDigest } from "../core/digest";
+import { ASSERT_RELEASE } from "../scripts/helpers";
 
 export class ReleaseRefused extends Error {
     constructor(public readonly guard: string, message: string) {
@@ -107,11 +109,9 @@ function inspectCommit(sourceRepo: string, head: string): ReleaseManifest {
     }
 
     // Blobs are read in batches so memory stays flat in the tree's size: only
-    // the manifest entries and the two files the source checks need are kept.
+    // the manifest entries are kept.
     const entries: TreeEntry[] = [];
     let totalBytes = 0;
-    const keep = new Map<string, Buffer>();
-    let orchestrator = false;
     const BATCH = 256;
     for (let b = 0; b < items.length; b += BATCH) {
         const chunk = items.slice(b, b + BATCH);
@@ -135,45 +135,50 @@ function inspectCommit(sourceRepo: string, head: string): ReleaseManifest {
             }
             entries.push({ path: it.path, kind: "f", mode: it.mode === "100755" ? 0o755 : 0o644, sha256: sha256Hex(data), size });
             totalBytes += size;
-            if (it.path.startsWith("cutter_agent/orchestrator/") && it.path.endsWith(".py")) {
-                orchestrator = true;
-            }
-            if (it.path === "cutter_agent/__init__.py" || it.path === "cutter_agent/config.py") {
-                keep.set(it.path, Buffer.from(data));
-            } else if (it.path.endsWith(".py")) {
-                checkNoKillSwitchFlip(it.path, data);
-            }
         }
     }
 
-    checkReleaseSource(keep, orchestrator);
+    withCleanCopy(sourceRepo, head, (dir) => checkReleaseSource(dir));
     return { commit: head, entries: sortEntries(entries), digest: treeDigest(entries), fileCount: entries.length, totalBytes };
 }
 
-function checkNoKillSwitchFlip(p: string, data: Buffer): void {
-    const bad = /^\s*(?:[\w.]+\.)?execution_enabled\s*=\s*(?!False\b)\S/m.exec(data.toString("utf8"));
-    if (bad) {
-        throw new ReleaseRefused("KillSwitch", `${p} assigns execution_enabled to something other than False`);
+/**
+ * Runs `fn` on a clean copy of the commit (`git archive`, extracted into a new
+ * temporary directory that is removed afterwards, whatever happens).
+ */
+export function withCleanCopy<T>(sourceRepo: string, commit: string, fn: (dir: string) => T): T {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-release-"));
+    try {
+        const tree = path.join(dir, "tree");
+        fs.mkdirSync(tree);
+        const tar = path.join(dir, "release.tar");
+        execFileSync("git", ["-C", sourceRepo, "-c", "tar.umask=0022", "archive", "--format=tar", "-o", tar, commit]);
+        execFileSync("tar", ["-x", "--no-same-owner", "-f", tar, "-C", tree]);
+        fs.rmSync(tar);
+        return fn(tree);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
     }
 }
 
-/** The seeds' source assertions, checked before anything ships. */
-export function checkReleaseSource(pyFiles: Map<string, Buffer>, hasOrchestrator: boolean): void {
-    const init = pyFiles.get("cutter_agent/__init__.py")?.toString("utf8");
-    if (init === undefined) {
-        throw new ReleaseRefused("ReleaseVersion", "cutter_agent/__init__.py is missing at the pinned commit");
+/**
+ * The seeds' source assertions (version, orchestrator/, kill-switch), checked
+ * before anything ships, by the same pinned helper the host runs after the
+ * swap and around the dry run (lib/scripts/py/assert_release.py): one
+ * definition, so an annotated `execution_enabled: bool = False` is judged
+ * identically here and there. `python` is the operator's interpreter.
+ */
+export function checkReleaseSource(tree: string, python = "python3"): void {
+    const r = spawnSync(python, ["-", tree, RELEASE_VERSION], { input: ASSERT_RELEASE.text, encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+    if (r.error) {
+        throw new ReleaseRefused("ReleaseSource", `cannot run ${python} for the release assertions: ${r.error.message}`);
     }
-    const m = /^__version__\s*=\s*["']([^"']+)["']/m.exec(init);
-    if (!m || m[1] !== RELEASE_VERSION) {
-        throw new ReleaseRefused("ReleaseVersion", `cutter_agent/__init__.py has __version__ = ${m ? JSON.stringify(m[1]) : "(none)"}, expected "${RELEASE_VERSION}"`);
+    const failed = r.stderr.split("\n").map((l) => /^ASSERTION FAILED: (\w+): (.*)$/.exec(l)).filter((m): m is RegExpExecArray => !!m);
+    if (failed.length > 0) {
+        throw new ReleaseRefused(failed[0][1], failed.map((m) => (m === failed[0] ? m[2] : `${m[1]}: ${m[2]}`)).join("; "));
     }
-    if (!hasOrchestrator) {
-        throw new ReleaseRefused("ReleaseOrchestrator", "cutter_agent/orchestrator/ is missing at the pinned commit");
-    }
-    const cfg = pyFiles.get("cutter_agent/config.py")?.toString("utf8") ?? "";
-    const assigns = [...cfg.matchAll(/^\s*execution_enabled\s*(?::\s*bool\s*)?=\s*(.+?)\s*(#.*)?$/gm)].map((x) => x[1]);
-    if (assigns.length === 0 || assigns.some((v) => v !== "False")) {
-        throw new ReleaseRefused("KillSwitch", `cutter_agent/config.py must set execution_enabled = False (found: ${assigns.length ? assigns.join(", ") : "no assignment"})`);
+    if (r.status !== 0) {
+        throw new ReleaseRefused("ReleaseSource", `the release assertions failed (exit ${r.status}): ${r.stderr.trim().split("\n").slice(-3).join(" ")}`);
     }
 }
 
@@ -190,4 +195,135 @@ export function buildArchive(sourceRepo: string, m: ReleaseManifest, dir: string
         fs.renameSync(tmp, file);
     }
     return file;
+}
+
+/** The release's own test suite, run at review time on a clean copy of the pinned commit. */
+export interface ReleaseTestResult {
+    /** What ran, in the clean copy (bytecode writing off, no pytest cache). */
+    command: string;
+    /** The interpreter's version line (`<python> --version`). */
+    python: string;
+    expected: number;
+    passed: number;
+    failed: number;
+    errors: number;
+    skipped: number;
+}
+
+export const RELEASE_TEST_ARGS = ["-m", "pytest", "-q", "-p", "no:cacheprovider"];
+
+/**
+ * Runs the release's test suite (pytest) on a clean copy of `commit` with
+ * PYTHONDONTWRITEBYTECODE=1 and no pytest cache, and refuses unless every
+ * test passed and exactly `expected` tests passed (release.expectedTests: the
+ * roadmap's "tests 366/366"). The counts come from pytest's JUnit report,
+ * written outside the copy.
+ */
+export function runReleaseTests(sourceRepo: string, commit: string, expected: number, python: string): ReleaseTestResult {
+    const ver = spawnSync(python, ["--version"], { encoding: "utf8" });
+    if (ver.error || ver.status !== 0) {
+        throw new ReleaseRefused("ReleaseTests", `cannot run ${python} (release.testPython): ${ver.error?.message ?? ver.stderr.trim()}`);
+    }
+    const pythonLine = (ver.stdout + ver.stderr).trim().split("\n")[0];
+    const report = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-tests-"));
+    try {
+        const junit = path.join(report, "junit.xml");
+        const args = [...RELEASE_TEST_ARGS, `--junitxml=${junit}`];
+        const r = withCleanCopy(sourceRepo, commit, (tree) => {
+            const run = spawnSync(python, args, {
+                cwd: tree, encoding: "utf8", maxBuffer: 1 << 28,
+                env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", PYTHONPATH: tree, PYTEST_ADDOPTS: "" },
+            });
+            const bytecode = findBytecode(tree);
+            return { run, bytecode };
+        });
+        if (r.run.error) {
+            throw new ReleaseRefused("ReleaseTests", `cannot run the release's tests with ${python}: ${r.run.error.message}`);
+        }
+        const xml = fs.existsSync(junit) ? fs.readFileSync(junit, "utf8") : "";
+        const suite = /<testsuite\b[^>]*>/.exec(xml)?.[0] ?? "";
+        const attr = (k: string) => Number(new RegExp(`\\b${k}="(\\d+)"`).exec(suite)?.[1] ?? NaN);
+        const total = attr("tests"), failed = attr("failures"), errors = attr("errors"), skipped = attr("skipped");
+        const tail = (r.run.stdout + r.run.stderr).trim().split("\n").filter((l) => l.trim() && !/^=+/.test(l)).slice(-3).join(" | ");
+        if (![total, failed, errors, skipped].every(Number.isFinite)) {
+            throw new ReleaseRefused("ReleaseTests", `the release's test suite at ${commit.slice(0, 12)} produced no test report (exit ${r.run.status}; is pytest installed for ${python}? Debian: python3-pytest): ${tail}`);
+        }
+        const res: ReleaseTestResult = {
+            command: `PYTHONDONTWRITEBYTECODE=1 ${python} ${RELEASE_TEST_ARGS.join(" ")}`, python: pythonLine,
+            expected, passed: total - failed - errors - skipped, failed, errors, skipped,
+        };
+        const counts = `${res.passed} passed, ${failed} failed, ${errors} errors, ${skipped} skipped`;
+        if (failed > 0 || errors > 0 || r.run.status !== 0) {
+            throw new ReleaseRefused("ReleaseTests", `the release's test suite at ${commit.slice(0, 12)} did not pass: ${counts} (expected ${expected}/${expected}; exit ${r.run.status}): ${tail}`);
+        }
+        if (res.passed !== expected) {
+            throw new ReleaseRefused("ReleaseTests", `the release's test suite at ${commit.slice(0, 12)} passed ${res.passed}, release.expectedTests is ${expected} (${counts}): a different suite than the one reviewed; check the commit, or set release.expectedTests after review`);
+        }
+        if (r.bytecode) {
+            throw new ReleaseRefused("ReleaseTests", `the test run wrote bytecode (${r.bytecode}) although bytecode writing was off`);
+        }
+        return res;
+    } finally {
+        fs.rmSync(report, { recursive: true, force: true });
+    }
+}
+
+function findBytecode(dir: string): string | undefined {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.name === "__pycache__" || e.name.endsWith(".pyc")) {
+            return p;
+        }
+        if (e.isDirectory() && !e.isSymbolicLink()) {
+            const f = findBytecode(p);
+            if (f) {
+                return f;
+            }
+        }
+    }
+    return undefined;
+}
+
+/** GAP-6's rollback runbook, from its owner (never authored by this program). */
+export interface Runbook {
+    text: string;
+    sha256: string;
+    /** "release:<path>@<commit>" or "file:<path>". */
+    source: string;
+}
+
+export type RunbookSpec = { from: "release"; path: string } | { from: "file"; path: string; sha256: string };
+
+/**
+ * Reads rollback_runbook.sql from the release tree at the pinned commit, or
+ * from the owner's file, whose sha256 must equal the pin. Refuses a runbook
+ * that is missing, differs from its pin, or holds no SQL statement.
+ */
+export function loadRunbook(spec: RunbookSpec, sourceRepo: string, commit: string): Runbook {
+    let text: string;
+    let source: string;
+    if (spec.from === "release") {
+        const r = spawnSync("git", ["-C", sourceRepo, "cat-file", "blob", `${commit}:${spec.path}`], { maxBuffer: 1 << 26 });
+        if (r.status !== 0) {
+            throw new ReleaseRefused("RollbackRunbook", `${spec.path} is not in the release tree at ${commit.slice(0, 12)} (cutterConfig.rollbackRunbook.path). The runbook's owner ships it in the release, or hands you a file: set cutterConfig.rollbackRunbook to {from: file, path, sha256}`);
+        }
+        text = r.stdout.toString("utf8");
+        source = `release:${spec.path}@${commit}`;
+    } else {
+        if (!fs.existsSync(spec.path)) {
+            throw new ReleaseRefused("RollbackRunbook", `the runbook file ${spec.path} (cutterConfig.rollbackRunbook.path) does not exist on this machine`);
+        }
+        text = fs.readFileSync(spec.path, "utf8");
+        const got = sha256Hex(text);
+        if (got !== spec.sha256) {
+            throw new ReleaseRefused("RollbackRunbook", `the runbook file ${spec.path} has sha256 ${got}, cutterConfig.rollbackRunbook.sha256 pins ${spec.sha256}: not the file its owner handed over`);
+        }
+        source = `file:${spec.path}`;
+    }
+    const sql = text.split("\n").filter((l) => !/^\s*(--|\\)/.test(l)).join("\n").split(";").map((s) => s.trim())
+        .filter((s) => s && !/^(BEGIN|COMMIT|ROLLBACK|END|START)\b/i.test(s));
+    if (sql.length === 0) {
+        throw new ReleaseRefused("RollbackRunbook", `the runbook from ${source} holds no SQL statement to revert anything`);
+    }
+    return { text, sha256: sha256Hex(text), source };
 }

@@ -2,13 +2,12 @@
  * O7 as code: the post-deploy dry-run verification script and the
  * execution-enable readiness checklist. Pure: tests render and evaluate both.
  *
- * Grant matrix (documented canonical rendering): one line per explicit table
- * privilege in every non-system schema, "grantee|schema|table|privilege"
- * (grantee PUBLIC when the ACL entry is for everyone), sorted bytewise (C
- * collation), each line ending in "\n"; the sha256 of that text. Implicit
- * owner privileges (tables with no ACL) do not appear.
+ * Grant matrix: the query is config (verification.grantMatrixSql; the
+ * documented default is DEFAULT_GRANT_MATRIX_QUERY in lib/config/config.ts),
+ * run read-only as the read-only role; the sha256 is over its output lines,
+ * each ending in "\n".
  */
-import { RELEASE_VERSION, StackConfig } from "../config/config";
+import { DEFAULT_GRANT_MATRIX_QUERY, RELEASE_VERSION, StackConfig } from "../config/config";
 import { sha256Hex } from "../core/digest";
 import { heredoc, lines, shq, STRICT } from "./shell";
 import { ASSERT_RELEASE } from "./helpers";
@@ -16,18 +15,32 @@ import { splitPsql } from "../../policies/lib/parsers/psqlText";
 import { GuardRefusal } from "../core/refusal";
 import { failFunction, helperCall, hostLayout } from "./o6";
 
-export const GRANT_MATRIX_SQL = [
-    "BEGIN READ ONLY;",
-    "SELECT g FROM (",
-    "  SELECT coalesce(r.rolname, 'PUBLIC') || '|' || n.nspname || '|' || c.relname || '|' || a.privilege_type AS g",
-    "    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace",
-    "    CROSS JOIN LATERAL aclexplode(c.relacl) a",
-    "    LEFT JOIN pg_roles r ON r.oid = a.grantee",
-    "   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'",
-    "     AND c.relkind IN ('r', 'v', 'm', 'p', 'f')",
-    ") m ORDER BY g COLLATE \"C\";",
-    "ROLLBACK;",
-].join("\n");
+/** The grant-matrix query (verification.grantMatrixSql) as the read-only batch psql runs. */
+export function grantMatrixSql(query: string): string {
+    return ["BEGIN READ ONLY;", `${query};`, "ROLLBACK;"].join("\n");
+}
+
+/** The default rendering (DEFAULT_GRANT_MATRIX_QUERY), read-only. */
+export const GRANT_MATRIX_SQL = grantMatrixSql(DEFAULT_GRANT_MATRIX_QUERY);
+
+/** The read-only psql invocation as the read-only role (the one form the policy pack accepts). */
+export function readOnlyPsql(c: StackConfig, vars: Record<string, string> = {}): string {
+    const o = c.cutterConfig.orchestrator;
+    const v = Object.entries(vars).map(([k, x]) => ` -v ${k}=${shq(x)}`).join("");
+    return `psql -X -q -A -t -v ON_ERROR_STOP=1${v} -h ${shq(o.db_host)} -p ${shq(String(o.db_port))} -U context_pack_readonly -d ${shq(o.db_name)}`;
+}
+
+/**
+ * The grant matrix observed read-only at review time: prints
+ * "grantMatrix=<sha256>" (or "grantMatrix=unreadable"). Writes nothing.
+ */
+export function grantMatrixProbeScript(c: StackConfig): string {
+    const q = c.verification?.grantMatrixSql ?? DEFAULT_GRANT_MATRIX_QUERY;
+    return lines(
+        STRICT,
+        `if g="$(${readOnlyPsql(c)} 2>/dev/null <<'SQL'\n${grantMatrixSql(q)}\nSQL\n)"; then printf 'grantMatrix=%s\\n' "$(printf '%s\\n' "$g" | sha256sum | cut -c1-64)"; else echo grantMatrix=unreadable; fi`,
+    );
+}
 
 /**
  * GAP-6's revert test in dry-run: every statement of the runbook is PREPAREd
@@ -80,7 +93,8 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
     const v = c.verification!;
     const o = c.cutterConfig.orchestrator;
     const L = hostLayout(c);
-    const psql = `psql -X -q -A -t -v ON_ERROR_STOP=1 -h ${shq(o.db_host)} -p ${shq(String(o.db_port))} -U context_pack_readonly -d ${shq(o.db_name)}`;
+    const psql = readOnlyPsql(c);
+    const gm = grantMatrixSql(v.grantMatrixSql);
     const countsSql = ["BEGIN READ ONLY;", ...v.scopeTables.map((t) => `SELECT '${t} ' || count(*) FROM ${t};`), "ROLLBACK;"].join("\n");
     const vars = { runId: id, document: String(v.targetDocument?.id ?? 0), config: c.cutterConfig.orchestratorConfigFile };
     const start = fill(v.commands.start, vars);
@@ -95,9 +109,13 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
         `printf '%s\\n' "$out" > ${shq(`${o.state_dir}/${vars.runId}.${name}.log`)}`,
         `all="$all$out"$'\\n'`,
     ];
+    const A = v.adapter;
+    const X = A.exitCodes;
+    /** The output has a whole line matching the adapter's pattern. */
+    const has = (re: string) => `printf '%s\\n' "$out" | grep -Eqx ${shq(re)}`;
     const liveCheck = (when: string) => [
         ...step(`live-${when}`, live),
-        `[ "$rc" = 0 ] && printf '%s\\n' "$out" | grep -qx 'LIVE refused' || fail "live mode was not refused ${when} the dry run (exit $rc): $(printf '%s' "$out" | tail -1)"`,
+        `[ "$rc" = ${X.liveRefused} ] && ${has(A.liveRefused)} || fail "live mode was not refused ${when} the dry run (exit $rc): $(printf '%s' "$out" | tail -1)"`,
     ];
     return lines(
         STRICT,
@@ -108,28 +126,28 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
         `# --- before: kill-switch, row counts, grant matrix ---------------------`,
         helperCall(ASSERT_RELEASE, `${T} ${shq(RELEASE_VERSION)}`, `fail "execution_enabled is not False (or the deployed tree is not ${RELEASE_VERSION}) before the dry run"`),
         `counts_before="$(${psql} <<'SQL'\n${countsSql}\nSQL\n)" || fail "cannot read the row counts as context_pack_readonly"`,
-        `grants_before="$(${psql} <<'SQL'\n${GRANT_MATRIX_SQL}\nSQL\n)" || fail "cannot read the grant matrix"`,
+        `grants_before="$(${psql} <<'SQL'\n${gm}\nSQL\n)" || fail "cannot read the grant matrix"`,
         `grant_sha="$(printf '%s\\n' "$grants_before" | sha256sum | cut -c1-64)"`,
         `[ "$grant_sha" = ${shq(v.grantMatrixSha256)} ] || fail "grant matrix sha256 is $grant_sha, pinned ${v.grantMatrixSha256}: grants changed"`,
         `# --- the dry run: SG1 pause, resume, SG2 pause, resume, closeout, idempotent closeout ---`,
         ...liveCheck("before"),
         ...step("1-start", start),
-        `[ "$rc" = 10 ] && printf '%s\\n' "$out" | grep -qx 'PAUSE SG1' || fail "start did not pause at SG1 (exit $rc)"`,
-        `printf '%s\\n' "$out" | grep -qx 'MODE DRYRUN' || fail "the orchestrator did not run in Mode.DRYRUN"`,
+        `[ "$rc" = ${X.paused} ] && ${has(A.pauseSg1)} || fail "start did not pause at SG1 (exit $rc)"`,
+        `${has(A.mode)} || fail "the orchestrator did not run in Mode.DRYRUN"`,
         ...step("2-resume-sg1", resume),
-        `[ "$rc" = 10 ] && printf '%s\\n' "$out" | grep -qx 'RESUMED SG1' && printf '%s\\n' "$out" | grep -qx 'PAUSE SG2' || fail "resume after SG1 did not pause at SG2 (exit $rc)"`,
+        `[ "$rc" = ${X.paused} ] && ${has(A.resumedSg1)} && ${has(A.pauseSg2)} || fail "resume after SG1 did not pause at SG2 (exit $rc)"`,
         ...liveCheck("during"),
         ...step("3-resume-sg2", resume),
-        `[ "$rc" = 0 ] && printf '%s\\n' "$out" | grep -qx 'RESUMED SG2' && printf '%s\\n' "$out" | grep -qx 'CLOSEOUT done' || fail "resume after SG2 did not close out (exit $rc)"`,
+        `[ "$rc" = ${X.closed} ] && ${has(A.resumedSg2)} && ${has(A.closeout)} || fail "resume after SG2 did not close out (exit $rc)"`,
         ...step("4-closeout-again", resume),
-        `[ "$rc" = 0 ] && printf '%s\\n' "$out" | grep -qx 'CLOSEOUT already-closed' && ! printf '%s\\n' "$out" | grep -q '^PHASE' || fail "closeout resume is not idempotent (exit $rc)"`,
+        `[ "$rc" = ${X.closed} ] && ${has(A.alreadyClosed)} && ! ${has(A.phase)} || fail "closeout resume is not idempotent (exit $rc)"`,
         ...liveCheck("after"),
-        `phases="$(printf '%s' "$all" | grep '^PHASE ' | cut -d' ' -f2 | tr '\\n' ' ')"`,
+        `phases="$(printf '%s' "$all" | sed -n -E ${shq(`s#^(${A.phase})$#\\2/11 #p`)} | tr -d '\\n')"`,
         `[ "$phases" = ${shq(Array.from({ length: 11 }, (_, i) => `${i + 1}/11 `).join(""))} ] || fail "phases run were: $phases (expected 1/11 .. 11/11 once each, in order)"`,
         `# --- after: the same counts and grants (non-mutation proof), kill-switch --------`,
         `counts_after="$(${psql} <<'SQL'\n${countsSql}\nSQL\n)" || fail "cannot read the row counts"`,
         `[ "$counts_after" = "$counts_before" ] || fail "row counts changed during the dry run: before [$(printf '%s' "$counts_before" | tr '\\n' ' ')] after [$(printf '%s' "$counts_after" | tr '\\n' ' ')]"`,
-        `grants_after="$(${psql} <<'SQL'\n${GRANT_MATRIX_SQL}\nSQL\n)"`,
+        `grants_after="$(${psql} <<'SQL'\n${gm}\nSQL\n)"`,
         `[ "$grants_after" = "$grants_before" ] || fail "the grant matrix changed during the dry run"`,
         helperCall(ASSERT_RELEASE, `${T} ${shq(RELEASE_VERSION)}`, `fail "execution_enabled is not False after the dry run"`),
         `# --- readiness evidence (GAP-3..6, GAP-8), all read-only ----------------------`,
@@ -141,7 +159,7 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
         ...c.cutterConfig.dirs.map((d) => `[ "$(stat -c '%a %U:%G' ${shq(d.path)} 2>/dev/null)" = ${shq(`${d.mode.replace(/^0(?=\d{3}$)/, "")} ${d.owner}:${d.group}`)} ] || gap5=dirs`),
         `grep -qx 'execution_enabled = false' ${shq(c.cutterConfig.orchestratorConfigFile)} || gap5=config`,
         `runbook_sha="$(sha256sum < ${shq(c.cutterConfig.rollbackRunbookDest)} | cut -c1-64)" || runbook_sha=absent`,
-        `if [ "$runbook_sha" = ${shq(sha256Hex(runbook))} ] && ${psql} >/dev/null <<'SQL'\n${runbookPrepareSql(runbook)}\nSQL\nthen gap6=ok; else gap6=failed; fi`,
+        `if [ "$runbook_sha" = ${shq(sha256Hex(runbook))} ] && ${readOnlyPsql(c, c.cutterConfig.rollbackRunbookPrepareVars)} >/dev/null <<'SQL'\n${runbookPrepareSql(runbook)}\nSQL\nthen gap6=ok; else gap6=failed; fi`,
         ...(doc ? [
             `doc="$(${psql} <<'SQL'\nBEGIN READ ONLY;\nSELECT d.title || '|' || (SELECT count(*) FROM cutter.candidates c WHERE c.document_id = d.id) FROM cutter.documents d WHERE d.id = ${doc.id};\nROLLBACK;\nSQL\n)" || doc=""`,
         ] : [`doc=""`]),
@@ -155,6 +173,12 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
         `printf 'EVIDENCE document=%s\\n' "$doc"`,
         `printf 'EVIDENCE checkedAt=%s\\n' "$(date -u +%FT%TZ)"`,
     );
+}
+
+/** Where the rollback runbook comes from, as GAP-6's evidence names it. */
+export function runbookSource(c: StackConfig): string {
+    const r = c.cutterConfig.rollbackRunbook;
+    return r.from === "release" ? `the release tree (${r.path} at ${c.release.commit})` : `the owner's file ${r.path} (sha256 pinned in cutterConfig.rollbackRunbook.sha256)`;
 }
 
 export type GapStatus = "CLOSED" | "OPEN";
@@ -196,7 +220,7 @@ export function readiness(c: StackConfig, ev: Record<string, string> | undefined
     row("GAP-5", "orchestrator.* config + /var/lib/cutter/* dirs", ev?.gap5 === "ok",
         ev?.gap5 === "ok" ? `${c.cutterConfig.dirs.length} dirs with the configured owner/mode; ${c.cutterConfig.orchestratorConfigFile} has execution_enabled = false` : `check result: ${ev?.gap5}`);
     row("GAP-6", "rollback_runbook.sql deployed + revert tested in dry-run", ev?.gap6 === "ok",
-        ev?.gap6 === "ok" ? `${c.cutterConfig.rollbackRunbookDest} matches the reviewed runbook; each of its statements prepared against the live schema (never executed) in a read-only transaction` : `check result: ${ev?.gap6}`,
+        ev?.gap6 === "ok" ? `${c.cutterConfig.rollbackRunbookDest} matches the reviewed runbook from ${runbookSource(c)}, sha256 ${ev?.runbook}; each of its statements prepared against the live schema (never executed) in a read-only transaction` : `check result: ${ev?.gap6} (runbook from ${runbookSource(c)})`,
         ev?.runbook);
     rows.push({
         gap: "GAP-7", title: "standalone ruling authorizing the execution_enabled flip",

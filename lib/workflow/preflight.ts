@@ -11,11 +11,13 @@ import { identityProblems } from "../host/identity";
 import { approvalProblem, Macro } from "./approval";
 import { buildO7Plan, O6Deploy, o6DeployProblems, o7Commands, O7Observation, O7Plan, o7ProbeScript, o7RollbackCommands, parseO7Probe } from "../plan/o7";
 import { GuardRefusal } from "../core/refusal";
-import { ConfigError, parseStackConfig, rawFromPulumiConfig, StackConfig } from "../config/config";
+import { ConfigError, DEFAULT_GRANT_MATRIX_QUERY, parseStackConfig, rawFromPulumiConfig, StackConfig } from "../config/config";
 import { Mandate } from "../plan/mandate";
 import { HostUnreachable, Observation, parseProbe, runReadOnly } from "../host/observe";
-import { buildPlan, DeployPlan, orderedCommands, readRunbook, rollbackCommands } from "../plan/plan";
-import { buildArchive, inspectRelease, ReleaseManifest, ReleaseRefused } from "../release/release";
+import { buildPlan, DeployPlan, orderedCommands, rollbackCommands } from "../plan/plan";
+import { buildArchive, inspectRelease, loadRunbook, ReleaseManifest, ReleaseRefused, ReleaseTestResult, Runbook, runReleaseTests } from "../release/release";
+import { grantMatrixProbeScript } from "../scripts/verification";
+import { hostFactProblems, HostFacts, hostFactsScript, parseHostFacts } from "../scripts/hostFacts";
 import { probeScript } from "../scripts/o6";
 import { SshTarget } from "../host/ssh";
 
@@ -31,8 +33,19 @@ export interface Preflight {
     mandateDigest: string;
     warnings: string[];
     macro: Macro;
+    /** The production contracts observed at review: release tests, runbook source, grant matrix (O7). */
+    contracts: Contracts;
     /** O7 only: its commands and the O6 deploy they verify. */
     o7?: { plan: O7Plan; observation: O7Observation; verifiesDeploy: O6Deploy; pinned: boolean };
+}
+
+export interface Contracts {
+    releaseTests: ReleaseTestResult;
+    rollbackRunbook: { source: string; sha256: string; dest: string };
+    /** Host facts observed read-only at review (Python, agent CLI, psql + database, marker/.env, staging space and filesystem). */
+    hostFacts?: HostFacts;
+    /** O7: the grant matrix observed read-only at review, against the O4 pin. */
+    grantMatrix?: { pinned: string; observed: string; defaultQuery: boolean };
 }
 
 export interface PreflightInput {
@@ -57,8 +70,13 @@ export function preflight(inp: PreflightInput): Preflight {
 
     const buildDir = inp.env.IUCUTTER_BUILD_DIR ?? path.join(inp.cwd, ".build");
     let manifest: ReleaseManifest;
+    let releaseTests: ReleaseTestResult;
+    let runbook: Runbook;
     try {
         manifest = inspectRelease(cfg.release.sourceRepo, cfg.release.commit, buildDir);
+        // The release's own suite, on a clean copy of the pinned commit (roadmap: "tests 366/366").
+        releaseTests = runReleaseTests(cfg.release.sourceRepo, manifest.commit, cfg.release.expectedTests, cfg.release.testPython);
+        runbook = loadRunbook(cfg.cutterConfig.rollbackRunbook, cfg.release.sourceRepo, manifest.commit);
     } catch (e) {
         if (e instanceof ReleaseRefused) {
             throw new GuardRefusal(e.guard, e.message.slice(e.guard.length + 2) + " Nothing was written.");
@@ -69,8 +87,8 @@ export function preflight(inp: PreflightInput): Preflight {
     const macro: Macro = cfg.macro;
     // O6 carries no dry run: that is macro O7, on its own stack, with its own approvals.
     const planCfg: StackConfig = macro === "o6" ? { ...cfg, verification: undefined } : cfg;
-    const runbook = readRunbook();
-    const plan = buildPlan(planCfg, { commit: manifest.commit, manifestDigest: manifest.digest, fileCount: manifest.fileCount, archivePath }, runbook);
+    const plan = buildPlan(planCfg, { commit: manifest.commit, manifestDigest: manifest.digest, fileCount: manifest.fileCount, archivePath }, runbook.text);
+    const contracts: Contracts = { releaseTests, rollbackRunbook: { source: runbook.source, sha256: runbook.sha256, dest: cfg.cutterConfig.rollbackRunbookDest } };
 
     const target: SshTarget = {
         address: cfg.host.address, port: cfg.host.port, user: cfg.host.user, hostKey: cfg.host.hostKey, privateKeyPath: cfg.host.privateKeyPath,
@@ -80,11 +98,29 @@ export function preflight(inp: PreflightInput): Preflight {
     if (problems.length > 0) {
         throw new GuardRefusal("HostIdentityGuard", `refused before any write:\n  - ${problems.join("\n  - ")}`);
     }
+    // Host facts, read-only: anything missing refuses, naming the fact (rollbacks are never blocked by them).
+    let facts: HostFacts | undefined;
+    try {
+        facts = parseHostFacts(runReadOnly(target, hostFactsScript(cfg)));
+    } catch (e) {
+        if (e instanceof HostUnreachable) {
+            throw new GuardRefusal(e.guard, e.message.slice(e.guard.length + 2));
+        }
+        throw e;
+    }
+    if (!facts) {
+        throw new GuardRefusal("HostFacts", "the host-facts probe's output is incomplete; is bash/coreutils installed on the host?");
+    }
+    const factProblems = hostFactProblems(cfg, facts, manifest.totalBytes, macro === "o6");
+    if (factProblems.length > 0 && !cfg.rollback) {
+        throw new GuardRefusal("HostFacts", `a fact the deploy relies on is missing on the host; refused before any write:\n  - ${factProblems.join("\n  - ")}`);
+    }
+    contracts.hostFacts = facts;
 
     const warnings: string[] = [];
     const { state, rows } = classify(cfg, observation, manifest.digest);
     if (macro === "o7") {
-        return preflightO7({ inp, cfg, manifest, plan, target, observation, state, rows, warnings, runbook });
+        return preflightO7({ inp, cfg, manifest, plan, target, observation, state, rows, warnings, runbook: runbook.text, contracts });
     }
     if (cfg.rollback && state !== "deployed") {
         throw new GuardRefusal("RollbackGate", `rollback requested, but release ${manifest.digest.slice(0, 12)} is not what the host has deployed (host state: ${state}); nothing to roll back. Set rollback back to false.`);
@@ -103,7 +139,7 @@ export function preflight(inp: PreflightInput): Preflight {
         warnings.push(`PreStateAnchor: anchors not pinned yet; \`up\` will refuse until they are.\n  ${table}`);
     }
 
-    const mandate = baseMandate(inp.stack, cfg, manifest);
+    const mandate = baseMandate(inp.stack, cfg, manifest, contracts);
     mandate.set("anchors", cfg.anchors);
     mandate.set("secrets", { backupGpgFpr: "set", governancePrincipal: "set" });
     mandate.set("rollback", cfg.rollback);
@@ -112,11 +148,11 @@ export function preflight(inp: PreflightInput): Preflight {
         mandate.add(cmd);
     }
     const mandateDigest = gate(inp, cfg, macro, mandate);
-    return { cfg, manifest, plan, target, observation, hostState: state, anchorRows: rows, mandate, mandateDigest, warnings, macro };
+    return { cfg, manifest, plan, target, observation, hostState: state, anchorRows: rows, mandate, mandateDigest, warnings, macro, contracts };
 }
 
 /** What both macros' mandates hold: the macro, the host, the release, and who may approve it. */
-function baseMandate(stack: string, cfg: StackConfig, manifest: ReleaseManifest): Mandate {
+function baseMandate(stack: string, cfg: StackConfig, manifest: ReleaseManifest, contracts: Contracts): Mandate {
     const mandate = new Mandate();
     mandate.set("macro", cfg.macro);
     mandate.set("stack", stack);
@@ -125,6 +161,11 @@ function baseMandate(stack: string, cfg: StackConfig, manifest: ReleaseManifest)
     // The trust an approval rests on is part of what is approved: changing the
     // signers or roles makes every earlier approval void.
     mandate.set("approvals", cfg.approvals ?? null);
+    // What the review observed of the release's contracts (not the interpreter's version line:
+    // the approval is for the suite's result, wherever the review ran).
+    const t = contracts.releaseTests;
+    mandate.set("releaseTests", { expected: t.expected, passed: t.passed, failed: t.failed, errors: t.errors, skipped: t.skipped, command: t.command });
+    mandate.set("rollbackRunbook", contracts.rollbackRunbook);
     mandate.set("allowUnreviewedRuns", cfg.allowUnreviewedRuns);
     return mandate;
 }
@@ -141,7 +182,7 @@ function gate(inp: PreflightInput, cfg: StackConfig, macro: Macro, mandate: Mand
 
 interface O7Input {
     inp: PreflightInput; cfg: StackConfig; manifest: ReleaseManifest; plan: DeployPlan; target: SshTarget; observation: Observation;
-    state: HostState; rows: AnchorRow[]; warnings: string[]; runbook: string;
+    state: HostState; rows: AnchorRow[]; warnings: string[]; runbook: string; contracts: Contracts;
 }
 
 /**
@@ -183,9 +224,28 @@ function preflightO7(x: O7Input): Preflight {
             warnings.push(`O7Gate: the O6 deploy to verify is not pinned yet; \`up\` will refuse until it is. Observed now:\n  ${pin}`);
         }
     }
+    // The grant matrix is an anchor: observed read-only now, as the read-only
+    // role, with the configured query; a drift from the O4 pin refuses O7 before it runs.
+    const v = cfg.verification!;
+    let gm: string;
+    try {
+        gm = /^grantMatrix=(\S+)$/m.exec(runReadOnly(target, grantMatrixProbeScript(cfg)))?.[1] ?? "unreadable";
+    } catch (e) {
+        if (e instanceof HostUnreachable) {
+            throw new GuardRefusal(e.guard, e.message.slice(e.guard.length + 2));
+        }
+        throw e;
+    }
+    const contracts: Contracts = { ...x.contracts, grantMatrix: { pinned: v.grantMatrixSha256, observed: gm, defaultQuery: v.grantMatrixSql === DEFAULT_GRANT_MATRIX_QUERY } };
+    if (!cfg.rollback && gm !== v.grantMatrixSha256) {
+        throw new GuardRefusal("GrantMatrixAnchor", gm === "unreadable"
+            ? "cannot read the grant matrix on the host as context_pack_readonly (verification.grantMatrixSql); O7 refused before anything ran. Check the database access and the query."
+            : `the grant matrix observed now (sha256 ${gm}, verification.grantMatrixSql) is not the O4 pin (verification.grantMatrixSha256 ${v.grantMatrixSha256}); O7 refused before anything ran. Grants changed, or the query is not the one O4's pin was computed with.`);
+    }
     const verifiesDeploy = pinned ?? observed;
     const o7plan = buildO7Plan(cfg, plan, verifiesDeploy, manifest.digest, runbook);
-    const mandate = baseMandate(inp.stack, cfg, manifest);
+    const mandate = baseMandate(inp.stack, cfg, manifest, contracts);
+    mandate.set("grantMatrix", { pinned: v.grantMatrixSha256, observed: gm });
     mandate.set("verifiesDeploy", verifiesDeploy);
     mandate.set("verification", cfg.verification ?? null);
     mandate.set("secrets", { backupGpgFpr: "set", governancePrincipal: "set" });
@@ -197,6 +257,6 @@ function preflightO7(x: O7Input): Preflight {
     const mandateDigest = gate(inp, cfg, "o7", mandate);
     return {
         cfg, manifest, plan, target, observation, hostState: x.state, anchorRows: rows, mandate, mandateDigest, warnings, macro: "o7",
-        o7: { plan: o7plan, observation: o, verifiesDeploy, pinned: !!pinned },
+        o7: { plan: o7plan, observation: o, verifiesDeploy, pinned: !!pinned }, contracts,
     };
 }

@@ -26,6 +26,13 @@ export interface ReviewData {
     config: { dirs: StackConfig["cutterConfig"]["dirs"]; orchestratorConfigFile: string; rollbackRunbookDest: string; envProductionFile: string };
     secrets: Record<string, "set" | "missing">;
     manifest: string[];
+    /** The production contracts observed at review (release tests, runbook source, grant matrix). */
+    contracts?: {
+        releaseTests: { command: string; python: string; expected: number; passed: number; failed: number; errors: number; skipped: number };
+        rollbackRunbook: { source: string; sha256: string; dest: string };
+        grantMatrix?: { pinned: string; observed: string; defaultQuery: boolean };
+        hostFacts?: { python: string; agent: string; psql: string; database: string; composeMarker: string; envFile: string; stagingFreeKiB: number; stagingDevice: string; liveDevice: string };
+    };
     /** A rollback review: the commands are the deletes of what was deployed. */
     rollback?: boolean;
 }
@@ -107,7 +114,40 @@ export function renderMarkdown(r: ReviewData, policyVerdicts?: Array<{ policy: s
     out.push(`- Version: \`${r.release.version}\`; tag \`${r.release.tag}\` (local, annotated, never pushed)`);
     out.push(`- Manifest digest: \`${r.release.manifestDigest}\` over ${r.release.fileCount} files (${r.release.totalBytes} bytes); full manifest in \`manifest.txt\``);
     out.push("- Checked in the source: `__version__ == \"0.6.0\"`, `orchestrator/` present, `execution_enabled = False`, no secret-like files, no bytecode");
+    if (r.contracts) {
+        const t = r.contracts.releaseTests;
+        out.push(`- Release tests (clean copy of the commit, bytecode writing off): **${t.passed}/${t.expected} passed** (${t.failed} failed, ${t.errors} errors, ${t.skipped} skipped); \`${t.command}\` with ${t.python}`);
+        const rb = r.contracts.rollbackRunbook;
+        out.push(`- Rollback runbook (GAP-6) from ${rb.source.startsWith("release:") ? `the release tree, \`${rb.source.slice(8)}\`` : `the owner's file \`${rb.source.slice(5)}\` (sha256 pinned)`}: sha256 \`${rb.sha256}\`, placed at \`${rb.dest}\``);
+    }
     out.push("");
+    if (r.contracts?.hostFacts) {
+        const f = r.contracts.hostFacts;
+        out.push("## Host facts (observed read-only now)");
+        out.push("");
+        out.push("| fact | observed |");
+        out.push("|---|---|");
+        out.push(`| Python | \`${f.python}\` |`);
+        out.push(`| agent CLI (version line, live tree) | \`${f.agent || "(none)"}\` |`);
+        out.push(`| psql | \`${f.psql || "(not found)"}\`; database as \`context_pack_readonly\`: ${f.database} |`);
+        out.push(`| compose marker | \`${r.identity.composeMarker}\` ${f.composeMarker} |`);
+        out.push(`| .env | \`${r.identity.envFile}\` ${f.envFile} |`);
+        out.push(`| staging free space | ${f.stagingFreeKiB} KiB (release ${r.release.totalBytes} bytes; twice that is needed) |`);
+        out.push(`| staging and live tree on one filesystem | ${f.stagingDevice === f.liveDevice ? "yes" : "**no**"} (devices ${f.stagingDevice}, ${f.liveDevice}) |`);
+        out.push("");
+    }
+    if (r.contracts?.grantMatrix) {
+        const g = r.contracts.grantMatrix;
+        out.push("## Grant matrix (anchor)");
+        out.push("");
+        out.push(`Observed now, read-only as \`context_pack_readonly\`, with ${g.defaultQuery ? "the default query" : "the configured query (`verification.grantMatrixSql`)"}; O7 refuses before it runs when it differs from the O4 pin.`);
+        out.push("");
+        out.push("| | sha256 |");
+        out.push("|---|---|");
+        out.push(`| pinned (O4, \`verification.grantMatrixSha256\`) | \`${g.pinned}\` |`);
+        out.push(`| observed | \`${g.observed}\` ${g.observed === g.pinned ? "match" : "**differs**"} |`);
+        out.push("");
+    }
     if (!o7) {
     out.push("## Pre-state anchors (sha256)");
     out.push("");

@@ -8,7 +8,10 @@ import * as path from "path";
 import { parseStackConfig, StackConfig } from "../../lib/config/config";
 import { Mandate } from "../../lib/plan/mandate";
 import { buildO7Plan, o6DeployGuardScript, o7Commands, o7ProbeScript, o7RollbackCommands } from "../../lib/plan/o7";
-import { buildPlan, orderedCommands, readRunbook, rollbackCommands } from "../../lib/plan/plan";
+import { buildPlan, orderedCommands, rollbackCommands } from "../../lib/plan/plan";
+import { hostFactsScript } from "../../lib/scripts/hostFacts";
+import { grantMatrixProbeScript } from "../../lib/scripts/verification";
+import { readRunbook } from "./runbook";
 import { probeScript } from "../../lib/scripts/o6";
 import { renderMarkdown, ReviewData } from "../../lib/workflow/review";
 import { rawConfig } from "./configFixture";
@@ -34,6 +37,8 @@ export function renderedScripts(c: StackConfig = fixtureConfig()): Array<[string
         ["probe", probeScript(c)],
         ["o7-probe", o7ProbeScript(c)],
         ["o6-deploy-guard", o6DeployGuardScript(c, FIXTURE_DEPLOY)],
+        ["host-facts", hostFactsScript(c)],
+        ["grant-matrix-probe", grantMatrixProbeScript(c)],
     ];
     const groups: Array<[string, ReturnType<typeof orderedCommands>]> = [
         ["o6", orderedCommands(plan)], ["o6-rollback", rollbackCommands(plan)], ["o7", o7Commands(o7)], ["o7-rollback", o7RollbackCommands(o7)],

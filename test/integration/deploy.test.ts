@@ -66,7 +66,7 @@ describe("O6 deploy on the sandbox host (real engine, real sshd, policy pack)", 
         const target = hostPath("/opt/incomex/dot/iu-cutter");
         expect(fs.readFileSync(path.join(target, "cutter_agent/__init__.py"), "utf8")).to.contain('__version__ = "0.6.0"');
         expect(fs.statSync(path.join(target, "cutter_agent/orchestrator")).isDirectory()).to.equal(true);
-        expect(fs.readFileSync(path.join(target, "cutter_agent/config.py"), "utf8")).to.match(/^execution_enabled = False$/m);
+        expect(fs.readFileSync(path.join(target, "cutter_agent/config.py"), "utf8")).to.match(/^execution_enabled: bool = False$/m);
         expect(res.outputs.release.value.manifestDigest).to.equal(treeDigest(target));
 
         const dot = hostPath("/opt/incomex/dot");

@@ -8,8 +8,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { treeDigest } from "../../lib/core/digest";
-import { buildArchive, inspectRelease, ReleaseRefused } from "../../lib/release/release";
-import { TREE_DIGEST } from "../../lib/scripts/helpers";
+import { buildArchive, inspectRelease, loadRunbook, ReleaseRefused, runReleaseTests } from "../../lib/release/release";
+import { ASSERT_RELEASE, TREE_DIGEST } from "../../lib/scripts/helpers";
+import { sha256Hex } from "../../lib/core/digest";
 
 const FIXTURE = path.join(__dirname, "..", "..", "..", "fixtures", "iu-cutter-v0.6");
 
@@ -82,7 +83,7 @@ describe("release inspection", () => {
         ["private key block in code", { "cutter_agent/k.py": `K='${["-----BEGIN", "RSA", "PRIVATE", "KEY-----"].join(" ")}'\n` }, /^NoSecretsInTree: cutter_agent\/k\.py contains a private key block/],
         ["bytecode", { "cutter_agent/x.pyc": "\u0000" }, /^ReleaseManifest: cutter_agent\/x\.pyc is Python bytecode/],
         ["wrong version", { "cutter_agent/__init__.py": '__version__ = "0.5.9"\n' }, /^ReleaseVersion: .*"0\.5\.9", expected "0\.6\.0"/],
-        ["kill switch on", { "cutter_agent/config.py": "execution_enabled = True\n" }, /^KillSwitch: .*found: True/],
+        ["kill switch on", { "cutter_agent/config.py": "execution_enabled = True\n" }, /^KillSwitch: cutter_agent\/config\.py must set execution_enabled = False \(found: True\)/],
         ["kill switch flipped elsewhere", { "cutter_agent/boot.py": "import cutter_agent.config as c\nc.execution_enabled = True\n" }, /^KillSwitch: cutter_agent\/boot\.py assigns execution_enabled/],
     ];
     for (const [what, files, re] of refusals) {
@@ -117,5 +118,129 @@ describe("release manifest cache", () => {
         expect(inspectRelease(dir, head, cache)).to.deep.equal(first);
         fs.writeFileSync(path.join(dir, "wip.txt"), "x");
         expect(() => inspectRelease(dir, head, cache)).to.throw(/uncommitted or untracked/);
+    });
+});
+
+/**
+ * One kill-switch definition: the source inspection (operator's machine, at
+ * review) and the on-host assertion (the same pinned helper, on the unpacked
+ * archive as the host holds it) give the same verdict on every form.
+ */
+describe("kill-switch: one definition at review and on the host", () => {
+    const onHost = (dir: string, head: string): boolean => {
+        const tar = buildArchive(dir, inspectReleaseUnchecked(dir, head), fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-ks-")));
+        const unpacked = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-ks-tree-"));
+        execFileSync("tar", ["-x", "--no-same-owner", "-f", tar, "-C", unpacked]);
+        try {
+            execFileSync("python3", ["-", unpacked, "0.6.0"], { input: ASSERT_RELEASE.text, stdio: ["pipe", "pipe", "pipe"] });
+            return true;
+        } catch {
+            return false;
+        }
+    };
+    // The archive of a commit whose source inspection refuses: built straight from git.
+    const inspectReleaseUnchecked = (dir: string, head: string) => ({ commit: head, entries: [], digest: sha256Hex(head + dir), fileCount: 0, totalBytes: 0 });
+    const atReview = (dir: string, head: string): boolean => {
+        try {
+            inspectRelease(dir, head);
+            return true;
+        } catch (e) {
+            if (e instanceof ReleaseRefused && e.guard === "KillSwitch") {
+                return false;
+            }
+            throw e;
+        }
+    };
+    const cases: Array<[string, Record<string, string>, boolean]> = [
+        ["plain `execution_enabled = False`", { "cutter_agent/config.py": "execution_enabled = False\n" }, true],
+        ["annotated `execution_enabled: bool = False`", { "cutter_agent/config.py": "execution_enabled: bool = False\n" }, true],
+        ["annotated with a comment", { "cutter_agent/config.py": "execution_enabled: bool = False  # GAP-7\n" }, true],
+        ["string annotation", { "cutter_agent/config.py": "execution_enabled: \"bool\" = False\n" }, true],
+        ["Final annotation", { "cutter_agent/config.py": "from typing import Final\nexecution_enabled: Final[bool] = False\n" }, true],
+        ["annotated True", { "cutter_agent/config.py": "execution_enabled: bool = True\n" }, false],
+        ["annotation without a value", { "cutter_agent/config.py": "execution_enabled: bool\n" }, false],
+        ["False, then True", { "cutter_agent/config.py": "execution_enabled: bool = False\nexecution_enabled = True\n" }, false],
+        ["0 instead of False", { "cutter_agent/config.py": "execution_enabled = 0\n" }, false],
+        ["an expression", { "cutter_agent/config.py": "import os\nexecution_enabled = os.environ.get('X') == '1'\n" }, false],
+        ["tuple unpacking", { "cutter_agent/config.py": "a, execution_enabled = 1, True\n" }, false],
+        ["augmented assignment", { "cutter_agent/config.py": "execution_enabled = False\nexecution_enabled |= True\n" }, false],
+        ["annotated attribute flip elsewhere", { "cutter_agent/boot.py": "import cutter_agent.config as c\nc.execution_enabled: bool = True\n" }, false],
+        ["setattr flip elsewhere", { "cutter_agent/boot.py": "import cutter_agent.config as c\nsetattr(c, 'execution_enabled', True)\n" }, false],
+        ["walrus flip elsewhere", { "cutter_agent/boot.py": "if (execution_enabled := True):\n    pass\n" }, false],
+        ["False written elsewhere", { "cutter_agent/boot.py": "import cutter_agent.config as c\nc.execution_enabled = False\n" }, true],
+        ["a file that does not parse", { "cutter_agent/broken.py": "def (:\n" }, false],
+    ];
+    for (const [what, files, ok] of cases) {
+        it(`${ok ? "accepts" : "refuses"} ${what}, identically at review and on the host`, () => {
+            const { dir, head } = repo(files);
+            expect(atReview(dir, head), "source inspection").to.equal(ok);
+            expect(onHost(dir, head), "on-host assertion").to.equal(ok);
+        });
+    }
+});
+
+describe("release tests at review (release.expectedTests)", () => {
+    const py = "/usr/bin/python3";
+    it("runs the fixture's suite on a clean copy and counts the passed tests", () => {
+        const { dir, head } = repo();
+        const r = runReleaseTests(dir, head, 10, py);
+        expect(r).to.include({ expected: 10, passed: 10, failed: 0, errors: 0, skipped: 0 });
+        expect(r.command).to.match(/^PYTHONDONTWRITEBYTECODE=1 /);
+        expect(r.python).to.match(/^Python 3\./);
+        // Nothing is written into the source repo (no bytecode, no cache).
+        expect(git(dir, "status", "--porcelain", "--ignored")).to.equal("");
+    });
+    it("refuses a count mismatch, naming both counts", () => {
+        const { dir, head } = repo();
+        expect(refusal(() => runReleaseTests(dir, head, 366, py)).message).to.match(/^ReleaseTests: .* passed 10, release\.expectedTests is 366/);
+    });
+    it("refuses a failing test, naming the counts", () => {
+        const { dir, head } = repo({ "tests/test_broken.py": "def test_broken():\n    assert 1 == 2\n" });
+        expect(refusal(() => runReleaseTests(dir, head, 11, py)).message).to.match(/^ReleaseTests: .* did not pass: 10 passed, 1 failed, 0 errors, 0 skipped \(expected 11\/11/);
+    });
+    it("counts the suite of the commit, not files left in the work tree", () => {
+        const { dir, head } = repo();
+        fs.writeFileSync(path.join(dir, "tests", "test_local_only.py"), "def test_x():\n    assert True\n");
+        // The untracked file is not in the commit, so the count stays 10.
+        expect(runReleaseTests(dir, head, 10, py).passed).to.equal(10);
+    });
+    it("refuses a suite with a test that errors at collection", () => {
+        const { dir, head } = repo({ "tests/test_import.py": "import no_such_module\n" });
+        expect(refusal(() => runReleaseTests(dir, head, 10, py)).message).to.match(/^ReleaseTests: .*1 errors/);
+    });
+    it("refuses when the interpreter has no pytest", () => {
+        const { dir, head } = repo();
+        expect(refusal(() => runReleaseTests(dir, head, 10, "/nonexistent/python3")).message).to.match(/^ReleaseTests: cannot run \/nonexistent\/python3/);
+    });
+});
+
+describe("rollback runbook from its owner (cutterConfig.rollbackRunbook)", () => {
+    it("reads it from the release tree at the pinned commit", () => {
+        const { dir, head } = repo();
+        const rb = loadRunbook({ from: "release", path: "db/rollback_runbook.sql" }, dir, head);
+        expect(rb.source).to.equal(`release:db/rollback_runbook.sql@${head}`);
+        expect(rb.sha256).to.equal(sha256Hex(fs.readFileSync(path.join(FIXTURE, "db", "rollback_runbook.sql"), "utf8")));
+    });
+    it("reads the commit, not the work tree", () => {
+        const { dir, head } = repo();
+        fs.writeFileSync(path.join(dir, "db", "rollback_runbook.sql"), "UPDATE cutter.cuts SET state = 'reverted';\n");
+        expect(loadRunbook({ from: "release", path: "db/rollback_runbook.sql" }, dir, head).text).to.contain("run_id");
+    });
+    it("refuses a path the release does not carry", () => {
+        const { dir, head } = repo();
+        expect(refusal(() => loadRunbook({ from: "release", path: "db/none.sql" }, dir, head)).message).to.match(/^RollbackRunbook: db\/none\.sql is not in the release tree/);
+    });
+    it("accepts an operator file with its pinned sha256 and refuses any other content", () => {
+        const { dir, head } = repo();
+        const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-rb-")), "rollback_runbook.sql");
+        fs.writeFileSync(f, "BEGIN;\nUPDATE cutter.cuts SET state = 'reverted' WHERE run_id = :'run_id';\nCOMMIT;\n");
+        const pin = sha256Hex(fs.readFileSync(f, "utf8"));
+        expect(loadRunbook({ from: "file", path: f, sha256: pin }, dir, head)).to.include({ source: `file:${f}`, sha256: pin });
+        fs.appendFileSync(f, "DELETE FROM cutter.cuts;\n");
+        expect(refusal(() => loadRunbook({ from: "file", path: f, sha256: pin }, dir, head)).message).to.match(/^RollbackRunbook: .* has sha256 [0-9a-f]{64}, cutterConfig\.rollbackRunbook\.sha256 pins/);
+    });
+    it("refuses a runbook with no SQL statement", () => {
+        const { dir, head } = repo({ "db/empty.sql": "-- nothing\nBEGIN;\nCOMMIT;\n" });
+        expect(refusal(() => loadRunbook({ from: "release", path: "db/empty.sql" }, dir, head)).message).to.match(/holds no SQL statement/);
     });
 });

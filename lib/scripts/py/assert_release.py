@@ -1,29 +1,89 @@
 import ast, os, sys
+# The one definition of the release assertions (version, orchestrator/,
+# kill-switch). The operator's machine runs it on a clean copy of the pinned
+# commit at review time; the host runs it on the deployed tree. Kill-switch:
+# cutter_agent/config.py binds execution_enabled (plain or annotated, e.g.
+# `execution_enabled: bool = False`) only to the literal False, at least once;
+# no .py file anywhere binds it (name, attribute, setattr) to anything else.
 root, want = sys.argv[1], sys.argv[2]
 problems = []
-def literal_assign(path, name):
-    tree = ast.parse(open(path, encoding="utf-8").read(), path)
-    found = []
+NAME = "execution_enabled"
+def names(t):
+    if isinstance(t, ast.Name):
+        return [t.id]
+    if isinstance(t, ast.Attribute):
+        return [t.attr]
+    if isinstance(t, (ast.Tuple, ast.List)):
+        return [n for e in t.elts for n in names(e)]
+    if isinstance(t, ast.Starred):
+        return names(t.value)
+    return []
+def shown(v):
+    if isinstance(v, ast.Constant):
+        return '"%s"' % v.value if isinstance(v.value, str) else repr(v.value)
+    u = getattr(ast, "unparse", None)
+    return u(v) if u else type(v).__name__
+def is_false(v, t):
+    return isinstance(t, (ast.Name, ast.Attribute)) and isinstance(v, ast.Constant) and v.value is False
+def bindings(tree, name):
+    # (target is a plain name, value is the literal False, the value shown) per binding
+    out = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign):
             for t in node.targets:
-                if isinstance(t, ast.Name) and t.id == name:
-                    found.append(node.value)
-        elif isinstance(node, ast.AnnAssign):
-            # `execution_enabled: bool = False` is the same assignment
-            if isinstance(node.target, ast.Name) and node.target.id == name:
-                found.append(node.value)
-    return found
+                if name in names(t):
+                    out.append((isinstance(t, ast.Name), is_false(node.value, t), shown(node.value)))
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            if name in names(node.target):
+                out.append((isinstance(node.target, ast.Name), is_false(node.value, node.target), shown(node.value)))
+        elif isinstance(node, (ast.AugAssign, ast.NamedExpr)):
+            if name in names(node.target):
+                out.append((False, False, shown(node.value)))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
+            if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and node.args[1].value == name:
+                val = node.args[2] if len(node.args) == 3 else None
+                out.append((False, isinstance(val, ast.Constant) and val.value is False, "setattr(...)"))
+    return out
+def parse(path, rel):
+    try:
+        return ast.parse(open(path, encoding="utf-8").read(), rel)
+    except (SyntaxError, UnicodeDecodeError, ValueError) as e:
+        problems.append("KillSwitch: %s cannot be parsed (%s)" % (rel, type(e).__name__))
+        return None
 init = os.path.join(root, "cutter_agent", "__init__.py")
-vals = literal_assign(init, "__version__") if os.path.isfile(init) else []
-if [getattr(v, "value", None) for v in vals] != [want]:
-    problems.append("__version__ is not %s" % want)
-if not os.path.isdir(os.path.join(root, "cutter_agent", "orchestrator")):
-    problems.append("orchestrator/ is missing")
-cfg = os.path.join(root, "cutter_agent", "config.py")
-flags = literal_assign(cfg, "execution_enabled") if os.path.isfile(cfg) else []
-if not flags or any(getattr(v, "value", None) is not False for v in flags):
-    problems.append("execution_enabled is not False")
+tree = parse(init, "cutter_agent/__init__.py") if os.path.isfile(init) else None
+vals = []  # the __version__ values, shown
+if tree is not None:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                if isinstance(t, ast.Name) and t.id == "__version__":
+                    vals.append(shown(node.value))
+if vals != ['"%s"' % want]:
+    problems.append('ReleaseVersion: cutter_agent/__init__.py has __version__ = %s, expected "%s"' % (", ".join(vals) or "(none)", want))
+orch = os.path.join(root, "cutter_agent", "orchestrator")
+if not any(f.endswith(".py") for _, _, fs in os.walk(orch) for f in fs):
+    problems.append("ReleaseOrchestrator: cutter_agent/orchestrator/ is missing (no .py file in it)")
+cfg_rel = "cutter_agent/config.py"
+found_cfg = False
+for d, dirs, files in os.walk(root):
+    dirs[:] = sorted(x for x in dirs if x != "__pycache__" and not (d == root and x == ".git"))
+    for f in sorted(files):
+        if not f.endswith(".py"):
+            continue
+        rel = os.path.relpath(os.path.join(d, f), root)
+        tree = parse(os.path.join(d, f), rel)
+        if tree is None:
+            continue
+        b = bindings(tree, NAME)
+        if rel == cfg_rel:
+            found_cfg = True
+            if not b or not all(plain and false for plain, false, _ in b):
+                problems.append("KillSwitch: %s must set execution_enabled = False (found: %s)" % (rel, ", ".join(v for _, _, v in b) or "no assignment"))
+        elif any(not false for _, false, _ in b):
+            problems.append("KillSwitch: %s assigns execution_enabled to something other than False" % rel)
+if not found_cfg:
+    problems.append("KillSwitch: %s is missing" % cfg_rel)
 for p in problems:
     print("ASSERTION FAILED: " + p, file=sys.stderr)
 sys.exit(1 if problems else 0)

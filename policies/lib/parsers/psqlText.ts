@@ -13,13 +13,16 @@ export interface PsqlInput {
     sql: string;
     /** Meta-commands, each as written (from the backslash to the end of the line). */
     meta: string[];
-    /** The top-level SQL statements, in order, trimmed, without their `;`. */
+    /** The top-level SQL statements as written (psql variables kept, comments and meta-commands removed), trimmed, without their `;`. */
     statements: string[];
     errors: string[];
 }
 
 export function splitPsql(text: string): PsqlInput {
     let sql = "";
+    // The same text with variables as written (what psql would send after substituting them).
+    let raw = "";
+    const emit = (parsed: string, written = parsed) => { sql += parsed; raw += written; };
     const meta: string[] = [];
     const errors: string[] = [];
     const statements: string[] = [];
@@ -32,7 +35,7 @@ export function splitPsql(text: string): PsqlInput {
         if (c === "-" && next === "-") {
             const e = text.indexOf("\n", i);
             i = e < 0 ? n : e;
-            sql += " ";
+            emit(" ");
             continue;
         }
         if (c === "/" && next === "*") {
@@ -44,7 +47,7 @@ export function splitPsql(text: string): PsqlInput {
                 j++;
             }
             if (depth > 0) { errors.push("unterminated /* comment"); }
-            sql += " ";
+            emit(" ");
             i = j;
             continue;
         }
@@ -53,7 +56,7 @@ export function splitPsql(text: string): PsqlInput {
             const escaped = c === "'" && /[eE]$/.test(sql) && !/[A-Za-z0-9_$][eE]$/.test(sql);
             const j = closingQuote(text, i, c, escaped);
             if (j >= n) { errors.push(c === "'" ? "unterminated string literal" : "unterminated quoted identifier"); }
-            sql += text.slice(i, j + 1);
+            emit(text.slice(i, j + 1));
             i = j + 1;
             continue;
         }
@@ -61,8 +64,8 @@ export function splitPsql(text: string): PsqlInput {
             const m = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i));
             if (m && !/[A-Za-z0-9_]$/.test(sql)) {
                 const end = text.indexOf(m[0], i + m[0].length);
-                if (end < 0) { errors.push("unterminated dollar quote"); sql += text.slice(i); i = n; continue; }
-                sql += text.slice(i, end + m[0].length);
+                if (end < 0) { errors.push("unterminated dollar quote"); emit(text.slice(i)); i = n; continue; }
+                emit(text.slice(i, end + m[0].length));
                 i = end + m[0].length;
                 continue;
             }
@@ -77,20 +80,20 @@ export function splitPsql(text: string): PsqlInput {
         if (c === ":" && next !== ":" && !sql.endsWith(":")) {
             const m = /^:(?:'([A-Za-z_][A-Za-z0-9_]*)'|"([A-Za-z_][A-Za-z0-9_]*)"|([A-Za-z_][A-Za-z0-9_]*))/.exec(text.slice(i));
             if (m) {
-                sql += m[1] ? "'psql_variable'" : m[2] ? '"psql_variable"' : "NULL";
+                emit(m[1] ? "'psql_variable'" : m[2] ? '"psql_variable"' : "NULL", m[0]);
                 i += m[0].length;
                 continue;
             }
         }
         if (c === ";") {
-            statements.push(sql.slice(start).trim());
-            start = sql.length + 1;
+            statements.push(raw.slice(start).trim());
+            start = raw.length + 1;
         }
-        sql += c;
+        emit(c);
         i++;
     }
-    if (sql.slice(start).trim() !== "") {
-        statements.push(sql.slice(start).trim());
+    if (raw.slice(start).trim() !== "") {
+        statements.push(raw.slice(start).trim());
     }
     return { sql, meta, statements: statements.filter((x) => x !== ""), errors };
 }

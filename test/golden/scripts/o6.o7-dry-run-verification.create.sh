@@ -6,31 +6,91 @@ all=""
 # --- before: kill-switch, row counts, grant matrix ---------------------
 python3 - /opt/incomex/dot/iu-cutter 0.6.0 <<'PY' || fail "execution_enabled is not False (or the deployed tree is not 0.6.0) before the dry run"
 import ast, os, sys
+# The one definition of the release assertions (version, orchestrator/,
+# kill-switch). The operator's machine runs it on a clean copy of the pinned
+# commit at review time; the host runs it on the deployed tree. Kill-switch:
+# cutter_agent/config.py binds execution_enabled (plain or annotated, e.g.
+# `execution_enabled: bool = False`) only to the literal False, at least once;
+# no .py file anywhere binds it (name, attribute, setattr) to anything else.
 root, want = sys.argv[1], sys.argv[2]
 problems = []
-def literal_assign(path, name):
-    tree = ast.parse(open(path, encoding="utf-8").read(), path)
-    found = []
+NAME = "execution_enabled"
+def names(t):
+    if isinstance(t, ast.Name):
+        return [t.id]
+    if isinstance(t, ast.Attribute):
+        return [t.attr]
+    if isinstance(t, (ast.Tuple, ast.List)):
+        return [n for e in t.elts for n in names(e)]
+    if isinstance(t, ast.Starred):
+        return names(t.value)
+    return []
+def shown(v):
+    if isinstance(v, ast.Constant):
+        return '"%s"' % v.value if isinstance(v.value, str) else repr(v.value)
+    u = getattr(ast, "unparse", None)
+    return u(v) if u else type(v).__name__
+def is_false(v, t):
+    return isinstance(t, (ast.Name, ast.Attribute)) and isinstance(v, ast.Constant) and v.value is False
+def bindings(tree, name):
+    # (target is a plain name, value is the literal False, the value shown) per binding
+    out = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign):
             for t in node.targets:
-                if isinstance(t, ast.Name) and t.id == name:
-                    found.append(node.value)
-        elif isinstance(node, ast.AnnAssign):
-            # `execution_enabled: bool = False` is the same assignment
-            if isinstance(node.target, ast.Name) and node.target.id == name:
-                found.append(node.value)
-    return found
+                if name in names(t):
+                    out.append((isinstance(t, ast.Name), is_false(node.value, t), shown(node.value)))
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            if name in names(node.target):
+                out.append((isinstance(node.target, ast.Name), is_false(node.value, node.target), shown(node.value)))
+        elif isinstance(node, (ast.AugAssign, ast.NamedExpr)):
+            if name in names(node.target):
+                out.append((False, False, shown(node.value)))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
+            if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and node.args[1].value == name:
+                val = node.args[2] if len(node.args) == 3 else None
+                out.append((False, isinstance(val, ast.Constant) and val.value is False, "setattr(...)"))
+    return out
+def parse(path, rel):
+    try:
+        return ast.parse(open(path, encoding="utf-8").read(), rel)
+    except (SyntaxError, UnicodeDecodeError, ValueError) as e:
+        problems.append("KillSwitch: %s cannot be parsed (%s)" % (rel, type(e).__name__))
+        return None
 init = os.path.join(root, "cutter_agent", "__init__.py")
-vals = literal_assign(init, "__version__") if os.path.isfile(init) else []
-if [getattr(v, "value", None) for v in vals] != [want]:
-    problems.append("__version__ is not %s" % want)
-if not os.path.isdir(os.path.join(root, "cutter_agent", "orchestrator")):
-    problems.append("orchestrator/ is missing")
-cfg = os.path.join(root, "cutter_agent", "config.py")
-flags = literal_assign(cfg, "execution_enabled") if os.path.isfile(cfg) else []
-if not flags or any(getattr(v, "value", None) is not False for v in flags):
-    problems.append("execution_enabled is not False")
+tree = parse(init, "cutter_agent/__init__.py") if os.path.isfile(init) else None
+vals = []  # the __version__ values, shown
+if tree is not None:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                if isinstance(t, ast.Name) and t.id == "__version__":
+                    vals.append(shown(node.value))
+if vals != ['"%s"' % want]:
+    problems.append('ReleaseVersion: cutter_agent/__init__.py has __version__ = %s, expected "%s"' % (", ".join(vals) or "(none)", want))
+orch = os.path.join(root, "cutter_agent", "orchestrator")
+if not any(f.endswith(".py") for _, _, fs in os.walk(orch) for f in fs):
+    problems.append("ReleaseOrchestrator: cutter_agent/orchestrator/ is missing (no .py file in it)")
+cfg_rel = "cutter_agent/config.py"
+found_cfg = False
+for d, dirs, files in os.walk(root):
+    dirs[:] = sorted(x for x in dirs if x != "__pycache__" and not (d == root and x == ".git"))
+    for f in sorted(files):
+        if not f.endswith(".py"):
+            continue
+        rel = os.path.relpath(os.path.join(d, f), root)
+        tree = parse(os.path.join(d, f), rel)
+        if tree is None:
+            continue
+        b = bindings(tree, NAME)
+        if rel == cfg_rel:
+            found_cfg = True
+            if not b or not all(plain and false for plain, false, _ in b):
+                problems.append("KillSwitch: %s must set execution_enabled = False (found: %s)" % (rel, ", ".join(v for _, _, v in b) or "no assignment"))
+        elif any(not false for _, false, _ in b):
+            problems.append("KillSwitch: %s assigns execution_enabled to something other than False" % rel)
+if not found_cfg:
+    problems.append("KillSwitch: %s is missing" % cfg_rel)
 for p in problems:
     print("ASSERTION FAILED: " + p, file=sys.stderr)
 sys.exit(1 if problems else 0)
@@ -61,35 +121,35 @@ grant_sha="$(printf '%s\n' "$grants_before" | sha256sum | cut -c1-64)"
 [ "$grant_sha" = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ] || fail "grant matrix sha256 is $grant_sha, pinned aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: grants changed"
 # --- the dry run: SG1 pause, resume, SG2 pause, resume, closeout, idempotent closeout ---
 set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 python3 -m cutter_agent.cli orchestrate --check-live-refused 2>&1)"; rc=$?; set -e
-printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-a9fcc817-1.live-before.log
+printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-d1d1d652-1.live-before.log
 all="$all$out"$'\n'
-[ "$rc" = 0 ] && printf '%s\n' "$out" | grep -qx 'LIVE refused' || fail "live mode was not refused before the dry run (exit $rc): $(printf '%s' "$out" | tail -1)"
-set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id o7-eeeeeeeeeeee-a9fcc817-1 --document 2 --config /var/lib/cutter/config/orchestrator.ini 2>&1)"; rc=$?; set -e
-printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-a9fcc817-1.1-start.log
+[ "$rc" = 0 ] && printf '%s\n' "$out" | grep -Eqx 'LIVE refused' || fail "live mode was not refused before the dry run (exit $rc): $(printf '%s' "$out" | tail -1)"
+set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id o7-eeeeeeeeeeee-d1d1d652-1 --document 2 --config /var/lib/cutter/config/orchestrator.ini 2>&1)"; rc=$?; set -e
+printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-d1d1d652-1.1-start.log
 all="$all$out"$'\n'
-[ "$rc" = 10 ] && printf '%s\n' "$out" | grep -qx 'PAUSE SG1' || fail "start did not pause at SG1 (exit $rc)"
-printf '%s\n' "$out" | grep -qx 'MODE DRYRUN' || fail "the orchestrator did not run in Mode.DRYRUN"
-set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id o7-eeeeeeeeeeee-a9fcc817-1 --document 2 --config /var/lib/cutter/config/orchestrator.ini --resume 2>&1)"; rc=$?; set -e
-printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-a9fcc817-1.2-resume-sg1.log
+[ "$rc" = 10 ] && printf '%s\n' "$out" | grep -Eqx 'PAUSE SG1' || fail "start did not pause at SG1 (exit $rc)"
+printf '%s\n' "$out" | grep -Eqx 'MODE DRYRUN' || fail "the orchestrator did not run in Mode.DRYRUN"
+set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id o7-eeeeeeeeeeee-d1d1d652-1 --document 2 --config /var/lib/cutter/config/orchestrator.ini --resume 2>&1)"; rc=$?; set -e
+printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-d1d1d652-1.2-resume-sg1.log
 all="$all$out"$'\n'
-[ "$rc" = 10 ] && printf '%s\n' "$out" | grep -qx 'RESUMED SG1' && printf '%s\n' "$out" | grep -qx 'PAUSE SG2' || fail "resume after SG1 did not pause at SG2 (exit $rc)"
+[ "$rc" = 10 ] && printf '%s\n' "$out" | grep -Eqx 'RESUMED SG1' && printf '%s\n' "$out" | grep -Eqx 'PAUSE SG2' || fail "resume after SG1 did not pause at SG2 (exit $rc)"
 set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 python3 -m cutter_agent.cli orchestrate --check-live-refused 2>&1)"; rc=$?; set -e
-printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-a9fcc817-1.live-during.log
+printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-d1d1d652-1.live-during.log
 all="$all$out"$'\n'
-[ "$rc" = 0 ] && printf '%s\n' "$out" | grep -qx 'LIVE refused' || fail "live mode was not refused during the dry run (exit $rc): $(printf '%s' "$out" | tail -1)"
-set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id o7-eeeeeeeeeeee-a9fcc817-1 --document 2 --config /var/lib/cutter/config/orchestrator.ini --resume 2>&1)"; rc=$?; set -e
-printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-a9fcc817-1.3-resume-sg2.log
+[ "$rc" = 0 ] && printf '%s\n' "$out" | grep -Eqx 'LIVE refused' || fail "live mode was not refused during the dry run (exit $rc): $(printf '%s' "$out" | tail -1)"
+set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id o7-eeeeeeeeeeee-d1d1d652-1 --document 2 --config /var/lib/cutter/config/orchestrator.ini --resume 2>&1)"; rc=$?; set -e
+printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-d1d1d652-1.3-resume-sg2.log
 all="$all$out"$'\n'
-[ "$rc" = 0 ] && printf '%s\n' "$out" | grep -qx 'RESUMED SG2' && printf '%s\n' "$out" | grep -qx 'CLOSEOUT done' || fail "resume after SG2 did not close out (exit $rc)"
-set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id o7-eeeeeeeeeeee-a9fcc817-1 --document 2 --config /var/lib/cutter/config/orchestrator.ini --resume 2>&1)"; rc=$?; set -e
-printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-a9fcc817-1.4-closeout-again.log
+[ "$rc" = 0 ] && printf '%s\n' "$out" | grep -Eqx 'RESUMED SG2' && printf '%s\n' "$out" | grep -Eqx 'CLOSEOUT done' || fail "resume after SG2 did not close out (exit $rc)"
+set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id o7-eeeeeeeeeeee-d1d1d652-1 --document 2 --config /var/lib/cutter/config/orchestrator.ini --resume 2>&1)"; rc=$?; set -e
+printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-d1d1d652-1.4-closeout-again.log
 all="$all$out"$'\n'
-[ "$rc" = 0 ] && printf '%s\n' "$out" | grep -qx 'CLOSEOUT already-closed' && ! printf '%s\n' "$out" | grep -q '^PHASE' || fail "closeout resume is not idempotent (exit $rc)"
+[ "$rc" = 0 ] && printf '%s\n' "$out" | grep -Eqx 'CLOSEOUT already-closed' && ! printf '%s\n' "$out" | grep -Eqx 'PHASE ([0-9]+)/11 .*' || fail "closeout resume is not idempotent (exit $rc)"
 set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 python3 -m cutter_agent.cli orchestrate --check-live-refused 2>&1)"; rc=$?; set -e
-printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-a9fcc817-1.live-after.log
+printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-d1d1d652-1.live-after.log
 all="$all$out"$'\n'
-[ "$rc" = 0 ] && printf '%s\n' "$out" | grep -qx 'LIVE refused' || fail "live mode was not refused after the dry run (exit $rc): $(printf '%s' "$out" | tail -1)"
-phases="$(printf '%s' "$all" | grep '^PHASE ' | cut -d' ' -f2 | tr '\n' ' ')"
+[ "$rc" = 0 ] && printf '%s\n' "$out" | grep -Eqx 'LIVE refused' || fail "live mode was not refused after the dry run (exit $rc): $(printf '%s' "$out" | tail -1)"
+phases="$(printf '%s' "$all" | sed -n -E 's#^(PHASE ([0-9]+)/11 .*)$#\2/11 #p' | tr -d '\n')"
 [ "$phases" = '1/11 2/11 3/11 4/11 5/11 6/11 7/11 8/11 9/11 10/11 11/11 ' ] || fail "phases run were: $phases (expected 1/11 .. 11/11 once each, in order)"
 # --- after: the same counts and grants (non-mutation proof), kill-switch --------
 counts_after="$(psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p 5432 -U context_pack_readonly -d live <<'SQL'
@@ -118,31 +178,91 @@ SQL
 [ "$grants_after" = "$grants_before" ] || fail "the grant matrix changed during the dry run"
 python3 - /opt/incomex/dot/iu-cutter 0.6.0 <<'PY' || fail "execution_enabled is not False after the dry run"
 import ast, os, sys
+# The one definition of the release assertions (version, orchestrator/,
+# kill-switch). The operator's machine runs it on a clean copy of the pinned
+# commit at review time; the host runs it on the deployed tree. Kill-switch:
+# cutter_agent/config.py binds execution_enabled (plain or annotated, e.g.
+# `execution_enabled: bool = False`) only to the literal False, at least once;
+# no .py file anywhere binds it (name, attribute, setattr) to anything else.
 root, want = sys.argv[1], sys.argv[2]
 problems = []
-def literal_assign(path, name):
-    tree = ast.parse(open(path, encoding="utf-8").read(), path)
-    found = []
+NAME = "execution_enabled"
+def names(t):
+    if isinstance(t, ast.Name):
+        return [t.id]
+    if isinstance(t, ast.Attribute):
+        return [t.attr]
+    if isinstance(t, (ast.Tuple, ast.List)):
+        return [n for e in t.elts for n in names(e)]
+    if isinstance(t, ast.Starred):
+        return names(t.value)
+    return []
+def shown(v):
+    if isinstance(v, ast.Constant):
+        return '"%s"' % v.value if isinstance(v.value, str) else repr(v.value)
+    u = getattr(ast, "unparse", None)
+    return u(v) if u else type(v).__name__
+def is_false(v, t):
+    return isinstance(t, (ast.Name, ast.Attribute)) and isinstance(v, ast.Constant) and v.value is False
+def bindings(tree, name):
+    # (target is a plain name, value is the literal False, the value shown) per binding
+    out = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign):
             for t in node.targets:
-                if isinstance(t, ast.Name) and t.id == name:
-                    found.append(node.value)
-        elif isinstance(node, ast.AnnAssign):
-            # `execution_enabled: bool = False` is the same assignment
-            if isinstance(node.target, ast.Name) and node.target.id == name:
-                found.append(node.value)
-    return found
+                if name in names(t):
+                    out.append((isinstance(t, ast.Name), is_false(node.value, t), shown(node.value)))
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            if name in names(node.target):
+                out.append((isinstance(node.target, ast.Name), is_false(node.value, node.target), shown(node.value)))
+        elif isinstance(node, (ast.AugAssign, ast.NamedExpr)):
+            if name in names(node.target):
+                out.append((False, False, shown(node.value)))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
+            if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and node.args[1].value == name:
+                val = node.args[2] if len(node.args) == 3 else None
+                out.append((False, isinstance(val, ast.Constant) and val.value is False, "setattr(...)"))
+    return out
+def parse(path, rel):
+    try:
+        return ast.parse(open(path, encoding="utf-8").read(), rel)
+    except (SyntaxError, UnicodeDecodeError, ValueError) as e:
+        problems.append("KillSwitch: %s cannot be parsed (%s)" % (rel, type(e).__name__))
+        return None
 init = os.path.join(root, "cutter_agent", "__init__.py")
-vals = literal_assign(init, "__version__") if os.path.isfile(init) else []
-if [getattr(v, "value", None) for v in vals] != [want]:
-    problems.append("__version__ is not %s" % want)
-if not os.path.isdir(os.path.join(root, "cutter_agent", "orchestrator")):
-    problems.append("orchestrator/ is missing")
-cfg = os.path.join(root, "cutter_agent", "config.py")
-flags = literal_assign(cfg, "execution_enabled") if os.path.isfile(cfg) else []
-if not flags or any(getattr(v, "value", None) is not False for v in flags):
-    problems.append("execution_enabled is not False")
+tree = parse(init, "cutter_agent/__init__.py") if os.path.isfile(init) else None
+vals = []  # the __version__ values, shown
+if tree is not None:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                if isinstance(t, ast.Name) and t.id == "__version__":
+                    vals.append(shown(node.value))
+if vals != ['"%s"' % want]:
+    problems.append('ReleaseVersion: cutter_agent/__init__.py has __version__ = %s, expected "%s"' % (", ".join(vals) or "(none)", want))
+orch = os.path.join(root, "cutter_agent", "orchestrator")
+if not any(f.endswith(".py") for _, _, fs in os.walk(orch) for f in fs):
+    problems.append("ReleaseOrchestrator: cutter_agent/orchestrator/ is missing (no .py file in it)")
+cfg_rel = "cutter_agent/config.py"
+found_cfg = False
+for d, dirs, files in os.walk(root):
+    dirs[:] = sorted(x for x in dirs if x != "__pycache__" and not (d == root and x == ".git"))
+    for f in sorted(files):
+        if not f.endswith(".py"):
+            continue
+        rel = os.path.relpath(os.path.join(d, f), root)
+        tree = parse(os.path.join(d, f), rel)
+        if tree is None:
+            continue
+        b = bindings(tree, NAME)
+        if rel == cfg_rel:
+            found_cfg = True
+            if not b or not all(plain and false for plain, false, _ in b):
+                problems.append("KillSwitch: %s must set execution_enabled = False (found: %s)" % (rel, ", ".join(v for _, _, v in b) or "no assignment"))
+        elif any(not false for _, false, _ in b):
+            problems.append("KillSwitch: %s assigns execution_enabled to something other than False" % rel)
+if not found_cfg:
+    problems.append("KillSwitch: %s is missing" % cfg_rel)
 for p in problems:
     print("ASSERTION FAILED: " + p, file=sys.stderr)
 sys.exit(1 if problems else 0)
@@ -164,10 +284,10 @@ gap5=ok
 [ "$(stat -c '%a %U:%G' /var/lib/cutter/state 2>/dev/null)" = '750 root:root' ] || gap5=dirs
 grep -qx 'execution_enabled = false' /var/lib/cutter/config/orchestrator.ini || gap5=config
 runbook_sha="$(sha256sum < /var/lib/cutter/runbooks/rollback_runbook.sql | cut -c1-64)" || runbook_sha=absent
-if [ "$runbook_sha" = 00275ea71faca69666070ec9625f094c7a93c6b981c05a8fdc0ae51eeeb8c9e5 ] && psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p 5432 -U context_pack_readonly -d live >/dev/null <<'SQL'
+if [ "$runbook_sha" = 6bd6cf282910c08657601672d661fdaf8d388f34fe93ac78a21a76d35bdc8514 ] && psql -X -q -A -t -v ON_ERROR_STOP=1 -v run_id=00000000-0000-4000-8000-000000000000 -h 127.0.0.1 -p 5432 -U context_pack_readonly -d live >/dev/null <<'SQL'
 BEGIN READ ONLY;
-PREPARE iucutter_revert_1 AS SELECT count(*) AS cuts_to_revert FROM cutter.cuts WHERE state = 'applied';
-PREPARE iucutter_revert_2 AS UPDATE cutter.cuts SET state = 'reverted' WHERE state = 'applied';
+PREPARE iucutter_revert_1 AS SELECT count(*) AS cuts_to_revert FROM cutter.cuts WHERE state = 'applied' AND run_id = :'run_id';
+PREPARE iucutter_revert_2 AS UPDATE cutter.cuts SET state = 'reverted' WHERE state = 'applied' AND run_id = :'run_id';
 ROLLBACK;
 SQL
 then gap6=ok; else gap6=failed; fi

@@ -1,0 +1,100 @@
+/**
+ * Host facts, observed read-only at review time and shown in the review
+ * package: the host's Python, the agent CLI's version line, psql and the
+ * database as the read-only role, where the compose marker and .env are,
+ * free space in staging against the release size, and whether staging and the
+ * live tree share a filesystem (the atomic exchange needs it). Anything
+ * missing refuses, naming the fact. Pure rendering and parsing.
+ */
+import { StackConfig } from "../config/config";
+import { hostLayout } from "./o6";
+import { lines, shq, STRICT } from "./shell";
+import { readOnlyPsql } from "./verification";
+
+/** The agent CLI's version command, run in the live tree with bytecode writing off. */
+export const AGENT_VERSION_COMMAND = "python3 -m cutter_agent.cli --version";
+
+export interface HostFacts {
+    python: string;
+    agent: string;
+    psql: string;
+    database: "reachable" | "unreachable";
+    composeMarker: "present" | "missing";
+    envFile: "present" | "missing";
+    /** Free space (KiB) on the filesystem that holds (or will hold) paths.stagingDir. */
+    stagingFreeKiB: number;
+    stagingDevice: string;
+    liveDevice: string;
+}
+
+export function hostFactsScript(c: StackConfig): string {
+    const L = hostLayout(c);
+    return lines(
+        STRICT,
+        `printf 'python=%s\\n' "$(python3 --version 2>&1 | head -n 1 || true)"`,
+        `agent=""; if [ -d ${shq(L.target)} ]; then agent="$(cd ${shq(L.target)} && PYTHONDONTWRITEBYTECODE=1 ${AGENT_VERSION_COMMAND} 2>/dev/null | head -n 1)" || agent=""; fi`,
+        `printf 'agent=%s\\n' "$agent"`,
+        `printf 'psql=%s\\n' "$(command -v psql || true)"`,
+        `if command -v psql >/dev/null && ${readOnlyPsql(c)} >/dev/null 2>&1 <<'SQL'\nBEGIN READ ONLY;\nSELECT 1;\nROLLBACK;\nSQL\nthen echo database=reachable; else echo database=unreachable; fi`,
+        `if [ -f ${shq(c.identity.composeMarker)} ]; then echo composeMarker=present; else echo composeMarker=missing; fi`,
+        `if [ -f ${shq(c.identity.envFile)} ]; then echo envFile=present; else echo envFile=missing; fi`,
+        // The staging dir may not exist yet: its nearest existing ancestor is where it will be made.
+        `s=${shq(c.paths.stagingDir)}; while [ ! -e "$s" ]; do s="$(dirname "$s")"; done`,
+        `printf 'stagingFreeKiB=%s\\n' "$(df -Pk "$s" | tail -n 1 | tr -s ' ' | cut -d' ' -f4)"`,
+        `printf 'stagingDevice=%s\\n' "$(stat -c %d "$s")"`,
+        `printf 'liveDevice=%s\\n' "$(stat -c %d ${shq(c.paths.dotRepo)} 2>/dev/null || echo none)"`,
+    );
+}
+
+export function parseHostFacts(out: string): HostFacts | undefined {
+    const kv: Record<string, string> = {};
+    for (const l of out.split("\n")) {
+        const i = l.indexOf("=");
+        if (i > 0) {
+            kv[l.slice(0, i)] = l.slice(i + 1).trim();
+        }
+    }
+    const need = ["python", "agent", "psql", "database", "composeMarker", "envFile", "stagingFreeKiB", "stagingDevice", "liveDevice"];
+    if (need.some((k) => kv[k] === undefined)) {
+        return undefined;
+    }
+    return { ...kv, stagingFreeKiB: Number(kv.stagingFreeKiB) } as unknown as HostFacts;
+}
+
+/**
+ * Each missing fact, named. `releaseBytes` is the release's size; staging
+ * must hold the new tree and the old tree's copy (twice the release).
+ * `staging`: the staging checks apply (O6, which stages and swaps).
+ */
+export function hostFactProblems(c: StackConfig, f: HostFacts, releaseBytes: number, staging: boolean): string[] {
+    const p: string[] = [];
+    const o = c.cutterConfig.orchestrator;
+    if (!/^Python 3\.\d+/.test(f.python)) {
+        p.push(`python: the host has no python3 (\`python3 --version\` printed "${f.python}")`);
+    }
+    if (f.agent === "") {
+        p.push(`agent CLI: \`${AGENT_VERSION_COMMAND}\` in ${hostLayout(c).target} printed no version line`);
+    }
+    if (f.psql === "") {
+        p.push("psql: not found on the host's PATH");
+    }
+    if (f.database !== "reachable") {
+        p.push(`database: not reachable as context_pack_readonly at ${o.db_host}:${o.db_port}/${o.db_name} (cutterConfig.orchestrator.db_*)`);
+    }
+    if (f.composeMarker !== "present") {
+        p.push(`compose marker: ${c.identity.composeMarker} is missing (identity.composeMarker)`);
+    }
+    if (f.envFile !== "present") {
+        p.push(`.env: ${c.identity.envFile} is missing (identity.envFile)`);
+    }
+    if (staging) {
+        const need = Math.ceil((2 * releaseBytes) / 1024);
+        if (!Number.isFinite(f.stagingFreeKiB) || f.stagingFreeKiB < need) {
+            p.push(`staging free space: ${f.stagingFreeKiB} KiB free for ${c.paths.stagingDir}, the release needs ${need} KiB (twice its ${releaseBytes} bytes: the new tree and the old tree's copy)`);
+        }
+        if (f.liveDevice === "none" || f.stagingDevice !== f.liveDevice) {
+            p.push(`same filesystem: ${c.paths.stagingDir} (device ${f.stagingDevice}) and ${c.paths.dotRepo} (device ${f.liveDevice}) are not on one filesystem; the atomic exchange needs them to be (paths.stagingDir)`);
+        }
+    }
+    return p;
+}
