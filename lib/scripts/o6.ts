@@ -96,6 +96,7 @@ export function preStateGuardScript(c: StackConfig, r: ReleaseFacts): string {
         STRICT,
         ...bashFunctions(),
         failFunction("PreStateAnchor"),
+        ...lockCheckLines(c, "PreStateAnchor"),
         `if [ -f ${shq(L.ledger)} ] && grep -qx ${shq(`digest=${r.manifestDigest}`)} ${shq(L.ledger)} \\`,
         `   && [ "$(tree_digest ${shq(L.target)} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ]; then`,
         `  echo "PreStateAnchor: release ${r.manifestDigest.slice(0, 12)} already in place"; exit 0`,
@@ -114,6 +115,22 @@ export function preStateGuardScript(c: StackConfig, r: ReleaseFacts): string {
     );
 }
 
+/**
+ * DeployLock, checked by the guards: while another run holds the host-side
+ * deploy lock (lib/scripts/swap.ts lockLines), nothing is written and its
+ * journal is never taken for an interrupted deploy. Read-only (shared probe).
+ */
+export function lockCheckLines(c: StackConfig, who: string): string[] {
+    const lock = `${c.paths.stateDir}/deploy.lock`;
+    return [
+        `if [ -f ${shq(lock)} ]; then`,
+        `  exec 9<${shq(lock)}`,
+        `  flock -n -s 9 || fail "DeployLock: another deploy or rollback holds ${lock} ($(cat ${shq(lock + ".holder")} 2>/dev/null || echo 'holder unknown')); ${who}: nothing was written. Wait for it to finish, then re-run"`,
+        `  flock -u 9`,
+        `fi`,
+    ];
+}
+
 /** RollbackGate: a rollback only starts from the exact deployed release. */
 export function rollbackGuardScript(c: StackConfig, r: ReleaseFacts): string {
     const L = hostLayout(c);
@@ -121,6 +138,7 @@ export function rollbackGuardScript(c: StackConfig, r: ReleaseFacts): string {
         STRICT,
         ...bashFunctions(),
         failFunction("RollbackGate"),
+        ...lockCheckLines(c, "RollbackGate"),
         `[ -f ${shq(L.ledger)} ] && grep -qx ${shq(`digest=${r.manifestDigest}`)} ${shq(L.ledger)} || fail "release ${r.manifestDigest.slice(0, 12)} is not the deployed one (${L.ledger}); nothing to roll back"`,
         `[ "$(tree_digest ${shq(L.target)} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ] || fail "the deployed tree was changed since the deploy; refusing to roll back over it"`,
         `[ ! -f ${shq(L.journal)} ] || fail "an interrupted deploy journal exists (${L.journal}); resolve it first"`,
