@@ -72,7 +72,12 @@ export function failureTrapLines(stateDir: string, withRevert = true): string[] 
         `  [ "$rc" -ne 0 ] || exit 0`,
         `  { printf 'Release: step %s failed (exit %s); last lines of the host log ${stateDir}/deploy.log:\\n' "$step" "$rc"`,
         `    tail -n 12 ${log} | sed -E 's/((BACKUP_GPG_FPR|GOVERNANCE_PRINCIPAL|[A-Z_]*(PASSWORD|SECRET|TOKEN)[A-Z_]*)=).*/\\1[masked]/'; } >&4 2>/dev/null || true`,
-        withRevert ? `  if [ "$journaled" = yes ]; then say "Release: reverting to the pre-deploy state after the failure of step $step"; revert; fi` : [],
+        withRevert ? [
+            `  if [ "$journaled" = yes ]; then`,
+            `    say "Release: reverting to the pre-deploy state after the failure of step $step"; revert`,
+            `    printf 'Release: reverted after the failure of step %s: the pre-deploy tree, dot-repo HEAD and index, and ledger are back; nothing of this release is recorded\\n' "$step" >&4 2>/dev/null || true`,
+            `  fi`,
+        ] : [],
         `  exit "$rc"`,
         `}`,
         `trap on_exit EXIT`,
@@ -107,8 +112,7 @@ export function revertFunction(c: StackConfig, r: ReleaseFacts): string[] {
         `  fi`,
         // In the run that failed, the old tree may already be in this run's artifact dir.
         `  if [ "$journaled" = yes ] && [ "$(tree_digest ${T} | cut -d' ' -f1)" != "$pre" ]; then`,
-        `    if [ -d "$art/tree" ] && [ "$(tree_digest "$art/tree" | cut -d' ' -f1)" = "$pre" ]; then exchange "$art/tree" ${T}`,
-        `    elif [ -d "$art/tree.partial" ] && [ "$(tree_digest "$art/tree.partial" | cut -d' ' -f1)" = "$pre" ]; then exchange "$art/tree.partial" ${T}; fi`,
+        `    if [ -d "$art/tree" ] && [ "$(tree_digest "$art/tree" | cut -d' ' -f1)" = "$pre" ]; then exchange "$art/tree" ${T}; fi`,
         `  fi`,
         `  [ "$(tree_digest ${T} | cut -d' ' -f1)" = "$pre" ] || fail "Release: cannot find the pre-deploy tree to revert to; see ${L.journal} and the dot repo history"`,
         `  if [ -n "$head" ] && [ "$(git -C ${dot} rev-parse HEAD)" != "$head" ]; then git -C ${dot} reset -q --soft "$head"; fi`,
@@ -133,7 +137,8 @@ export function preconditionLines(c: StackConfig, r: ReleaseFacts): string[] {
         `[ -z "$(git -C ${dot} remote)" ] || fail "Release: ${c.paths.dotRepo} has a git remote; refusing (O6 forbids remotes)"`,
         // Killed after the old tree went into the artifact dir (so after the dot commit): complete it instead.
         `if [ -f ${shq(L.journal)} ] && [ ! -e ${shq(stage + "/old-tree")} ] && [ ! -e ${shq(stage + "/tree")} ] \\`,
-        `   && grep -qx ${shq(`new_tree=${r.manifestDigest}`)} ${shq(L.journal)} && [ "$(tree_digest ${T} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ]; then`,
+        `   && grep -qx ${shq(`new_tree=${r.manifestDigest}`)} ${shq(L.journal)} && [ -d "$(sed -n 's/^artifact=//p' ${shq(L.journal)})/tree" ] \\`,
+        `   && [ "$(tree_digest ${T} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ]; then`,
         `  say "Release: interrupted deploy of this release was past its artifact step; completing its record"`,
         `  j_art="$(sed -n 's/^artifact=//p' ${shq(L.journal)})"; j_pre="$(sed -n 's/^pre_tree=//p' ${shq(L.journal)})"`,
         ...ledgerLines(c, r, "j_art", "j_pre").map((l) => "  " + l),
@@ -240,8 +245,8 @@ export function artifactLines(c: StackConfig, r: ReleaseFacts): string[] {
     return [
         `install -d -m 0700 ${shq(hostLayout(c).artifacts)}`,
         `mkdir -m 0700 -- "$art"`,
-        `mv -T -- ${shq(stage + "/old-tree")} "$art/tree.partial"`,
-        `mv -T -- "$art/tree.partial" "$art/tree"`,
+        // One rename when staging and the artifacts share a filesystem; else mv copies, then removes the source.
+        `mv -T -- ${shq(stage + "/old-tree")} "$art/tree"`,
     ];
 }
 
