@@ -23,6 +23,8 @@ export interface Observation {
     dotRemotes: string;
     journal: string;
     ledger: string;
+    /** Layout problems found by the probe (lib/scripts/o6.ts layoutProbeLines); absent from older probes. */
+    layout?: string;
 }
 
 export class HostUnreachable extends Error {

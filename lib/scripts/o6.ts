@@ -65,7 +65,27 @@ export function probeScript(c: StackConfig): string {
         `else echo dotGitStatus=absent; echo dotRemotes=; fi`,
         `if [ -f ${shq(L.journal)} ]; then printf 'journal=%s\\n' "$(tr '\\n' ' ' < ${shq(L.journal)})"; else echo journal=; fi`,
         `if [ -f ${shq(L.ledger)} ]; then printf 'ledger=%s\\n' "$(tr '\\n' ' ' < ${shq(L.ledger)})"; else echo ledger=; fi`,
+        ...layoutProbeLines(c),
     );
+}
+
+/**
+ * Layout facts the swap relies on (issue 15): the live tree and the staging
+ * dir are real directories, not symlinks, and staging is on the dot repo's
+ * mount (both renames of the swap must stay on one filesystem). Prints
+ * `layout=` followed by the problems found (empty when none). Reads only.
+ */
+export function layoutProbeLines(c: StackConfig): string[] {
+    const L = hostLayout(c);
+    const S = shq(c.paths.stagingDir);
+    return [
+        `lay=""`,
+        `if [ -L ${shq(L.target)} ]; then lay="$lay target-symlink:$(readlink ${shq(L.target)})"; fi`,
+        `if [ -L ${S} ]; then lay="$lay staging-symlink:$(readlink ${S})"; fi`,
+        `near=${S}; while [ ! -e "$near" ] && [ "$near" != / ]; do near="$(dirname "$near")"; done`,
+        `if [ -d ${shq(c.paths.dotRepo)} ] && [ "$(stat -L -c %m "$near")" != "$(stat -c %m ${shq(c.paths.dotRepo)})" ]; then lay="$lay staging-other-fs:$(stat -L -c %m "$near")"; fi`,
+        `printf 'layout=%s\\n' "$lay"`,
+    ];
 }
 
 /** HostIdentityGuard, re-checked on the host immediately before the first write. */

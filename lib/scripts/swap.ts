@@ -286,6 +286,8 @@ export function rollbackScript(c: StackConfig, r: ReleaseFacts): string {
     return lines(
         STRICT,
         `trap '' HUP PIPE`,
+        // Modes are set explicitly: a host umask (027, 077) must not change what is unpacked or restored.
+        `umask 022`,
         ...bashFunctions(),
         ...deployLogLines(c.paths.stateDir),
         exchangeFunction(),
@@ -319,6 +321,8 @@ export function swapScript(c: StackConfig, r: ReleaseFacts): { create: string; d
     const create = lines(
         STRICT,
         `trap '' HUP PIPE`,
+        // Modes are set explicitly: a host umask (027, 077) must not change what is unpacked or restored.
+        `umask 022`,
         ...bashFunctions(),
         ...deployLogLines(c.paths.stateDir),
         exchangeFunction(),

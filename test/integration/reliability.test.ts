@@ -193,4 +193,58 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
         expect(res.summary.result).to.equal("succeeded");
         expect(fs.readFileSync(lock + ".holder", "utf8")).to.match(/^deploy of [0-9a-f]{12} pid \d+ since /);
     });
+
+    describe("layout the swap relies on: refused at preview with the fact named, or handled", () => {
+        const refusedAtPreview = async (label: string, re: RegExp) => {
+            stack = await newStack(label, { pin: false });
+            const before = hostSnapshot().split("|").slice(0, 3).join("|");
+            const msg = await failure(stack.preview());
+            expect(msg).to.match(re);
+            expect(hostSnapshot().split("|").slice(0, 3).join("|"), "nothing written").to.equal(before);
+        };
+        it("a live iu-cutter that is itself a symlink", async () => {
+            resetHost();
+            fs.renameSync(TARGET(), TARGET() + "-real");
+            fs.symlinkSync("iu-cutter-real", TARGET());
+            await refusedAtPreview("livelink", /HostIdentityGuard: .*the live tree \/opt\/incomex\/dot\/iu-cutter is a symlink \(to iu-cutter-real\); a backup of it would be a copy of the link/s);
+        });
+        it("a staging dir that is a symlink", async () => {
+            resetHost();
+            const staging = hostPath("/opt/incomex/.iu-cutter-staging");
+            fs.rmSync(staging, { recursive: true, force: true });
+            fs.mkdirSync(hostPath("/opt/incomex/elsewhere"), { recursive: true });
+            fs.symlinkSync("elsewhere", staging);
+            await refusedAtPreview("stagelink", /HostIdentityGuard: .*the staging dir \/opt\/incomex\/\.iu-cutter-staging is a symlink \(to elsewhere\)/s);
+        });
+        it("staging on another filesystem than the dot repo", async () => {
+            resetHost();
+            const staging = "/opt/incomex/.iu-cutter-staging";
+            fs.mkdirSync(hostPath(staging), { recursive: true });
+            mustRun("nsenter", ["-t", sshdPid(), "-m", "mount", "-t", "tmpfs", "-o", "size=1m", "iucutter-otherfs", staging]);
+            try {
+                await refusedAtPreview("otherfs", /HostIdentityGuard: .*the staging dir \/opt\/incomex\/\.iu-cutter-staging is on another filesystem \(\/opt\/incomex\/\.iu-cutter-staging\) than \/opt\/incomex\/dot/s);
+            } finally {
+                mustRun("nsenter", ["-t", sshdPid(), "-m", "umount", staging]);
+            }
+        });
+        it("a host umask of 027 changes nothing: modes are set explicitly, the deploy and its rollback are exact", async () => {
+            resetHost();
+            const rc = hostPath("/root") + "/.bashrc";
+            fs.writeFileSync(rc, "umask 027\n");
+            try {
+                expect(mustRun("ssh", ["-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-i", facts().privateKeyPath, "-p", String(facts().sshPort), "root@127.0.0.1", "bash -c umask"]).trim(),
+                    "the sandbox session really has umask 027").to.equal("0027");
+                const oldTree = treeDigest(TARGET());
+                stack = await newStack("umask");
+                const res = await stack.up();
+                expect(res.summary.result).to.equal("succeeded");
+                expect(treeDigest(TARGET())).to.equal(newDigest());
+                await stack.destroy();
+                expect(treeDigest(TARGET())).to.equal(oldTree);
+            } finally {
+                fs.rmSync(rc, { force: true });
+            }
+        });
+    });
 });
+
