@@ -14,7 +14,7 @@ export function identityProblems(c: StackConfig, o: Observation): string[] {
     if (o.envfile !== "present") {
         problems.push(`${c.identity.envFile} is missing (identity.envFile)`);
     }
-    problems.push(...layoutProblems(c, o));
+    problems.push(...layoutProblems(c, o), ...clockProblems(o));
     if (o.dotRemotes.trim() !== "") {
         problems.push(`${c.paths.dotRepo} has git remote(s) "${o.dotRemotes.trim()}"; O6/O7 forbid any remote`);
     }
@@ -39,3 +39,24 @@ export function layoutProblems(c: StackConfig, o: Observation): string[] {
     }
     return out;
 }
+
+/** More than this between the host's clock and the operator's is refused (evidence and artifact names carry the host's time). */
+export const MAX_CLOCK_SKEW_SECONDS = 300;
+
+/** The host clock compared with the operator's (issue 15). */
+export function clockProblems(o: Observation, nowMs: number = Date.now()): string[] {
+    if (o.clock === undefined) {
+        return [];
+    }
+    const host = Number(o.clock);
+    const op = Math.round(nowMs / 1000);
+    if (!Number.isFinite(host) || o.clock.trim() === "") {
+        return [`the host clock could not be read (date -u +%s printed "${o.clock}")`];
+    }
+    const skew = host - op;
+    if (Math.abs(skew) > MAX_CLOCK_SKEW_SECONDS) {
+        return [`the host clock (${new Date(host * 1000).toISOString()}) is ${Math.abs(skew)} s ${skew < 0 ? "behind" : "ahead of"} the operator's (${new Date(op * 1000).toISOString()}); more than ${MAX_CLOCK_SKEW_SECONDS} s is refused (artifact names and evidence carry the host's time). Fix the host's time (NTP) first`];
+    }
+    return [];
+}
+

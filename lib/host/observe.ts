@@ -25,6 +25,8 @@ export interface Observation {
     ledger: string;
     /** Layout problems found by the probe (lib/scripts/o6.ts layoutProbeLines); absent from older probes. */
     layout?: string;
+    /** The host's clock (seconds since the epoch, UTC) when probed. */
+    clock?: string;
 }
 
 export class HostUnreachable extends Error {

@@ -85,6 +85,7 @@ export function layoutProbeLines(c: StackConfig): string[] {
         `near=${S}; while [ ! -e "$near" ] && [ "$near" != / ]; do near="$(dirname "$near")"; done`,
         `if [ -d ${shq(c.paths.dotRepo)} ] && [ "$(stat -L -c %m "$near")" != "$(stat -c %m ${shq(c.paths.dotRepo)})" ]; then lay="$lay staging-other-fs:$(stat -L -c %m "$near")"; fi`,
         `printf 'layout=%s\\n' "$lay"`,
+        `printf 'clock=%s\\n' "$(date -u +%s)"`,
     ];
 }
 

@@ -276,6 +276,11 @@ export function finishLines(c: StackConfig, r: ReleaseFacts): string[] {
     ];
 }
 
+/** The file the reviewed rollback writes on a protected host before its deletes run (lib/plan/plan.ts rollbackMandate). */
+export function rollbackMandatePath(c: StackConfig): string {
+    return `${c.paths.stateDir}/rollback-mandate`;
+}
+
 /** The delete script: the origin tree comes back byte for byte, and the dot repo records it. */
 export function rollbackScript(c: StackConfig, r: ReleaseFacts): string {
     const L = hostLayout(c);
@@ -295,6 +300,11 @@ export function rollbackScript(c: StackConfig, r: ReleaseFacts): string {
         ...lockLines(c.paths.stateDir, `rollback of ${r.manifestDigest.slice(0, 12)}`),
         `step=rollback`,
         `say "--- $(date -u +%FT%TZ) rollback of ${r.manifestDigest}"`,
+        // A protected host is only rolled back by the reviewed rollback (its mandate file), never by a plain destroy.
+        c.host.protected ? [
+            `[ -f ${shq(rollbackMandatePath(c))} ] && grep -qx ${shq(`release=${r.manifestDigest}`)} ${shq(rollbackMandatePath(c))} \\`,
+            `  || fail "RollbackGate: ${c.host.name} is protected and no approved rollback mandate for release ${r.manifestDigest.slice(0, 12)} is on the host (${rollbackMandatePath(c)}); a plain destroy is refused and nothing was changed. Roll back through the reviewed workflow: set rollback: true, review, approve, deploy"`,
+        ] : [],
         `[ -f ${led} ] || { say "Rollback: no deploy recorded in ${L.ledger}; nothing to restore"; exit 0; }`,
         `art="$(sed -n 's/^origin_artifact=//p' ${led})"`,
         `pre="$(sed -n 's/^origin_pre_tree=//p' ${led})"`,
@@ -304,13 +314,22 @@ export function rollbackScript(c: StackConfig, r: ReleaseFacts): string {
         `install -d -m 0700 ${shq(restore)}`,
         `cp -a -- "$art/tree" ${shq(restore + "/tree")}`,
         `[ "$(tree_digest ${shq(restore + "/tree")} | cut -d' ' -f1)" = "$pre" ] || fail "Rollback: $art/tree does not match its recorded digest $pre; refusing"`,
+        `live="$(tree_digest ${T} | cut -d' ' -f1)"`,
         `exchange ${shq(restore + "/tree")} ${T}`,
+        // A live tree changed since the deploy (a hot-fix) is never discarded: it is kept beside the artifacts and named.
+        `if [ "$live" != ${shq(r.manifestDigest)} ]; then`,
+        `  kept=${shq(L.artifacts)}/"$(date -u +%Y%m%dT%H%M%SZ)-hand-edited"`,
+        `  install -d -m 0700 ${shq(L.artifacts)}; mkdir -m 0700 -- "$kept"; mv -T -- ${shq(restore + "/tree")} "$kept/tree"`,
+        `  say "Rollback: the live tree had been changed since the deploy (digest $live, deployed ${r.manifestDigest}); it is kept in $kept/tree"`,
+        `  printf 'Rollback: the live tree had been changed since the deploy; it is kept in %s/tree\\n' "$kept" >&4 2>/dev/null || true`,
+        `fi`,
         `git -C ${dot} add -A -- ${shq(c.paths.targetDir)}`,
         `if ! git -C ${dot} diff --cached --quiet -- ${shq(c.paths.targetDir)}; then`,
         heredoc(`  git -C ${dot} ${GIT_IDENTITY} commit -q --no-verify -F - -- ${shq(c.paths.targetDir)}`, `rollback iu-cutter to the pre-deploy tree (O6 rollback)\n\nremoved-manifest-digest: ${r.manifestDigest}`),
         `fi`,
         `rm -- ${led}`,
-        `rm -r -- ${shq(restore)}`,
+        `if [ -e ${shq(restore)} ]; then rm -r -- ${shq(restore)}; fi`,
+        c.host.protected ? `rm -- ${shq(rollbackMandatePath(c))}` : [],
         `step=complete`,
         `say "Rollback: pre-deploy tree restored from $art/tree; recorded in ${c.paths.dotRepo} as $(git -C ${dot} rev-parse --short HEAD)"`,
     );

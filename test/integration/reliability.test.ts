@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { inspectRelease } from "../../lib/release/release";
-import { facts, failure, hostPath, hostSnapshot, mustRun, newStack, removeStack, resetHost, SB, treeDigest } from "../helpers/sandbox";
+import { facts, failure, hostPath, hostSnapshot, mustRun, newStack, removeStack, REPO_ROOT, resetHost, SB, treeDigest } from "../helpers/sandbox";
 
 const DOT = () => hostPath("/opt/incomex/dot");
 const TARGET = () => hostPath("/opt/incomex/dot/iu-cutter");
@@ -227,6 +227,16 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
                 mustRun("nsenter", ["-t", sshdPid(), "-m", "umount", staging]);
             }
         });
+        it("a host clock years off (2001): refused at preview, both clocks named", async () => {
+            resetHost();
+            const shim = path.join(SB, "shims", "date");
+            fs.writeFileSync(shim, "#!/bin/bash\nif [ \"$*\" = \"-u +%s\" ]; then echo 978307200; else exec /usr/bin/date \"$@\"; fi\n", { mode: 0o755 });
+            try {
+                await refusedAtPreview("clock", /HostIdentityGuard: .*the host clock \(2001-01-01T00:00:00\.000Z\) is \d+ s behind the operator's \(20\d\d-.*\); more than 300 s is refused/s);
+            } finally {
+                fs.rmSync(shim);
+            }
+        });
         it("a host umask of 027 changes nothing: modes are set explicitly, the deploy and its rollback are exact", async () => {
             resetHost();
             const rc = hostPath("/root") + "/.bashrc";
@@ -244,6 +254,67 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
             } finally {
                 fs.rmSync(rc, { force: true });
             }
+        });
+    });
+
+    describe("on-host guards fail under `up` when the host changes after the program's own check", () => {
+        /** Runs `up` in the background; once a host script containing `marker` has started and ended `n` times, runs `change`. */
+        async function upChangingHost(name: string, marker: string, change: () => void): Promise<{ code: number; out: string }> {
+            const child = spawn("pulumi", ["up", "--stack", name, "--yes", "--non-interactive", "--skip-preview"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+            let out = "";
+            child.stdout!.on("data", (b) => { out += b; });
+            child.stderr!.on("data", (b) => { out += b; });
+            const done = new Promise<number>((r) => child.on("exit", (c) => r(c ?? -1)));
+            let exited = false;
+            void done.then(() => { exited = true; });
+            const running = () => fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).some((pid) => {
+                try {
+                    const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+                    return cmd.startsWith("ssh\0") && cmd.includes(marker);
+                } catch { return false; }
+            });
+            let seen = false;
+            let changed = false;
+            while (!exited && !changed) {
+                const now = running();
+                if (now) { seen = true; }
+                if (seen && !now) { change(); changed = true; }
+                await new Promise((r) => setImmediate(r));
+            }
+            const code = await done;
+            expect(changed, "the host was changed while up ran").to.equal(true);
+            return { code, out };
+        }
+
+        it("HostIdentityGuard: the compose marker disappears after the program's probe at up", async () => {
+            resetHost();
+            stack = await newStack("idguard");
+            const r = await upChangingHost(stack.name, "envProductionOriginal=", () => fs.rmSync(hostPath("/opt/incomex/dot/docker-compose.yml")));
+            expect(r.code).to.not.equal(0);
+            expect(r.out).to.match(/HostIdentityGuard: compose marker \/opt\/incomex\/dot\/docker-compose\.yml is missing: not the expected stack host/);
+            expect(fs.existsSync(hostPath("/var/lib/cutter/config")), "no write ran").to.equal(false);
+        });
+
+        it("PreStateAnchor (on-host): the live tree is edited while the identity guard runs", async () => {
+            resetHost();
+            stack = await newStack("psguard");
+            const r = await upChangingHost(stack.name, "HostIdentityGuard", () => fs.appendFileSync(hostPath("/opt/incomex/dot/iu-cutter/README.md"), "hotfix\n"));
+            expect(r.code).to.not.equal(0);
+            expect(r.out).to.match(/PreStateAnchor: anchors\.tree drifted: observed [0-9a-f]{64}, pinned [0-9a-f]{64}\. Re-run the review; nothing was written/);
+            expect(fs.existsSync(hostPath("/var/lib/cutter/config")), "no write ran").to.equal(false);
+        });
+
+        it("RollbackGate (on-host): the deployed tree is edited after the program's probe at up", async () => {
+            resetHost();
+            stack = await newStack("rbguard");
+            expect((await stack.up()).summary.result).to.equal("succeeded");
+            await stack.setConfig("rollback", { value: "true" });
+            const deployed = treeDigest(TARGET());
+            const r = await upChangingHost(stack.name, "envProductionOriginal=", () => fs.appendFileSync(hostPath("/opt/incomex/dot/iu-cutter/README.md"), "hotfix\n"));
+            expect(r.code).to.not.equal(0);
+            expect(r.out).to.match(/RollbackGate: the deployed tree was changed since the deploy; refusing to roll back over it/);
+            expect(treeDigest(TARGET()), "the hand-edited tree is still live, not discarded").to.not.equal(deployed);
+            expect(fs.readFileSync(hostPath("/opt/incomex/dot/iu-cutter/README.md"), "utf8")).to.match(/hotfix\n$/);
         });
     });
 });
