@@ -21,7 +21,7 @@ import { secretKeysFromEnv } from "./lib/config/config";
 import { entryLine } from "./lib/core/digest";
 import { GuardRefusal } from "./lib/core/refusal";
 import { Preflight, preflight } from "./lib/workflow/preflight";
-import { SecretValues } from "./lib/provider/commandFactory";
+import { remoteFromPlan, SecretValues } from "./lib/provider/commandFactory";
 import { renderJson, ReviewData } from "./lib/workflow/review";
 import { GapRow, parseEvidence, readiness, renderReadiness } from "./lib/scripts/verification";
 import { DryRunVerification } from "./components/dryRunVerification";
@@ -114,6 +114,10 @@ async function program() {
         // The writes leave the program: `up` runs their delete scripts (the
         // rollback), after the guards above re-checked the host.
         await pulumi.log.warn(`ROLLBACK: this update removes the deployed release ${manifest.digest.slice(0, 12)} and everything this stack wrote (mandate ${mandateDigest})`);
+        if (plan.rollbackMandate) {
+            // Written after the guards; the release's delete (which runs after it in this update) checks it on a protected host.
+            remoteFromPlan(plan.rollbackMandate, pf.target, { dependsOn: guards });
+        }
         return { mandateDigest, hostState: pf.hostState, rollback: true, release: reviewData.release };
     }
     const cutterConfig = new CutterConfig("cutter-config", { plan, target: pf.target, guards });

@@ -23,6 +23,10 @@ export interface Observation {
     dotRemotes: string;
     journal: string;
     ledger: string;
+    /** Layout problems found by the probe (lib/scripts/o6.ts layoutProbeLines); absent from older probes. */
+    layout?: string;
+    /** The host's clock (seconds since the epoch, UTC) when probed. */
+    clock?: string;
 }
 
 export class HostUnreachable extends Error {

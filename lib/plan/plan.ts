@@ -12,7 +12,7 @@ import {
     dirsScript, fileScript, hostLayout, identityGuardScript, preStateGuardScript, ReleaseFacts,
     renderOrchestratorConfig, rollbackGuardScript, secretsScript, tagScript,
 } from "../scripts/o6";
-import { stagingPath, swapScript } from "../scripts/swap";
+import { rollbackMandatePath, stagingPath, swapScript } from "../scripts/swap";
 
 export interface PlannedCommand extends MandateCommand {
     /** Local file streamed on stdin, if any. */
@@ -30,6 +30,8 @@ export interface DeployPlan {
     tag: PlannedCommand;
     /** O7 dry-run verification, when the stack enables it. */
     verify?: PlannedCommand;
+    /** Rollback runs only: the host-side mandate the release's delete checks on a protected host (issue 15). */
+    rollbackMandate?: PlannedCommand;
     /** sha256 over every writing command; the guards re-run when it changes. */
     writesDigest: string;
 }
@@ -85,7 +87,12 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
         : cmd("pre-state-guard", "PreStateAnchor",
             "PreStateAnchor: re-check every pinned sha256 anchor right before the first write (abort on drift)",
             { create: preStateGuardScript(c, r) }, [], { triggers: [writesDigest], guard: "PreStateAnchor" });
-    return { identityGuard, preStateGuard, dirs, orchestratorConfig: orch, rollbackRunbook: runbookCmd, secrets, swap, tag, verify, writesDigest };
+    const mandateFile = fileScript(rollbackMandatePath(c), `release=${r.manifestDigest}\n`, "0600", "rollback mandate");
+    const rollbackMandate = c.rollback
+        ? cmd("rollback-mandate", "Release", `RollbackGate: record on the host that the reviewed rollback of ${r.manifestDigest.slice(0, 12)} may run (a protected host refuses a plain destroy)`,
+            mandateFile, mandateFile.writes)
+        : undefined;
+    return { identityGuard, preStateGuard, dirs, orchestratorConfig: orch, rollbackRunbook: runbookCmd, secrets, swap, tag, verify, writesDigest, rollbackMandate };
 }
 
 /** Execution order, as the review package lists it. */
@@ -99,7 +106,7 @@ export function orderedCommands(p: DeployPlan): PlannedCommand[] {
  */
 export function rollbackCommands(p: DeployPlan): PlannedCommand[] {
     const writes = [p.dirs, p.orchestratorConfig, p.rollbackRunbook, p.secrets, p.swap, ...(p.verify ? [p.verify] : [])].reverse();
-    return [p.identityGuard, p.preStateGuard, ...writes.map((w) => ({
+    return [p.identityGuard, p.preStateGuard, ...(p.rollbackMandate ? [p.rollbackMandate] : []), ...writes.map((w) => ({
         ...w, description: `ROLLBACK (delete of ${w.resource}): ${w.description}`, create: w.delete, delete: "", stdinFile: undefined, stdinFileDigest: undefined,
     }))];
 }

@@ -85,7 +85,9 @@ export function inspectRelease(sourceRepo: string, pinnedCommit: string, cacheDi
 
 function inspectCommit(sourceRepo: string, head: string): ReleaseManifest {
     // ls-tree gives mode/type/object/path for every entry at the commit.
-    const ls = git(sourceRepo, ["ls-tree", "-r", "-z", "--full-tree", head]).toString("utf8").split("\0").filter(Boolean);
+    const raw = git(sourceRepo, ["ls-tree", "-r", "-z", "--full-tree", head]);
+    checkTreeNames(raw);
+    const ls = raw.toString("utf8").split("\0").filter(Boolean);
     const items: Array<{ mode: string; oid: string; path: string }> = [];
     for (const rec of ls) {
         const tab = rec.indexOf("\t");
@@ -138,6 +140,7 @@ function inspectCommit(sourceRepo: string, head: string): ReleaseManifest {
         }
     }
 
+    checkTreeShapes(items, entries);
     withCleanCopy(sourceRepo, head, (dir) => checkReleaseSource(dir));
     return { commit: head, entries: sortEntries(entries), digest: treeDigest(entries), fileCount: entries.length, totalBytes };
 }
@@ -159,6 +162,86 @@ export function withCleanCopy<T>(sourceRepo: string, commit: string, fn: (dir: s
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
+}
+
+// ---------------------------------------------------------------------------
+// Tree shapes the host must never receive (issue 15): names that are not
+// UTF-8, anything but regular files and symlinks, and symlinks that are
+// absolute or resolve outside the tree (to the host's .env.production,
+// /etc/passwd, ...). Checked at preview, each refusal names the path.
+
+/** Every path in `git ls-tree -r -z` output must be valid UTF-8 (the host's helpers and the review package read names as text). */
+export function checkTreeNames(lsTreeZ: Buffer): void {
+    let off = 0;
+    while (off < lsTreeZ.length) {
+        let end = lsTreeZ.indexOf(0, off);
+        if (end < 0) { end = lsTreeZ.length; }
+        const rec = lsTreeZ.subarray(off, end);
+        off = end + 1;
+        const tab = rec.indexOf(0x09);
+        if (tab < 0) { continue; }
+        const name = rec.subarray(tab + 1);
+        if (!Buffer.from(name.toString("utf8"), "utf8").equals(name)) {
+            throw new ReleaseRefused("ReleaseManifest", `path ${JSON.stringify(name.toString("latin1"))} (bytes ${name.toString("hex")}) is not valid UTF-8; rename it in the source commit`);
+        }
+    }
+}
+
+/** Only regular files (0644/0755) and symlinks that stay inside the tree ship. */
+export function checkTreeShapes(items: Array<{ mode: string; path: string }>, entries: TreeEntry[]): void {
+    for (const it of items) {
+        if (!["100644", "100755", "120000"].includes(it.mode)) {
+            throw new ReleaseRefused("ReleaseManifest", `${it.path} has git mode ${it.mode} (not a regular file or symlink: device, FIFO or other special file); only regular files and in-tree symlinks ship`);
+        }
+    }
+    const links = new Map<string, string>();
+    for (const e of entries) {
+        if (e.kind === "l") {
+            const t = e.target ?? "";
+            if (t === "" || t.includes("\0") || t.includes("\uFFFD")) {
+                throw new ReleaseRefused("ReleaseSymlink", `${e.path} is a symlink with an empty or non-UTF-8 target; only relative symlinks inside the tree ship`);
+            }
+            if (t.startsWith("/")) {
+                throw new ReleaseRefused("ReleaseSymlink", `${e.path} is a symlink to the absolute path ${t}; only relative symlinks that resolve inside the tree ship`);
+            }
+            links.set(e.path, t);
+        }
+    }
+    for (const [p, t] of links) {
+        const where = resolveInTree(p, links);
+        if (where === undefined) {
+            throw new ReleaseRefused("ReleaseSymlink", `${p} -> ${t} resolves outside the release tree (or loops); only relative symlinks that resolve inside the tree ship`);
+        }
+    }
+}
+
+/**
+ * Resolves `p` (a path in the tree) component by component as the kernel
+ * would, following the tree's own symlinks; undefined when it leaves the
+ * tree's root or loops (more than 40 links).
+ */
+export function resolveInTree(p: string, links: Map<string, string>): string | undefined {
+    let todo = p.split("/").filter((x) => x !== "" && x !== ".");
+    const done: string[] = [];
+    let hops = 0;
+    while (todo.length > 0) {
+        const c = todo.shift()!;
+        if (c === ".") { continue; }
+        if (c === "..") {
+            if (done.length === 0) { return undefined; }
+            done.pop();
+            continue;
+        }
+        const here = [...done, c].join("/");
+        const t = links.get(here);
+        if (t !== undefined) {
+            if (++hops > 40 || t.startsWith("/")) { return undefined; }
+            todo = [...t.split("/").filter((x) => x !== ""), ...todo];
+            continue;
+        }
+        done.push(c);
+    }
+    return done.join("/");
 }
 
 /**

@@ -64,7 +64,28 @@ export function probeScript(c: StackConfig): string {
         `else echo dotGitStatus=absent; echo dotRemotes=; fi`,
         `if [ -f ${shq(L.journal)} ]; then printf 'journal=%s\\n' "$(tr '\\n' ' ' < ${shq(L.journal)})"; else echo journal=; fi`,
         `if [ -f ${shq(L.ledger)} ]; then printf 'ledger=%s\\n' "$(tr '\\n' ' ' < ${shq(L.ledger)})"; else echo ledger=; fi`,
+        ...layoutProbeLines(c),
     );
+}
+
+/**
+ * Layout facts the swap relies on (issue 15): the live tree and the staging
+ * dir are real directories, not symlinks, and staging is on the dot repo's
+ * mount (both renames of the swap must stay on one filesystem). Prints
+ * `layout=` followed by the problems found (empty when none). Reads only.
+ */
+export function layoutProbeLines(c: StackConfig): string[] {
+    const L = hostLayout(c);
+    const S = shq(c.paths.stagingDir);
+    return [
+        `lay=""`,
+        `if [ -L ${shq(L.target)} ]; then lay="$lay target-symlink:$(readlink ${shq(L.target)})"; fi`,
+        `if [ -L ${S} ]; then lay="$lay staging-symlink:$(readlink ${S})"; fi`,
+        `near=${S}; while [ ! -e "$near" ] && [ "$near" != / ]; do near="$(dirname "$near")"; done`,
+        `if [ -d ${shq(c.paths.dotRepo)} ] && [ "$(stat -L -c %m "$near")" != "$(stat -c %m ${shq(c.paths.dotRepo)})" ]; then lay="$lay staging-other-fs:$(stat -L -c %m "$near")"; fi`,
+        `printf 'layout=%s\\n' "$lay"`,
+        `printf 'clock=%s\\n' "$(date -u +%s)"`,
+    ];
 }
 
 /** HostIdentityGuard, re-checked on the host immediately before the first write. */
@@ -96,6 +117,7 @@ export function preStateGuardScript(c: StackConfig, r: ReleaseFacts): string {
         STRICT,
         ...bashFunctions(),
         failFunction("PreStateAnchor"),
+        ...lockCheckLines(c, "PreStateAnchor"),
         `if [ -f ${shq(L.ledger)} ] && grep -qx ${shq(`digest=${r.manifestDigest}`)} ${shq(L.ledger)} \\`,
         `   && [ "$(tree_digest ${shq(L.target)} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ]; then`,
         `  echo "PreStateAnchor: release ${r.manifestDigest.slice(0, 12)} already in place"; exit 0`,
@@ -109,6 +131,22 @@ export function preStateGuardScript(c: StackConfig, r: ReleaseFacts): string {
     );
 }
 
+/**
+ * DeployLock, checked by the guards: while another run holds the host-side
+ * deploy lock (lib/scripts/swap.ts lockLines), nothing is written and its
+ * journal is never taken for an interrupted deploy. Read-only (shared probe).
+ */
+export function lockCheckLines(c: StackConfig, who: string): string[] {
+    const lock = `${c.paths.stateDir}/deploy.lock`;
+    return [
+        `if [ -f ${shq(lock)} ]; then`,
+        `  exec 9<${shq(lock)}`,
+        `  flock -n -s 9 || fail "DeployLock: another deploy or rollback holds ${lock} ($(cat ${shq(lock + ".holder")} 2>/dev/null || echo 'holder unknown')); ${who}: nothing was written. Wait for it to finish, then re-run"`,
+        `  flock -u 9`,
+        `fi`,
+    ];
+}
+
 /** RollbackGate: a rollback only starts from the exact deployed release. */
 export function rollbackGuardScript(c: StackConfig, r: ReleaseFacts): string {
     const L = hostLayout(c);
@@ -116,6 +154,7 @@ export function rollbackGuardScript(c: StackConfig, r: ReleaseFacts): string {
         STRICT,
         ...bashFunctions(),
         failFunction("RollbackGate"),
+        ...lockCheckLines(c, "RollbackGate"),
         `[ -f ${shq(L.ledger)} ] && grep -qx ${shq(`digest=${r.manifestDigest}`)} ${shq(L.ledger)} || fail "release ${r.manifestDigest.slice(0, 12)} is not the deployed one (${L.ledger}); nothing to roll back"`,
         `[ "$(tree_digest ${shq(L.target)} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ] || fail "the deployed tree was changed since the deploy; refusing to roll back over it"`,
         `[ ! -f ${shq(L.journal)} ] || fail "an interrupted deploy journal exists (${L.journal}); resolve it first"`,

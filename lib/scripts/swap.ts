@@ -27,12 +27,61 @@ export const GIT_IDENTITY = `-c user.name=iu-cutter-deploy -c user.email=iu-cutt
 
 /** Output goes to the host's deploy.log first; say/fail also reach the operator while the session lives. */
 export function deployLogLines(stateDir: string): string[] {
+    const log = shq(stateDir + "/deploy.log");
     return [
         `[ -d ${shq(stateDir)} ] || install -d -m 0750 ${shq(stateDir)}`,
-        `exec 3>&1 4>&2 >>${shq(stateDir + "/deploy.log")} 2>&1`,
+        `exec 3>&1 4>&2 >>${log} 2>&1`,
         `say() { printf '%s\\n' "$*"; printf '%s\\n' "$*" >&3 2>/dev/null || true; }`,
         `fail() { printf '%s\\n' "$*"; printf '%s\\n' "$*" >&4 2>/dev/null || true; exit 1; }`,
     ];
+}
+
+/** The host-side deploy lock file (flock): one deploy or rollback per host at a time. */
+export function lockPath(stateDir: string): string {
+    return `${stateDir}/deploy.lock`;
+}
+
+/**
+ * Takes the host-side deploy lock for the rest of the script (fd 9, released
+ * by the kernel when the script ends, even on SIGKILL). A second run is
+ * refused with the holder named; it never touches the first run's journal.
+ */
+export function lockLines(stateDir: string, what: string): string[] {
+    const lock = shq(lockPath(stateDir));
+    const holder = shq(lockPath(stateDir) + ".holder");
+    return [
+        `exec 9>>${lock}`,
+        `flock -n -x 9 || fail "DeployLock: another deploy or rollback holds ${lockPath(stateDir)} ($(cat ${holder} 2>/dev/null || echo 'holder unknown')); nothing was changed. Wait for it to finish, then re-run"`,
+        `printf '%s pid %s since %s\\n' ${shq(what)} "$$" "$(date -u +%FT%TZ)" > ${holder}`,
+    ];
+}
+
+/**
+ * On any failure, the operator sees the host-side cause: the tail of this
+ * run's part of deploy.log (secret-looking assignments masked). After the
+ * journal is written, a failure first reverts to the journal's pre-state, so
+ * the host is left old (or, past the journal's removal, new and recorded).
+ */
+export function failureTrapLines(stateDir: string, withRevert = true): string[] {
+    const log = shq(stateDir + "/deploy.log");
+    return lines(
+        withRevert ? `step=start; journaled=no` : `step=start`,
+        `on_exit() {`,
+        `  local rc=$?`,
+        `  trap - EXIT`,
+        `  [ "$rc" -ne 0 ] || exit 0`,
+        `  { printf 'Release: step %s failed (exit %s); last lines of the host log ${stateDir}/deploy.log:\\n' "$step" "$rc"`,
+        `    tail -n 12 ${log} | sed -E 's/((BACKUP_GPG_FPR|GOVERNANCE_PRINCIPAL|[A-Z_]*(PASSWORD|SECRET|TOKEN)[A-Z_]*)=).*/\\1[masked]/'; } >&4 2>/dev/null || true`,
+        withRevert ? [
+            `  if [ "$journaled" = yes ]; then`,
+            `    say "Release: reverting to the pre-deploy state after the failure of step $step"; revert`,
+            `    printf 'Release: reverted after the failure of step %s: the pre-deploy tree, dot-repo HEAD and index, and ledger are back; nothing of this release is recorded\\n' "$step" >&4 2>/dev/null || true`,
+            `  fi`,
+        ] : [],
+        `  exit "$rc"`,
+        `}`,
+        `trap on_exit EXIT`,
+    ).trimEnd().split("\n");
 }
 
 /** The atomic exchange of two paths (pinned helper). */
@@ -40,27 +89,40 @@ export function exchangeFunction(): string {
     return `exchange() { ${helperCall(EXCHANGE, '"$1" "$2"')}\n}`;
 }
 
-/** revert(): back to the exact pre-deploy state recorded in the journal (tree, dot-repo HEAD). */
+/**
+ * revert(): back to the exact pre-deploy state recorded in the journal: the
+ * tree (from wherever the deploy had put it: staging or the artifact dir),
+ * the dot repo's HEAD and the index of the release path, and the ledger.
+ */
 export function revertFunction(c: StackConfig, r: ReleaseFacts): string[] {
     const L = hostLayout(c);
     const stage = stagingPath(c, r);
     const dot = shq(c.paths.dotRepo);
     const T = shq(L.target);
     const J = shq(L.journal);
+    const led = shq(L.ledger);
     return [
         `revert() { # back to the exact pre-deploy state recorded in the journal`,
         `  local head pre new; head="$(sed -n 's/^dot_head=//p' ${J})"; pre="$(sed -n 's/^pre_tree=//p' ${J})"; new="$(sed -n 's/^new_tree=//p' ${J})"`,
-        `  [ "$new" = ${shq(r.manifestDigest)} ] || fail "Release: the interrupted deploy in ${L.journal} was of another release ($new); resolve it by hand: its pre-deploy tree is under ${c.paths.stagingDir}"`,
+        `  [ "$new" = ${shq(r.manifestDigest)} ] || fail "Release: the interrupted deploy in ${L.journal} was of another release ($new); resolve it by hand: its pre-deploy tree is under ${c.paths.stagingDir} or ${L.artifacts}"`,
         `  if [ "$(tree_digest ${T} | cut -d' ' -f1)" != "$pre" ]; then`,
         `    for cand in ${shq(stage + "/old-tree")} ${shq(stage + "/tree")}; do`,
         `      if [ -d "$cand" ] && [ "$(tree_digest "$cand" | cut -d' ' -f1)" = "$pre" ]; then exchange "$cand" ${T}; break; fi`,
         `    done`,
         `  fi`,
+        // In the run that failed, the old tree may already be in this run's artifact dir.
+        `  if [ "$journaled" = yes ] && [ "$(tree_digest ${T} | cut -d' ' -f1)" != "$pre" ]; then`,
+        `    if [ -d "$art/tree" ] && [ "$(tree_digest "$art/tree" | cut -d' ' -f1)" = "$pre" ]; then exchange "$art/tree" ${T}; fi`,
+        `  fi`,
         `  [ "$(tree_digest ${T} | cut -d' ' -f1)" = "$pre" ] || fail "Release: cannot find the pre-deploy tree to revert to; see ${L.journal} and the dot repo history"`,
         `  if [ -n "$head" ] && [ "$(git -C ${dot} rev-parse HEAD)" != "$head" ]; then git -C ${dot} reset -q --soft "$head"; fi`,
         `  git -C ${dot} reset -q -- ${shq(c.paths.targetDir)}`,
+        `  if [ -f ${shq(L.ledger + ".pre")} ]; then mv -T ${shq(L.ledger + ".pre")} ${led}; elif [ -f ${led} ] && grep -qx ${shq(`digest=${r.manifestDigest}`)} ${led}; then rm -- ${led}; fi`,
+        `  if [ -e ${shq(stage)} ]; then rm -r -- ${shq(stage)}; fi`,
+        `  if [ "$journaled" = yes ] && [ -d "$art" ]; then rm -r -- "$art"; fi`,
         `  rm -- ${J}`,
-        `  say "Release: reverted to the pre-deploy tree and dot-repo HEAD"`,
+        `  journaled=no`,
+        `  say "Release: reverted to the pre-deploy tree, dot-repo HEAD and index, and ledger"`,
         `}`,
     ];
 }
@@ -68,10 +130,22 @@ export function revertFunction(c: StackConfig, r: ReleaseFacts): string[] {
 /** Before anything: no remote, an interrupted deploy is reverted, and a release already in place is a no-op. */
 export function preconditionLines(c: StackConfig, r: ReleaseFacts): string[] {
     const L = hostLayout(c);
+    const stage = stagingPath(c, r);
     const dot = shq(c.paths.dotRepo);
     const T = shq(L.target);
     return [
         `[ -z "$(git -C ${dot} remote)" ] || fail "Release: ${c.paths.dotRepo} has a git remote; refusing (O6 forbids remotes)"`,
+        // Killed after the old tree went into the artifact dir (so after the dot commit): complete it instead.
+        `if [ -f ${shq(L.journal)} ] && [ ! -e ${shq(stage + "/old-tree")} ] && [ ! -e ${shq(stage + "/tree")} ] \\`,
+        `   && grep -qx ${shq(`new_tree=${r.manifestDigest}`)} ${shq(L.journal)} && [ -d "$(sed -n 's/^artifact=//p' ${shq(L.journal)})/tree" ] \\`,
+        `   && [ "$(tree_digest ${T} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ]; then`,
+        `  say "Release: interrupted deploy of this release was past its artifact step; completing its record"`,
+        `  j_art="$(sed -n 's/^artifact=//p' ${shq(L.journal)})"; j_pre="$(sed -n 's/^pre_tree=//p' ${shq(L.journal)})"`,
+        ...ledgerLines(c, r, "j_art", "j_pre").map((l) => "  " + l),
+        `  if [ -e ${shq(stage)} ]; then rm -r -- ${shq(stage)}; fi`,
+        `  if [ -e ${shq(L.ledger + ".pre")} ]; then rm -- ${shq(L.ledger + ".pre")}; fi`,
+        `  rm -- ${shq(L.journal)}`,
+        `fi`,
         `if [ -f ${shq(L.journal)} ]; then say "Release: interrupted deploy found; reverting to the pre-state first"; revert; fi`,
         `if [ -f ${shq(L.ledger)} ] && grep -qx ${shq(`digest=${r.manifestDigest}`)} ${shq(L.ledger)} \\`,
         `   && [ "$(tree_digest ${T} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ]; then`,
@@ -99,16 +173,25 @@ export function uploadLines(c: StackConfig, r: ReleaseFacts): string[] {
     ];
 }
 
-/** The journal is written (atomically) before the exchange: from here a crash reverts. */
+/**
+ * The journal is written (atomically) before the exchange: from here a failure
+ * or a crash reverts. The artifact dir's name is unique (a collision gets a
+ * suffix), and the ledger as it was is kept beside it for the revert.
+ */
 export function journalLines(c: StackConfig, r: ReleaseFacts): string[] {
     const L = hostLayout(c);
     const stage = stagingPath(c, r);
+    const name = `$ts-${r.manifestDigest.slice(0, 12)}`;
     return [
         `ts="$(date -u +%Y%m%dT%H%M%SZ)"`,
-        `art=${shq(L.artifacts)}/"$ts-${r.manifestDigest.slice(0, 12)}"`,
+        `for sfx in '' -1 -2 -3 -4 -5 -6 -7 -8 -9; do art=${shq(L.artifacts)}/"${name}$sfx"; [ -e "$art" ] || break; done`,
+        `[ ! -e "$art" ] || fail "Release: artifact dirs ${L.artifacts}/${name}* all exist; prune old artifacts (reviewed), then re-run; nothing was changed"`,
         `pre_tree="$(tree_digest ${shq(L.target)} | cut -d' ' -f1)"`,
+        `if [ -e ${shq(L.ledger + ".pre")} ]; then rm -- ${shq(L.ledger + ".pre")}; fi`,
+        `if [ -f ${shq(L.ledger)} ]; then cp -p -- ${shq(L.ledger)} ${shq(L.ledger + ".pre")}; fi`,
         `printf 'stage=%s\\nartifact=%s\\npre_tree=%s\\ndot_head=%s\\nnew_tree=%s\\n' ${shq(stage)} "$art" "$pre_tree" "$(git -C ${shq(c.paths.dotRepo)} rev-parse HEAD)" ${shq(r.manifestDigest)} > ${shq(L.journal + ".tmp")}`,
         `mv -T ${shq(L.journal + ".tmp")} ${shq(L.journal)}`,
+        `journaled=yes`,
     ];
 }
 
@@ -143,44 +226,59 @@ export function dotCommitLines(c: StackConfig, r: ReleaseFacts): string[] {
         `files: ${r.fileCount}`,
         `execution_enabled: False`,
     ].join("\n");
+    const td = shq(c.paths.targetDir);
     return [
-        `git -C ${dot} add -A -- ${shq(c.paths.targetDir)}`,
-        heredoc(`git -C ${dot} ${GIT_IDENTITY} commit -q --no-verify -F -`, msg),
+        // Files the dot repo's ignore rules match would silently miss the commit: refused (and reverted).
+        `ignored="$(git -C ${dot} ls-files --others --ignored --exclude-standard -- ${td} | head -n 5 | tr '\\n' ' ')"`,
+        `[ -z "$ignored" ] || fail "Release: the dot repo's ignore rules match release files (\${ignored}); the deploy commit would not record them. Add exceptions to the dot repo's .gitignore (reviewed), then re-run; reverted"`,
+        `git -C ${dot} add -A -- ${td}`,
+        // A commit of the release path only: whatever else is staged in the dot repo stays staged and out of the deploy commit.
+        `if git -C ${dot} diff --cached --quiet -- ${td}; then say "Release: the dot repo already records this tree at HEAD; no commit"; else`,
+        heredoc(`git -C ${dot} ${GIT_IDENTITY} commit -q --no-verify -F - -- ${td}`, msg),
+        `fi`,
     ];
 }
 
-/** The previous tree is kept in a timestamped artifact dir (what rollback restores). */
+/** The previous tree, set aside by the exchange, is renamed into a timestamped artifact dir (what rollback restores). */
 export function artifactLines(c: StackConfig, r: ReleaseFacts): string[] {
     const stage = stagingPath(c, r);
     return [
-        `install -d -m 0700 "$art"`,
-        `cp -a -- ${shq(stage + "/old-tree")} "$art/tree.partial"`,
-        `mv -T "$art/tree.partial" "$art/tree"`,
+        `install -d -m 0700 ${shq(hostLayout(c).artifacts)}`,
+        `mkdir -m 0700 -- "$art"`,
+        // One rename when staging and the artifacts share a filesystem; else mv copies, then removes the source.
+        `mv -T -- ${shq(stage + "/old-tree")} "$art/tree"`,
     ];
 }
 
 /** The ledger records the release and the origin tree (before this stack's first deploy: destroy returns there). */
-export function ledgerLines(c: StackConfig, r: ReleaseFacts): string[] {
+export function ledgerLines(c: StackConfig, r: ReleaseFacts, artVar = "art", preVar = "pre_tree"): string[] {
     const L = hostLayout(c);
     const led = shq(L.ledger);
     return [
-        `origin_art="$art"; origin_pre="$pre_tree"`,
+        `origin_art="$${artVar}"; origin_pre="$${preVar}"`,
         `if [ -f ${led} ] && grep -q '^origin_artifact=' ${led}; then`,
         `  origin_art="$(sed -n 's/^origin_artifact=//p' ${led})"; origin_pre="$(sed -n 's/^origin_pre_tree=//p' ${led})"`,
         `fi`,
-        `printf 'digest=%s\\ncommit=%s\\nartifact=%s\\npre_tree=%s\\norigin_artifact=%s\\norigin_pre_tree=%s\\n' ${shq(r.manifestDigest)} ${shq(r.commit)} "$art" "$pre_tree" "$origin_art" "$origin_pre" > ${shq(L.ledger + ".tmp")}`,
+        `printf 'digest=%s\\ncommit=%s\\nartifact=%s\\npre_tree=%s\\norigin_artifact=%s\\norigin_pre_tree=%s\\n' ${shq(r.manifestDigest)} ${shq(r.commit)} "$${artVar}" "$${preVar}" "$origin_art" "$origin_pre" > ${shq(L.ledger + ".tmp")}`,
         `mv -T ${shq(L.ledger + ".tmp")} ${led}`,
     ];
 }
 
-/** Done: the journal and staging go; the operator is told where everything is. */
+/** Done: staging goes, then the journal (from here the deploy is complete); the operator is told where everything is. */
 export function finishLines(c: StackConfig, r: ReleaseFacts): string[] {
     const L = hostLayout(c);
     return [
-        `rm -- ${shq(L.journal)}`,
         `rm -r -- ${shq(stagingPath(c, r))}`,
+        `if [ -e ${shq(L.ledger + ".pre")} ]; then rm -- ${shq(L.ledger + ".pre")}; fi`,
+        `rm -- ${shq(L.journal)}`,
+        `journaled=no; step=complete`,
         `say "Release: iu-cutter ${RELEASE_VERSION} in place; previous tree kept in $art/tree; recorded in ${c.paths.dotRepo} as $(git -C ${shq(c.paths.dotRepo)} rev-parse --short HEAD)"`,
     ];
+}
+
+/** The file the reviewed rollback writes on a protected host before its deletes run (lib/plan/plan.ts rollbackMandate). */
+export function rollbackMandatePath(c: StackConfig): string {
+    return `${c.paths.stateDir}/rollback-mandate`;
 }
 
 /** The delete script: the origin tree comes back byte for byte, and the dot repo records it. */
@@ -193,10 +291,20 @@ export function rollbackScript(c: StackConfig, r: ReleaseFacts): string {
     return lines(
         STRICT,
         `trap '' HUP PIPE`,
+        // Modes are set explicitly: a host umask (027, 077) must not change what is unpacked or restored.
+        `umask 022`,
         ...bashFunctions(),
         ...deployLogLines(c.paths.stateDir),
         exchangeFunction(),
+        ...failureTrapLines(c.paths.stateDir, false),
+        ...lockLines(c.paths.stateDir, `rollback of ${r.manifestDigest.slice(0, 12)}`),
+        `step=rollback`,
         `say "--- $(date -u +%FT%TZ) rollback of ${r.manifestDigest}"`,
+        // A protected host is only rolled back by the reviewed rollback (its mandate file), never by a plain destroy.
+        c.host.protected ? [
+            `[ -f ${shq(rollbackMandatePath(c))} ] && grep -qx ${shq(`release=${r.manifestDigest}`)} ${shq(rollbackMandatePath(c))} \\`,
+            `  || fail "RollbackGate: ${c.host.name} is protected and no approved rollback mandate for release ${r.manifestDigest.slice(0, 12)} is on the host (${rollbackMandatePath(c)}); a plain destroy is refused and nothing was changed. Roll back through the reviewed workflow: set rollback: true, review, approve, deploy"`,
+        ] : [],
         `[ -f ${led} ] || { say "Rollback: no deploy recorded in ${L.ledger}; nothing to restore"; exit 0; }`,
         `art="$(sed -n 's/^origin_artifact=//p' ${led})"`,
         `pre="$(sed -n 's/^origin_pre_tree=//p' ${led})"`,
@@ -206,13 +314,23 @@ export function rollbackScript(c: StackConfig, r: ReleaseFacts): string {
         `install -d -m 0700 ${shq(restore)}`,
         `cp -a -- "$art/tree" ${shq(restore + "/tree")}`,
         `[ "$(tree_digest ${shq(restore + "/tree")} | cut -d' ' -f1)" = "$pre" ] || fail "Rollback: $art/tree does not match its recorded digest $pre; refusing"`,
+        `live="$(tree_digest ${T} | cut -d' ' -f1)"`,
         `exchange ${shq(restore + "/tree")} ${T}`,
+        // A live tree changed since the deploy (a hot-fix) is never discarded: it is kept beside the artifacts and named.
+        `if [ "$live" != ${shq(r.manifestDigest)} ]; then`,
+        `  kept=${shq(L.artifacts)}/"$(date -u +%Y%m%dT%H%M%SZ)-hand-edited"`,
+        `  install -d -m 0700 ${shq(L.artifacts)}; mkdir -m 0700 -- "$kept"; mv -T -- ${shq(restore + "/tree")} "$kept/tree"`,
+        `  say "Rollback: the live tree had been changed since the deploy (digest $live, deployed ${r.manifestDigest}); it is kept in $kept/tree"`,
+        `  printf 'Rollback: the live tree had been changed since the deploy; it is kept in %s/tree\\n' "$kept" >&4 2>/dev/null || true`,
+        `fi`,
         `git -C ${dot} add -A -- ${shq(c.paths.targetDir)}`,
-        `if ! git -C ${dot} diff --cached --quiet; then`,
-        heredoc(`  git -C ${dot} ${GIT_IDENTITY} commit -q --no-verify -F -`, `rollback iu-cutter to the pre-deploy tree (O6 rollback)\n\nremoved-manifest-digest: ${r.manifestDigest}`),
+        `if ! git -C ${dot} diff --cached --quiet -- ${shq(c.paths.targetDir)}; then`,
+        heredoc(`  git -C ${dot} ${GIT_IDENTITY} commit -q --no-verify -F - -- ${shq(c.paths.targetDir)}`, `rollback iu-cutter to the pre-deploy tree (O6 rollback)\n\nremoved-manifest-digest: ${r.manifestDigest}`),
         `fi`,
         `rm -- ${led}`,
-        `rm -r -- ${shq(restore)}`,
+        `if [ -e ${shq(restore)} ]; then rm -r -- ${shq(restore)}; fi`,
+        c.host.protected ? `rm -- ${shq(rollbackMandatePath(c))}` : [],
+        `step=complete`,
         `say "Rollback: pre-deploy tree restored from $art/tree; recorded in ${c.paths.dotRepo} as $(git -C ${dot} rev-parse --short HEAD)"`,
     );
 }
@@ -222,20 +340,24 @@ export function swapScript(c: StackConfig, r: ReleaseFacts): { create: string; d
     const create = lines(
         STRICT,
         `trap '' HUP PIPE`,
+        // Modes are set explicitly: a host umask (027, 077) must not change what is unpacked or restored.
+        `umask 022`,
         ...bashFunctions(),
         ...deployLogLines(c.paths.stateDir),
         exchangeFunction(),
         ...revertFunction(c, r),
+        ...failureTrapLines(c.paths.stateDir),
+        ...lockLines(c.paths.stateDir, `deploy of ${r.manifestDigest.slice(0, 12)}`),
         `say "--- $(date -u +%FT%TZ) deploy ${r.manifestDigest}"`,
-        ...preconditionLines(c, r),
-        ...uploadLines(c, r),
-        ...journalLines(c, r),
-        ...exchangeLines(c, r),
-        ...assertLines(c, r),
-        ...dotCommitLines(c, r),
-        ...artifactLines(c, r),
-        ...ledgerLines(c, r),
-        ...finishLines(c, r),
+        `step=precondition`, ...preconditionLines(c, r),
+        `step=upload`, ...uploadLines(c, r),
+        `step=journal`, ...journalLines(c, r),
+        `step=exchange`, ...exchangeLines(c, r),
+        `step=assert`, ...assertLines(c, r),
+        `step=dot-commit`, ...dotCommitLines(c, r),
+        `step=artifact`, ...artifactLines(c, r),
+        `step=ledger`, ...ledgerLines(c, r),
+        `step=finish`, ...finishLines(c, r),
     );
     return { create, delete: rollbackScript(c, r) };
 }

@@ -4,6 +4,7 @@
  * a pristine host (resetHost) and its own stack.
  */
 import { spawnSync } from "child_process";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -53,12 +54,43 @@ export function treeDigest(dir: string): string {
     return mustRun("python3", ["-", dir], { input: TREE_DIGEST.text }).trim().split(" ")[0];
 }
 
-/** A digest of everything the deploy could touch on the host: proves "no write". */
+/**
+ * Every entry under a local directory, as sorted lines: type, mode, and the
+ * content sha256 (files), the target (symlinks) or nothing (directories,
+ * including empty ones). Unlike the release digest, bytecode and
+ * __pycache__ are included: this proves "no write", not "same release".
+ */
+export function fullTreeListing(root: string): string[] {
+    const out: string[] = [];
+    const walk = (dir: string, rel: string) => {
+        for (const name of fs.readdirSync(dir).sort()) {
+            const full = path.join(dir, name);
+            const r = rel ? `${rel}/${name}` : name;
+            const st = fs.lstatSync(full);
+            const mode = (st.mode & 0o7777).toString(8).padStart(4, "0");
+            if (st.isSymbolicLink()) {
+                out.push(`l ${r} -> ${fs.readlinkSync(full)}`);
+            } else if (st.isDirectory()) {
+                out.push(`d ${mode} ${r}`);
+                walk(full, r);
+            } else if (st.isFile()) {
+                out.push(`f ${mode} ${crypto.createHash("sha256").update(fs.readFileSync(full)).digest("hex")} ${r}`);
+            } else {
+                out.push(`? ${mode} ${r}`);
+            }
+        }
+    };
+    walk(root, "");
+    return out;
+}
+
+/** A digest of everything the deploy could touch on the host (directories, modes, symlinks, bytecode): proves "no write". */
 export function hostSnapshot(): string {
     const f = facts();
+    const listing = (d: string) => crypto.createHash("sha256").update(fullTreeListing(d).join("\n")).digest("hex");
     const parts = [
-        treeDigest(f.hostDirs["/opt/incomex"]),
-        treeDigest(f.hostDirs["/var/lib/cutter"]),
+        listing(f.hostDirs["/opt/incomex"]),
+        listing(f.hostDirs["/var/lib/cutter"]),
         mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "--format=%H"]),
         mustRun("git", ["-C", f.sourceRepo, "tag", "-l"]),
     ];

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { inspectRelease } from "../../lib/release/release";
+import { TREE_DIGEST } from "../../lib/scripts/helpers";
 import {
     facts, hostPath, mustRun, newStack, removeStack, REPO_ROOT, resetHost, run, sandboxPids, SB, shimCalls, treeDigest,
 } from "../helpers/sandbox";
@@ -159,25 +160,33 @@ describe("faults during a deploy (sandbox host, real engine)", function () {
 
     it("a full staging disk: clean refusal, old tree untouched, staging cleaned", async () => {
         resetHost();
-        oldTree = treeDigest(TARGET());
+        // Staging must share the dot repo's filesystem (refused at preview otherwise), so the
+        // whole of /opt/incomex becomes a small tmpfs (in the host's mount namespace), filled up.
         const sshd = fs.readFileSync(path.join(SB, "sshd.pid"), "utf8").trim();
-        fs.mkdirSync(STAGING(), { recursive: true });
-        mustRun("nsenter", ["-t", sshd, "-m", "mount", "-t", "tmpfs", "-o", "size=8k", "iucutter-full", "/opt/incomex/.iu-cutter-staging"]);
+        const ns = (sh: string, input?: string) => mustRun("nsenter", ["-t", sshd, "-m", "sh", "-c", sh], { input });
+        const nsTree = () => ns("python3 - /opt/incomex/dot/iu-cutter", TREE_DIGEST.text).trim().split(" ")[0];
+        ns(`mount -t tmpfs -o size=4m iucutter-full /opt/incomex && cp -a ${hostPath("/opt/incomex")}/. /opt/incomex/`);
         try {
+            oldTree = nsTree();
             stack = await newStack("diskfull");
+            // Room for the env file's rewrite (secrets step), not for the release.
+            ns("cat /dev/zero > /opt/incomex/filler 2>/dev/null || true; truncate -s -12K /opt/incomex/filler");
             let msg = "";
             try { await stack.up(); } catch (e) { msg = (e as Error).message; }
             expect(msg).to.match(/unpacking the archive in .* failed \(disk full\?\); staging removed, nothing else touched/);
-            expect(treeDigest(TARGET())).to.equal(oldTree);
-            const left = mustRun("nsenter", ["-t", sshd, "-m", "ls", "-A", "/opt/incomex/.iu-cutter-staging"]).trim();
+            expect(msg, "the host-side cause reaches the operator").to.match(/No space left on device/);
+            expect(nsTree()).to.equal(oldTree);
+            const left = ns("ls -A /opt/incomex/.iu-cutter-staging").trim();
             expect(left, "staging cleaned").to.equal("");
             expect(fs.existsSync(hostPath("/var/lib/cutter/deploy.journal"))).to.equal(false);
+            // With room again, the same stack converges.
+            ns("rm /opt/incomex/filler");
+            const res = await stack.up();
+            expect(res.summary.result).to.equal("succeeded");
+            expect(nsTree()).to.equal(inspectRelease(facts().sourceRepo, facts().sourceCommit).digest);
         } finally {
-            mustRun("nsenter", ["-t", sshd, "-m", "umount", "/opt/incomex/.iu-cutter-staging"]);
+            ns("umount /opt/incomex");
         }
-        // With room again, the same stack converges.
-        const res = await stack!.up();
-        expect(res.summary.result).to.equal("succeeded");
     });
 
     it("two `up`s at once: one is refused by the stack lock; a stale lock is reported with the way out", async () => {

@@ -30,6 +30,14 @@ function otherHostKey(): string {
     return fs.readFileSync(path.join(d, "k.pub"), "utf8").split(" ").slice(0, 2).join(" ");
 }
 
+/** Commits a symlink to the sandbox's source repo; returns the new HEAD. */
+function commitWithLink(name: string, target: string): string {
+    const f = path.join(facts().sourceRepo, name);
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.symlinkSync(target, f);
+    return commitToSource({}, `link ${name}`);
+}
+
 const cases: Case[] = [
     {
         name: "malformed config (relative staging path, unknown key)", guard: /StackConfig: Stack config is invalid; nothing was deployed\.\n.*paths\.stagingDir: paths\.stagingDir must be an absolute path.*host\.hostname: unknown key/s,
@@ -102,6 +110,23 @@ const cases: Case[] = [
     {
         name: "bytecode committed in the source", guard: /ReleaseManifest: cutter_agent\/__pycache__\/cli\.cpython-311\.pyc is Python bytecode/,
         arrange: () => withConfig("release", { commit: commitToSource({ "cutter_agent/__pycache__/cli.cpython-311.pyc": "\u0000bytecode" }, "pyc") }),
+    },
+    {
+        name: "a release symlink to /etc/passwd", guard: /ReleaseSymlink: cutter_agent\/passwd is a symlink to the absolute path \/etc\/passwd; only relative symlinks/,
+        arrange: () => withConfig("release", { commit: commitWithLink("cutter_agent/passwd", "/etc/passwd") }),
+    },
+    {
+        name: "a release symlink climbing out to the host's .env.production", guard: /ReleaseSymlink: cutter_agent\/env -> \.\.\/\.\.\/\.env\.production resolves outside the release tree/,
+        arrange: () => withConfig("release", { commit: commitWithLink("cutter_agent/env", "../../.env.production") }),
+    },
+    {
+        name: "a non-UTF-8 file name in the release", guard: /ReleaseManifest: path "docs\/n\u00e4me-\u00ff\.txt" \(bytes [0-9a-f]+\) is not valid UTF-8/,
+        arrange: () => {
+            const dir = path.join(facts().sourceRepo, "docs");
+            fs.mkdirSync(dir, { recursive: true });
+            fs.writeFileSync(Buffer.concat([Buffer.from(dir + "/n"), Buffer.from([0xe4]), Buffer.from("me-"), Buffer.from([0xff]), Buffer.from(".txt")]), "x\n");
+            return withConfig("release", { commit: commitToSource({}, "latin-1 name") });
+        },
     },
     {
         name: "protected stack, a plain up without the reviewed plan and approvals", guard: /ApprovalGate: no unreviewed runs: this run was not given the reviewed plan/,

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { treeDigest } from "../../lib/core/digest";
-import { buildArchive, inspectRelease, loadRunbook, ReleaseRefused, runReleaseTests } from "../../lib/release/release";
+import { buildArchive, checkTreeShapes, inspectRelease, loadRunbook, ReleaseRefused, resolveInTree, runReleaseTests } from "../../lib/release/release";
 import { ASSERT_RELEASE, TREE_DIGEST } from "../../lib/scripts/helpers";
 import { sha256Hex } from "../../lib/core/digest";
 
@@ -118,6 +118,57 @@ describe("release manifest cache", () => {
         expect(inspectRelease(dir, head, cache)).to.deep.equal(first);
         fs.writeFileSync(path.join(dir, "wip.txt"), "x");
         expect(() => inspectRelease(dir, head, cache)).to.throw(/uncommitted or untracked/);
+    });
+
+    describe("tree shapes (issue 15): symlinks, special files, non-UTF-8 names", () => {
+        /** A fixture repo plus symlinks (name -> target), committed. */
+        function withLinks(links: Record<string, string>): { dir: string; head: string } {
+            const r = repo();
+            for (const [name, target] of Object.entries(links)) {
+                fs.mkdirSync(path.dirname(path.join(r.dir, name)), { recursive: true });
+                fs.symlinkSync(target, path.join(r.dir, name));
+            }
+            git(r.dir, "add", "-A");
+            git(r.dir, "commit", "-q", "-m", "links");
+            return { dir: r.dir, head: git(r.dir, "rev-parse", "HEAD").trim() };
+        }
+        const refused: Array<[string, Record<string, string>, RegExp]> = [
+            ["an absolute symlink to the host's env file", { "cutter_agent/env": "/opt/incomex/dot/.env.production" }, /^ReleaseSymlink: cutter_agent\/env is a symlink to the absolute path \/opt\/incomex\/dot\/\.env\.production/],
+            ["an absolute symlink to /etc/passwd", { "passwd": "/etc/passwd" }, /^ReleaseSymlink: passwd is a symlink to the absolute path \/etc\/passwd/],
+            ["a relative symlink that climbs out", { "cutter_agent/up": "../../.env.production" }, /^ReleaseSymlink: cutter_agent\/up -> \.\.\/\.\.\/\.env\.production resolves outside the release tree/],
+            ["a symlink out through another in-tree symlink", { "cutter_agent/here": "..", "out": "cutter_agent/here/../x" }, /^ReleaseSymlink: out -> cutter_agent\/here\/\.\.\/x resolves outside/],
+            ["a symlink loop", { "a": "b", "b": "a" }, /^ReleaseSymlink: a -> b resolves outside the release tree \(or loops\)/],
+        ];
+        for (const [what, links, re] of refused) {
+            it(`refuses ${what}, naming it`, () => {
+                const { dir, head } = withLinks(links);
+                expect(refusal(() => inspectRelease(dir, head)).message).to.match(re);
+            });
+        }
+        it("ships relative symlinks that resolve inside the tree", () => {
+            const { dir, head } = withLinks({ "cutter_agent/entry.py": "cli.py", "docs/agent": "../cutter_agent", "docs/agent-cli": "agent/cli.py" });
+            const m = inspectRelease(dir, head);
+            expect(m.entries.filter((e) => e.kind === "l").map((e) => e.path)).to.deep.equal(["cutter_agent/entry.py", "docs/agent", "docs/agent-cli"]);
+        });
+        it("refuses a non-UTF-8 file name at inspection, naming its bytes", () => {
+            const r = repo();
+            // Write the name as raw bytes (0xff is never UTF-8).
+            const bad = Buffer.concat([Buffer.from(r.dir + "/raw-"), Buffer.from([0xff]), Buffer.from(".txt")]);
+            fs.writeFileSync(bad, "x\n");
+            git(r.dir, "add", "-A");
+            git(r.dir, "commit", "-q", "-m", "bad name");
+            expect(refusal(() => inspectRelease(r.dir, git(r.dir, "rev-parse", "HEAD").trim())).message).to.match(/^ReleaseManifest: path "raw-\u00ff\.txt" \(bytes 7261772dff2e747874\) is not valid UTF-8/);
+        });
+        it("refuses any git mode but a file or a symlink (special files cannot ship)", () => {
+            expect(() => checkTreeShapes([{ mode: "100664", path: "odd" }], [])).to.throw(/^ReleaseManifest: odd has git mode 100664/);
+            expect(() => checkTreeShapes([{ mode: "100644", path: "ok" }, { mode: "120000", path: "l" }], [{ path: "l", kind: "l", mode: 0o777, sha256: "", target: "ok", size: 2 }])).not.to.throw();
+        });
+        it("resolves like the kernel: .. after a symlinked dir goes to the link target's parent", () => {
+            const links = new Map([["a/up", ".."], ["a/deep", "../b/c"]]);
+            expect(resolveInTree("a/up/x", links)).to.equal("x");
+            expect(resolveInTree("a/up/..", links)).to.equal(undefined);
+            expect(resolveInTree("a/deep/..", links)).to.equal("b");
+        });
     });
 });
 

@@ -244,7 +244,7 @@ function deny(names: string[], policy: PolicyName, why: string, instead: string)
 }
 deny(["eval", "source", ".", "alias", "unalias", "enable", "hash", "builtin", "compgen", "complete", "caller", "coproc", "fc", "history", "mapfile", "readarray", "bind", "let", "declare", "typeset", "unset", "shopt", "ulimit", "disown", "suspend", "kill-9"],
     "commands-are-readable", "runs or changes code the pack cannot read", "write the commands out in the script");
-deny(["sudo", "doas", "su", "runuser", "setpriv", "nohup", "timeout", "nice", "ionice", "stdbuf", "setsid", "chroot", "nsenter", "unshare", "flock", "xargs", "parallel", "watch", "time", "strace", "ltrace", "gdb", "script", "expect", "chpst", "daemonize", "start-stop-daemon", "capsh", "firejail", "bwrap", "systemd-nspawn", "machinectl", "busybox", "toybox"],
+deny(["sudo", "doas", "su", "runuser", "setpriv", "nohup", "timeout", "nice", "ionice", "stdbuf", "setsid", "chroot", "nsenter", "unshare", "xargs", "parallel", "watch", "time", "strace", "ltrace", "gdb", "script", "expect", "chpst", "daemonize", "start-stop-daemon", "capsh", "firejail", "bwrap", "systemd-nspawn", "machinectl", "busybox", "toybox"],
     "commands-are-readable", "runs another command the pack would have to trust blindly", "run the command directly, as the login user");
 deny(["perl", "ruby", "node", "nodejs", "php", "lua", "tclsh", "wish", "awk", "gawk", "mawk", "nawk", "python", "python2", "pypy", "pypy3", "R", "Rscript", "julia", "deno", "bun", "zsh", "ksh", "mksh", "fish", "csh", "tcsh", "ed", "ex", "vi", "vim", "nvim", "emacs", "nano", "m4", "make", "gcc", "cc", "go", "java", "groovy", "jshell", "osascript", "pwsh", "bc", "dc"],
     "commands-are-readable", "an interpreter or editor runs code or edits files in ways the pack cannot read", "use the pinned helpers (policies/pinned/pins.json) or plain commands from the vocabulary");
@@ -468,6 +468,23 @@ const SPECS: Record<string, Spec> = {
         } else {
             const t = valueOf(p, "-t");
             if (t) { write(c, t, "install -t"); } else { write(c, p.operands[p.operands.length - 1], "install"); }
+        }
+    },
+    // Only the lock-a-descriptor form (`exec 9>>FILE; flock -n -x 9`): it runs
+    // nothing; the wrapper forms (`flock FILE CMD`, `-c CMD`) are refused.
+    flock(c) {
+        const ok = c.args.length >= 1 && c.args.length <= 3
+            && /^[0-9]$/.test(c.args[c.args.length - 1].s ?? "")
+            && c.args.slice(0, -1).every((a) => ["-n", "--nonblock", "-x", "--exclusive", "-s", "--shared", "-u", "--unlock"].includes(a.s ?? ""));
+        if (!ok) {
+            bad(c, "commands-are-readable", "flock runs another command the pack would have to trust blindly", "only lock an open descriptor: exec 9>>FILE; flock -n -x 9");
+            // Also name what the wrapped command would do (flock [OPTS] FILE CMD ARGS).
+            let i = 0;
+            while (i < c.args.length && c.args[i].t.startsWith("-")) { i += ["-w", "--timeout", "-E", "--conflict-exit-code"].includes(c.args[i].t) ? 2 : 1; }
+            const inner = c.args[i + 1]?.s;
+            if (inner && !inner.includes(DYN) && !["-c", "--command"].includes(c.args[i]?.t ?? "")) {
+                checkProgram({ ...c, name: inner.includes("/") ? path.posix.basename(inner) : inner, args: c.args.slice(i + 2) });
+            }
         }
     },
     mkdir(c) {

@@ -36,6 +36,8 @@ ok("ro/sort-u", "writes", hostCommand("sort -u /var/lib/cutter/state/ids.txt"));
 ok("ro/wc-l", "writes", hostCommand(`wc -l ${P.log}`));
 ok("ro/head-n", "writes", hostCommand(`head -n 5 ${P.log}`));
 ok("ro/tail-n", "writes", hostCommand(`tail -n 20 ${P.log}`));
+ok("lock/flock-descriptor", "writes", hostCommand("exec 9>>/var/lib/cutter/deploy.lock\nflock -n -x 9 || exit 1\nflock -u 9", { writes: ["/var/lib/cutter/deploy.lock"] }), "the host-side deploy lock");
+ok("lock/flock-shared-read", "writes", hostCommand("exec 9</var/lib/cutter/deploy.lock\nflock -n -s 9 || exit 1"), "the guards' read-only lock check");
 ok("ro/df-h", "writes", hostCommand("df -h /opt"));
 ok("ro/du-sh", "writes", hostCommand(`du -sh ${P.dot}`));
 ok("ro/date-u", "writes", hostCommand("date -u +%FT%TZ"));

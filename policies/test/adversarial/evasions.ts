@@ -138,6 +138,9 @@ ev("unread/sudo-psql-superuser", "unread-code", hostCommand("sudo -u postgres ps
 ev("unread/nohup-sh", "unread-code", hostCommand(`nohup sh -c 'sleep 60; ${RESTART}' > /dev/null 2>&1`));
 ev("unread/timeout-compose-up", "unread-code", hostCommand(`timeout -s KILL 30 docker compose -f ${P.compose} up -d`));
 ev("unread/flock-cmd", "unread-code", hostCommand(`flock /var/lib/cutter/deploy.lock ${RESTART}`));
+ev("unread/flock-fd-then-cmd", "unread-code", hostCommand(`exec 9>>/var/lib/cutter/deploy.lock\nflock -n 9 ${RESTART}`, { writes: ["/var/lib/cutter"] }));
+ev("unread/flock-c", "unread-code", hostCommand(`flock -n -c '${RESTART}' /var/lib/cutter/deploy.lock`));
+ev("unread/flock-fd-run-time", "unread-code", hostCommand(`fd="$(cat /var/lib/cutter/fd)"\nflock -n "$fd"`));
 ev("unread/nice-ionice", "unread-code", hostCommand(`nice -n 10 ionice -c3 ${RESTART}`));
 ev("unread/setsid", "unread-code", hostCommand(`setsid -f ${RESTART}`));
 ev("unread/bash-O-extglob-c-var", "unread-code", hostCommand(`X='${RESTART}'\nbash -O extglob -c "$X"`));

@@ -1,5 +1,6 @@
 set -euo pipefail
 trap '' HUP PIPE
+umask 022
 tree_digest() { python3 - "$1" <<'PY'
 import hashlib, os, stat, sys
 root = sys.argv[1]
@@ -40,7 +41,23 @@ if libc.renameat2(AT_FDCWD, os.fsencode(sys.argv[1]), AT_FDCWD, os.fsencode(sys.
     sys.exit("atomic exchange of %s and %s failed: %s" % (sys.argv[1], sys.argv[2], os.strerror(ctypes.get_errno())))
 PY
 }
+step=start
+on_exit() {
+  local rc=$?
+  trap - EXIT
+  [ "$rc" -ne 0 ] || exit 0
+  { printf 'Release: step %s failed (exit %s); last lines of the host log /var/lib/cutter/deploy.log:\n' "$step" "$rc"
+    tail -n 12 /var/lib/cutter/deploy.log | sed -E 's/((BACKUP_GPG_FPR|GOVERNANCE_PRINCIPAL|[A-Z_]*(PASSWORD|SECRET|TOKEN)[A-Z_]*)=).*/\1[masked]/'; } >&4 2>/dev/null || true
+  exit "$rc"
+}
+trap on_exit EXIT
+exec 9>>/var/lib/cutter/deploy.lock
+flock -n -x 9 || fail "DeployLock: another deploy or rollback holds /var/lib/cutter/deploy.lock ($(cat /var/lib/cutter/deploy.lock.holder 2>/dev/null || echo 'holder unknown')); nothing was changed. Wait for it to finish, then re-run"
+printf '%s pid %s since %s\n' 'rollback of eeeeeeeeeeee' "$$" "$(date -u +%FT%TZ)" > /var/lib/cutter/deploy.lock.holder
+step=rollback
 say "--- $(date -u +%FT%TZ) rollback of eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+[ -f /var/lib/cutter/rollback-mandate ] && grep -qx release=eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee /var/lib/cutter/rollback-mandate \
+  || fail "RollbackGate: vmi1234567.contaboserver.net is protected and no approved rollback mandate for release eeeeeeeeeeee is on the host (/var/lib/cutter/rollback-mandate); a plain destroy is refused and nothing was changed. Roll back through the reviewed workflow: set rollback: true, review, approve, deploy"
 [ -f /var/lib/cutter/deployed-release ] || { say "Rollback: no deploy recorded in /var/lib/cutter/deployed-release; nothing to restore"; exit 0; }
 art="$(sed -n 's/^origin_artifact=//p' /var/lib/cutter/deployed-release)"
 pre="$(sed -n 's/^origin_pre_tree=//p' /var/lib/cutter/deployed-release)"
@@ -50,15 +67,24 @@ if [ -e /opt/incomex/.iu-cutter-staging/rollback ]; then rm -r -- /opt/incomex/.
 install -d -m 0700 /opt/incomex/.iu-cutter-staging/rollback
 cp -a -- "$art/tree" /opt/incomex/.iu-cutter-staging/rollback/tree
 [ "$(tree_digest /opt/incomex/.iu-cutter-staging/rollback/tree | cut -d' ' -f1)" = "$pre" ] || fail "Rollback: $art/tree does not match its recorded digest $pre; refusing"
+live="$(tree_digest /opt/incomex/dot/iu-cutter | cut -d' ' -f1)"
 exchange /opt/incomex/.iu-cutter-staging/rollback/tree /opt/incomex/dot/iu-cutter
+if [ "$live" != eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ]; then
+  kept=/var/lib/cutter/artifacts/"$(date -u +%Y%m%dT%H%M%SZ)-hand-edited"
+  install -d -m 0700 /var/lib/cutter/artifacts; mkdir -m 0700 -- "$kept"; mv -T -- /opt/incomex/.iu-cutter-staging/rollback/tree "$kept/tree"
+  say "Rollback: the live tree had been changed since the deploy (digest $live, deployed eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee); it is kept in $kept/tree"
+  printf 'Rollback: the live tree had been changed since the deploy; it is kept in %s/tree\n' "$kept" >&4 2>/dev/null || true
+fi
 git -C /opt/incomex/dot add -A -- iu-cutter
-if ! git -C /opt/incomex/dot diff --cached --quiet; then
-  git -C /opt/incomex/dot -c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost -c core.hooksPath=/dev/null commit -q --no-verify -F - <<'IUCUTTER_EOF'
+if ! git -C /opt/incomex/dot diff --cached --quiet -- iu-cutter; then
+  git -C /opt/incomex/dot -c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost -c core.hooksPath=/dev/null commit -q --no-verify -F - -- iu-cutter <<'IUCUTTER_EOF'
 rollback iu-cutter to the pre-deploy tree (O6 rollback)
 
 removed-manifest-digest: eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee
 IUCUTTER_EOF
 fi
 rm -- /var/lib/cutter/deployed-release
-rm -r -- /opt/incomex/.iu-cutter-staging/rollback
+if [ -e /opt/incomex/.iu-cutter-staging/rollback ]; then rm -r -- /opt/incomex/.iu-cutter-staging/rollback; fi
+rm -- /var/lib/cutter/rollback-mandate
+step=complete
 say "Rollback: pre-deploy tree restored from $art/tree; recorded in /opt/incomex/dot as $(git -C /opt/incomex/dot rev-parse --short HEAD)"

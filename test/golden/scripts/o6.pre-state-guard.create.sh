@@ -28,6 +28,11 @@ print("%s %d" % (total.hexdigest(), len(rows)))
 PY
 }
 fail() { printf 'PreStateAnchor: %s\n' "$*" >&2; exit 1; }
+if [ -f /var/lib/cutter/deploy.lock ]; then
+  exec 9</var/lib/cutter/deploy.lock
+  flock -n -s 9 || fail "DeployLock: another deploy or rollback holds /var/lib/cutter/deploy.lock ($(cat /var/lib/cutter/deploy.lock.holder 2>/dev/null || echo 'holder unknown')); PreStateAnchor: nothing was written. Wait for it to finish, then re-run"
+  flock -u 9
+fi
 if [ -f /var/lib/cutter/deployed-release ] && grep -qx digest=eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee /var/lib/cutter/deployed-release \
    && [ "$(tree_digest /opt/incomex/dot/iu-cutter | cut -d' ' -f1)" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ]; then
   echo "PreStateAnchor: release eeeeeeeeeeee already in place"; exit 0

@@ -40,3 +40,10 @@ if git -C /opt/incomex/dot rev-parse --git-dir >/dev/null 2>&1; then
 else echo dotGitStatus=absent; echo dotRemotes=; fi
 if [ -f /var/lib/cutter/deploy.journal ]; then printf 'journal=%s\n' "$(tr '\n' ' ' < /var/lib/cutter/deploy.journal)"; else echo journal=; fi
 if [ -f /var/lib/cutter/deployed-release ]; then printf 'ledger=%s\n' "$(tr '\n' ' ' < /var/lib/cutter/deployed-release)"; else echo ledger=; fi
+lay=""
+if [ -L /opt/incomex/dot/iu-cutter ]; then lay="$lay target-symlink:$(readlink /opt/incomex/dot/iu-cutter)"; fi
+if [ -L /opt/incomex/.iu-cutter-staging ]; then lay="$lay staging-symlink:$(readlink /opt/incomex/.iu-cutter-staging)"; fi
+near=/opt/incomex/.iu-cutter-staging; while [ ! -e "$near" ] && [ "$near" != / ]; do near="$(dirname "$near")"; done
+if [ -d /opt/incomex/dot ] && [ "$(stat -L -c %m "$near")" != "$(stat -c %m /opt/incomex/dot)" ]; then lay="$lay staging-other-fs:$(stat -L -c %m "$near")"; fi
+printf 'layout=%s\n' "$lay"
+printf 'clock=%s\n' "$(date -u +%s)"

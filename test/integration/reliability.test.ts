@@ -1,0 +1,321 @@
+/**
+ * Issue 15 (reliability), against the sandbox host under the real engine:
+ * failures after the exchange (disk full at the artifact step, a failing dot
+ * commit) end with the host old and recorded, the host-side cause shown to the
+ * operator, `destroy` leaving the pre-deploy tree and a later `up` converging;
+ * an artifact-name collision is sidestepped; the host-side deploy lock refuses
+ * a second run with the holder named and never touches the first run's
+ * journal; the dot commit records the release path only.
+ */
+import { expect } from "chai";
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { Stack } from "@pulumi/pulumi/automation";
+import { inspectRelease } from "../../lib/release/release";
+import { facts, failure, hostPath, hostSnapshot, mustRun, newStack, removeStack, REPO_ROOT, resetHost, SB, treeDigest } from "../helpers/sandbox";
+
+const DOT = () => hostPath("/opt/incomex/dot");
+const TARGET = () => hostPath("/opt/incomex/dot/iu-cutter");
+const JOURNAL = () => hostPath("/var/lib/cutter/deploy.journal");
+const LEDGER = () => hostPath("/var/lib/cutter/deployed-release");
+const git = (...args: string[]) => mustRun("git", ["-C", DOT(), ...args]);
+const newDigest = () => inspectRelease(facts().sourceRepo, facts().sourceCommit).digest;
+const sshdPid = () => fs.readFileSync(path.join(SB, "sshd.pid"), "utf8").trim();
+
+/** The host is back exactly where it was before the deploy, and nothing half-recorded is left. */
+function expectOldAndRecorded(oldTree: string, oldHead: string, oldStatus: string): void {
+    expect(treeDigest(TARGET()), "the pre-deploy tree is live").to.equal(oldTree);
+    expect(git("rev-parse", "HEAD").trim(), "dot-repo HEAD is the pre-deploy one").to.equal(oldHead);
+    expect(git("status", "--porcelain"), "dot-repo index and work tree as before").to.equal(oldStatus);
+    expect(fs.existsSync(JOURNAL()), "no journal left").to.equal(false);
+    expect(fs.existsSync(LEDGER()), "no ledger claims the failed release").to.equal(false);
+}
+
+describe("reliability: failures after the exchange, deploy lock, dot commit (sandbox host, real engine)", function () {
+    this.timeout(600_000);
+    let stack: Stack | undefined;
+    afterEach(async () => {
+        if (stack) { await removeStack(stack); stack = undefined; }
+    });
+
+    it("disk full at the artifact step (after the exchange): reverted, cause shown, destroy keeps the pre-deploy tree, a later up converges", async () => {
+        resetHost();
+        const oldTree = treeDigest(TARGET());
+        const oldHead = git("rev-parse", "HEAD").trim();
+        const oldStatus = git("status", "--porcelain");
+        const arts = "/var/lib/cutter/artifacts";
+        fs.mkdirSync(hostPath(arts), { recursive: true });
+        // Room for the env-file backup (secrets step), not for the old tree.
+        mustRun("nsenter", ["-t", sshdPid(), "-m", "mount", "-t", "tmpfs", "-o", "size=16k,nr_inodes=12", "iucutter-artfull", arts]);
+        let msg = "";
+        try {
+            stack = await newStack("artfull");
+            msg = await failure(stack.up());
+        } finally {
+            // The secrets step kept the env file's original in the tmpfs: keep it across the umount (destroy restores from it).
+            mustRun("nsenter", ["-t", sshdPid(), "-m", "cp", "-a", `${arts}/env-production`, "/var/lib/cutter/env-production.save"]);
+            mustRun("nsenter", ["-t", sshdPid(), "-m", "umount", arts]);
+            fs.renameSync(hostPath("/var/lib/cutter/env-production.save"), hostPath(`${arts}/env-production`));
+        }
+        expect(msg).to.match(/Release: step artifact failed \(exit 1\); last lines of the host log \/var\/lib\/cutter\/deploy\.log/);
+        expect(msg, "the host-side cause reaches the operator").to.match(/No space left on device/);
+        expect(msg).to.match(/Release: reverted after the failure of step artifact: the pre-deploy tree, dot-repo HEAD and index, and ledger are back/);
+        expectOldAndRecorded(oldTree, oldHead, oldStatus);
+        // destroy: the pre-deploy tree stays (the release never reached the state).
+        await stack!.destroy();
+        expect(treeDigest(TARGET())).to.equal(oldTree);
+        // With room again, a plain up converges, and destroy restores the pre-deploy tree.
+        const res = await stack!.up();
+        expect(res.summary.result).to.equal("succeeded");
+        expect(treeDigest(TARGET())).to.equal(newDigest());
+        await stack!.destroy();
+        expect(treeDigest(TARGET())).to.equal(oldTree);
+    });
+
+    it("a failing dot commit (the branch ref is locked): reverted, git's own message shown, destroy keeps the pre-deploy tree, a later up converges", async () => {
+        resetHost();
+        const oldTree = treeDigest(TARGET());
+        const oldHead = git("rev-parse", "HEAD").trim();
+        const branch = git("symbolic-ref", "--short", "HEAD").trim();
+        const refLock = path.join(DOT(), ".git", "refs", "heads", `${branch}.lock`);
+        stack = await newStack("dotfail");
+        const oldStatus = git("status", "--porcelain");
+        fs.writeFileSync(refLock, "");
+        let msg = "";
+        try {
+            msg = await failure(stack.up());
+        } finally {
+            fs.rmSync(refLock);
+        }
+        expect(msg).to.match(/Release: step dot-commit failed \(exit \d+\)/);
+        expect(msg, "git's own reason reaches the operator").to.match(/cannot lock ref|Unable to create .*\.lock/);
+        expect(msg).to.match(/Release: reverted after the failure of step dot-commit/);
+        expectOldAndRecorded(oldTree, oldHead, oldStatus);
+        await stack.destroy();
+        expect(treeDigest(TARGET())).to.equal(oldTree);
+        const res = await stack.up();
+        expect(res.summary.result).to.equal("succeeded");
+        expect(git("log", "--format=%s").split("\n").filter((l) => l.startsWith("deploy")).length).to.equal(1);
+        await stack.destroy();
+        expect(treeDigest(TARGET())).to.equal(oldTree);
+    });
+
+    it("an artifact-name collision (dirs already there for every second of the run): a unique name is used, the others are untouched", async () => {
+        resetHost();
+        const d12 = newDigest().slice(0, 12);
+        const arts = hostPath("/var/lib/cutter/artifacts");
+        fs.mkdirSync(arts, { recursive: true });
+        const t0 = Date.now();
+        const made: string[] = [];
+        for (let s = -5; s < 240; s++) {
+            const ts = new Date(t0 + s * 1000).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+            const d = path.join(arts, `${ts}-${d12}`);
+            fs.mkdirSync(path.join(d, "tree"), { recursive: true });
+            fs.writeFileSync(path.join(d, "tree", "someone-elses"), "keep me\n");
+            made.push(d);
+        }
+        stack = await newStack("artname");
+        const res = await stack.up();
+        expect(res.summary.result).to.equal("succeeded");
+        const art = fs.readFileSync(LEDGER(), "utf8").match(/^artifact=(.*)$/m)![1];
+        expect(art, "a suffixed, unused name").to.match(new RegExp(`/\\d{8}T\\d{6}Z-${d12}-1$`));
+        for (const d of made) {
+            expect(fs.readdirSync(path.join(d, "tree")), d).to.deep.equal(["someone-elses"]);
+        }
+        expect(fs.existsSync(hostPath(art + "/tree/cutter_agent"))).to.equal(true);
+        const oldTree = treeDigest(hostPath(art + "/tree"));
+        await stack.destroy();
+        expect(treeDigest(TARGET())).to.equal(oldTree);
+    });
+
+    it("the dot commit records exactly the release path: other staged changes stay staged and out of it, also through destroy", async () => {
+        resetHost();
+        fs.writeFileSync(path.join(DOT(), "operator-notes.txt"), "staged by hand\n");
+        git("add", "operator-notes.txt");
+        stack = await newStack("staged");
+        const res = await stack.up();
+        expect(res.summary.result).to.equal("succeeded");
+        const files = git("show", "--name-only", "--format=", "HEAD").split("\n").filter(Boolean);
+        expect(files.length).to.be.greaterThan(0);
+        expect(files.every((f) => f.startsWith("iu-cutter/")), files.join(", ")).to.equal(true);
+        expect(git("status", "--porcelain")).to.equal("A  operator-notes.txt\n");
+        await stack.destroy();
+        const rb = git("show", "--name-only", "--format=", "HEAD").split("\n").filter(Boolean);
+        expect(rb.every((f) => f.startsWith("iu-cutter/")), rb.join(", ")).to.equal(true);
+        expect(git("status", "--porcelain")).to.equal("A  operator-notes.txt\n");
+    });
+
+    it("release files the dot repo's .gitignore matches are refused (the commit would miss them): reverted, files named", async () => {
+        resetHost();
+        fs.appendFileSync(path.join(DOT(), ".gitignore"), "iu-cutter/cutter_agent/orchestrator/\n");
+        git("add", ".gitignore");
+        git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "ignore tests");
+        const oldTree = treeDigest(TARGET());
+        const oldHead = git("rev-parse", "HEAD").trim();
+        const oldStatus = git("status", "--porcelain");
+        stack = await newStack("ignored");
+        const msg = await failure(stack.up());
+        expect(msg).to.match(/the dot repo's ignore rules match release files \(iu-cutter\/cutter_agent\/orchestrator\/[^)]*\); the deploy commit would not record them/);
+        expectOldAndRecorded(oldTree, oldHead, oldStatus);
+    });
+
+    it("a second run while the host-side deploy lock is held: refused with the holder named, nothing written, the other run's journal untouched", async () => {
+        resetHost();
+        stack = await newStack("hostlock");
+        const lock = hostPath("/var/lib/cutter/deploy.lock");
+        fs.mkdirSync(path.dirname(lock), { recursive: true });
+        fs.writeFileSync(lock + ".holder", "deploy of 0123456789ab pid 4242 since 2026-12-02T06:00:00Z\n");
+        // The other run: it holds the lock and is mid-deploy (its journal exists).
+        const journal = "stage=/x\nartifact=/y\npre_tree=other\ndot_head=other\nnew_tree=other\n";
+        fs.writeFileSync(JOURNAL(), journal);
+        const holder: ChildProcess = spawn("flock", ["-x", lock, "sleep", "300"], { stdio: "ignore", detached: true });
+        try {
+            for (let i = 0; i < 100 && mustRun("bash", ["-c", `flock -n ${lock} true && echo free || echo held`]).trim() !== "held"; i++) {
+                await new Promise((r) => setTimeout(r, 50));
+            }
+            // The local tag (source repo) is no host write; the rest of the snapshot is the host.
+            const hostOnly = () => hostSnapshot().split("|").slice(0, 3).join("|");
+            const before = hostOnly();
+            const msg = await failure(stack.up());
+            expect(msg).to.match(/DeployLock: another deploy or rollback holds \/var\/lib\/cutter\/deploy\.lock \(deploy of 0123456789ab pid 4242 since 2026-12-02T06:00:00Z\); PreStateAnchor: nothing was written/);
+            expect(msg).not.to.match(/interrupted/);
+            expect(fs.readFileSync(JOURNAL(), "utf8"), "the other run's journal is untouched").to.equal(journal);
+            expect(hostOnly(), "nothing written").to.equal(before);
+        } finally {
+            const exited = new Promise((r) => holder.once("exit", r));
+            process.kill(-holder.pid!, "SIGKILL"); // flock and its sleep (which inherited the lock)
+            await exited;
+        }
+        // The other run finishes (its journal goes); then this stack deploys.
+        fs.rmSync(JOURNAL());
+        const res = await stack.up();
+        expect(res.summary.result).to.equal("succeeded");
+        expect(fs.readFileSync(lock + ".holder", "utf8")).to.match(/^deploy of [0-9a-f]{12} pid \d+ since /);
+    });
+
+    describe("layout the swap relies on: refused at preview with the fact named, or handled", () => {
+        const refusedAtPreview = async (label: string, re: RegExp) => {
+            stack = await newStack(label, { pin: false });
+            const before = hostSnapshot().split("|").slice(0, 3).join("|");
+            const msg = await failure(stack.preview());
+            expect(msg).to.match(re);
+            expect(hostSnapshot().split("|").slice(0, 3).join("|"), "nothing written").to.equal(before);
+        };
+        it("a live iu-cutter that is itself a symlink", async () => {
+            resetHost();
+            fs.renameSync(TARGET(), TARGET() + "-real");
+            fs.symlinkSync("iu-cutter-real", TARGET());
+            await refusedAtPreview("livelink", /HostIdentityGuard: .*the live tree \/opt\/incomex\/dot\/iu-cutter is a symlink \(to iu-cutter-real\); a backup of it would be a copy of the link/s);
+        });
+        it("a staging dir that is a symlink", async () => {
+            resetHost();
+            const staging = hostPath("/opt/incomex/.iu-cutter-staging");
+            fs.rmSync(staging, { recursive: true, force: true });
+            fs.mkdirSync(hostPath("/opt/incomex/elsewhere"), { recursive: true });
+            fs.symlinkSync("elsewhere", staging);
+            await refusedAtPreview("stagelink", /HostIdentityGuard: .*the staging dir \/opt\/incomex\/\.iu-cutter-staging is a symlink \(to elsewhere\)/s);
+        });
+        it("staging on another filesystem than the dot repo", async () => {
+            resetHost();
+            const staging = "/opt/incomex/.iu-cutter-staging";
+            fs.mkdirSync(hostPath(staging), { recursive: true });
+            mustRun("nsenter", ["-t", sshdPid(), "-m", "mount", "-t", "tmpfs", "-o", "size=1m", "iucutter-otherfs", staging]);
+            try {
+                await refusedAtPreview("otherfs", /HostIdentityGuard: .*the staging dir \/opt\/incomex\/\.iu-cutter-staging is on another filesystem \(\/opt\/incomex\/\.iu-cutter-staging\) than \/opt\/incomex\/dot/s);
+            } finally {
+                mustRun("nsenter", ["-t", sshdPid(), "-m", "umount", staging]);
+            }
+        });
+        it("a host clock years off (2001): refused at preview, both clocks named", async () => {
+            resetHost();
+            const shim = path.join(SB, "shims", "date");
+            fs.writeFileSync(shim, "#!/bin/bash\nif [ \"$*\" = \"-u +%s\" ]; then echo 978307200; else exec /usr/bin/date \"$@\"; fi\n", { mode: 0o755 });
+            try {
+                await refusedAtPreview("clock", /HostIdentityGuard: .*the host clock \(2001-01-01T00:00:00\.000Z\) is \d+ s behind the operator's \(20\d\d-.*\); more than 300 s is refused/s);
+            } finally {
+                fs.rmSync(shim);
+            }
+        });
+        it("a host umask of 027 changes nothing: modes are set explicitly, the deploy and its rollback are exact", async () => {
+            resetHost();
+            const rc = hostPath("/root") + "/.bashrc";
+            fs.writeFileSync(rc, "umask 027\n");
+            try {
+                expect(mustRun("ssh", ["-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-i", facts().privateKeyPath, "-p", String(facts().sshPort), "root@127.0.0.1", "bash -c umask"]).trim(),
+                    "the sandbox session really has umask 027").to.equal("0027");
+                const oldTree = treeDigest(TARGET());
+                stack = await newStack("umask");
+                const res = await stack.up();
+                expect(res.summary.result).to.equal("succeeded");
+                expect(treeDigest(TARGET())).to.equal(newDigest());
+                await stack.destroy();
+                expect(treeDigest(TARGET())).to.equal(oldTree);
+            } finally {
+                fs.rmSync(rc, { force: true });
+            }
+        });
+    });
+
+    describe("on-host guards fail under `up` when the host changes after the program's own check", () => {
+        /** Runs `up` in the background; once a host script containing `marker` has started and ended `n` times, runs `change`. */
+        async function upChangingHost(name: string, marker: string, change: () => void): Promise<{ code: number; out: string }> {
+            const child = spawn("pulumi", ["up", "--stack", name, "--yes", "--non-interactive", "--skip-preview"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+            let out = "";
+            child.stdout!.on("data", (b) => { out += b; });
+            child.stderr!.on("data", (b) => { out += b; });
+            const done = new Promise<number>((r) => child.on("exit", (c) => r(c ?? -1)));
+            let exited = false;
+            void done.then(() => { exited = true; });
+            const running = () => fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).some((pid) => {
+                try {
+                    const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+                    return cmd.startsWith("ssh\0") && cmd.includes(marker);
+                } catch { return false; }
+            });
+            let seen = false;
+            let changed = false;
+            while (!exited && !changed) {
+                const now = running();
+                if (now) { seen = true; }
+                if (seen && !now) { change(); changed = true; }
+                await new Promise((r) => setImmediate(r));
+            }
+            const code = await done;
+            expect(changed, "the host was changed while up ran").to.equal(true);
+            return { code, out };
+        }
+
+        it("HostIdentityGuard: the compose marker disappears after the program's probe at up", async () => {
+            resetHost();
+            stack = await newStack("idguard");
+            const r = await upChangingHost(stack.name, "envProductionOriginal=", () => fs.rmSync(hostPath("/opt/incomex/dot/docker-compose.yml")));
+            expect(r.code).to.not.equal(0);
+            expect(r.out).to.match(/HostIdentityGuard: compose marker \/opt\/incomex\/dot\/docker-compose\.yml is missing: not the expected stack host/);
+            expect(fs.existsSync(hostPath("/var/lib/cutter/config")), "no write ran").to.equal(false);
+        });
+
+        it("PreStateAnchor (on-host): the live tree is edited while the identity guard runs", async () => {
+            resetHost();
+            stack = await newStack("psguard");
+            const r = await upChangingHost(stack.name, "HostIdentityGuard", () => fs.appendFileSync(hostPath("/opt/incomex/dot/iu-cutter/README.md"), "hotfix\n"));
+            expect(r.code).to.not.equal(0);
+            expect(r.out).to.match(/PreStateAnchor: anchors\.tree drifted: observed [0-9a-f]{64}, pinned [0-9a-f]{64}\. Re-run the review; nothing was written/);
+            expect(fs.existsSync(hostPath("/var/lib/cutter/config")), "no write ran").to.equal(false);
+        });
+
+        it("RollbackGate (on-host): the deployed tree is edited after the program's probe at up", async () => {
+            resetHost();
+            stack = await newStack("rbguard");
+            expect((await stack.up()).summary.result).to.equal("succeeded");
+            await stack.setConfig("rollback", { value: "true" });
+            const deployed = treeDigest(TARGET());
+            const r = await upChangingHost(stack.name, "envProductionOriginal=", () => fs.appendFileSync(hostPath("/opt/incomex/dot/iu-cutter/README.md"), "hotfix\n"));
+            expect(r.code).to.not.equal(0);
+            expect(r.out).to.match(/RollbackGate: the deployed tree was changed since the deploy; refusing to roll back over it/);
+            expect(treeDigest(TARGET()), "the hand-edited tree is still live, not discarded").to.not.equal(deployed);
+            expect(fs.readFileSync(hostPath("/opt/incomex/dot/iu-cutter/README.md"), "utf8")).to.match(/hotfix\n$/);
+        });
+    });
+});
+
