@@ -15,7 +15,7 @@ import { ConfigError, parseStackConfig, rawFromPulumiConfig, StackConfig } from 
 import { Mandate } from "../plan/mandate";
 import { HostUnreachable, Observation, parseProbe, runReadOnly } from "../host/observe";
 import { buildPlan, DeployPlan, orderedCommands, readRunbook, rollbackCommands } from "../plan/plan";
-import { buildArchive, inspectRelease, ReleaseManifest, ReleaseRefused } from "../release/release";
+import { buildArchive, inspectRelease, releaseDelta, ReleaseManifest, ReleaseRefused } from "../release/release";
 import { probeScript } from "../scripts/o6";
 import { SshTarget } from "../host/ssh";
 
@@ -65,12 +65,14 @@ export function preflight(inp: PreflightInput): Preflight {
         }
         throw e;
     }
-    const archivePath = buildArchive(cfg.release.sourceRepo, manifest, buildDir);
     const macro: Macro = cfg.macro;
+    // A redeploy over a tree this machine knows (by its pinned anchor) ships only what changed.
+    const delta = macro === "o6" && !cfg.rollback ? releaseDelta(cfg.release.sourceRepo, manifest, cfg.anchors.tree, buildDir) : undefined;
+    const archivePath = delta?.archivePath ?? buildArchive(cfg.release.sourceRepo, manifest, buildDir);
     // O6 carries no dry run: that is macro O7, on its own stack, with its own approvals.
     const planCfg: StackConfig = macro === "o6" ? { ...cfg, verification: undefined } : cfg;
     const runbook = readRunbook();
-    const plan = buildPlan(planCfg, { commit: manifest.commit, manifestDigest: manifest.digest, fileCount: manifest.fileCount, archivePath }, runbook);
+    const plan = buildPlan(planCfg, { commit: manifest.commit, manifestDigest: manifest.digest, fileCount: manifest.fileCount, archivePath, delta }, runbook);
 
     const target: SshTarget = {
         address: cfg.host.address, port: cfg.host.port, user: cfg.host.user, hostKey: cfg.host.hostKey, privateKeyPath: cfg.host.privateKeyPath,
