@@ -227,9 +227,7 @@ export function releaseDelta(sourceRepo: string, m: ReleaseManifest, pinnedTree:
         return undefined;
     }
     let base: ReleaseManifest | undefined;
-    const files = fs.readdirSync(cacheDir).filter((f) => /^manifest-[0-9a-f]{40}\.json$/.test(f))
-        .map((f) => ({ f, t: fs.statSync(path.join(cacheDir, f)).mtimeMs })).sort((a, b) => b.t - a.t).slice(0, 50);
-    for (const { f } of files) {
+    for (const f of cachedManifestsWithDigest(cacheDir, pinnedTree)) {
         try {
             const c = JSON.parse(fs.readFileSync(path.join(cacheDir, f), "utf8")) as ReleaseManifest;
             if (c.digest === pinnedTree && treeDigest(c.entries) === c.digest) {
@@ -247,6 +245,39 @@ export function releaseDelta(sourceRepo: string, m: ReleaseManifest, pinnedTree:
         return undefined;
     }
     return { baseDigest: base.digest, baseCommit: base.commit, changed, removed, replaced, emptied, archivePath: buildDeltaArchive(sourceRepo, m, base.digest, changed, cacheDir) };
+}
+
+/**
+ * Cache files (manifest-<commit>.json) that claim `digest`, from a small index
+ * (file, size, mtime -> digest) so that a run does not parse every cached
+ * manifest; the caller still re-checks the one it uses.
+ */
+function cachedManifestsWithDigest(cacheDir: string, digest: string): string[] {
+    const indexFile = path.join(cacheDir, "manifest-digests.json");
+    let index: Record<string, { sig: string; digest: string }> = {};
+    try {
+        index = JSON.parse(fs.readFileSync(indexFile, "utf8"));
+    } catch { /* no index yet */ }
+    const next: typeof index = {};
+    let changed = false;
+    for (const f of fs.readdirSync(cacheDir).filter((n) => /^manifest-[0-9a-f]{40}\.json$/.test(n))) {
+        const st = fs.statSync(path.join(cacheDir, f));
+        const sig = `${st.size} ${st.mtimeMs} ${st.ino}`;
+        if (index[f]?.sig === sig) {
+            next[f] = index[f];
+            continue;
+        }
+        changed = true;
+        try {
+            next[f] = { sig, digest: (JSON.parse(fs.readFileSync(path.join(cacheDir, f), "utf8")) as ReleaseManifest).digest };
+        } catch { /* unreadable: never a base */ }
+    }
+    if (changed || Object.keys(next).length !== Object.keys(index).length) {
+        const tmp = `${indexFile}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, JSON.stringify(next));
+        fs.renameSync(tmp, indexFile);
+    }
+    return Object.keys(next).filter((f) => next[f].digest === digest);
 }
 
 /** Which manifest entries differ (kind, mode, content or link target), by path. */
