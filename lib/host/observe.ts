@@ -3,7 +3,7 @@
  * and up alike), so the review shows what the host looks like right now and
  * the program refuses before planning any write on the wrong host.
  */
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -40,10 +40,10 @@ const masters = new Map<string, string>();
  * with exactly the pinned-key options, and returns its socket; the
  * observation and every command of this run go through it. The master is
  * told to exit, and its socket and known_hosts removed, when this process
- * exits, whatever the reason; if the process is killed outright, the master
- * exits by itself after 120 s without a client (ControlPersist), and ssh
- * removes the socket. Undefined if no socket can be used: then each command
- * connects on its own, with the same options.
+ * exits; if it is killed outright, a watchdog does the same as soon as the
+ * run's pulumi process is gone, and the master would exit by itself after
+ * 120 s without a client anyway (ControlPersist). Undefined if no socket can
+ * be used: then each command connects on its own, with the same options.
  */
 export function sharedConnection(t: SshTarget, timeoutMs = 30_000): string | undefined {
     const sock = controlSocketPath(t);
@@ -69,6 +69,15 @@ export function sharedConnection(t: SshTarget, timeoutMs = 30_000): string | und
     masters.set(sock, kh);
     if (masters.size === 1) {
         process.on("exit", closeSharedConnections);
+    }
+    const cli = /-(\d+)\.\d+$/.exec(sock)?.[1];
+    if (cli && res.status === 0) {
+        const watchdog = [
+            `while kill -0 "$1" 2>/dev/null; do sleep 0.5; done`,
+            `ssh -F /dev/null -o ControlPath="$2" -O exit ${HOST_KEY_ALIAS} >/dev/null 2>&1`,
+            `rm -f -- "$2" "$3"`,
+        ].join("\n");
+        spawn("bash", ["-c", watchdog, "iucutter-ssh-watchdog", cli, sock, kh], { detached: true, stdio: "ignore" }).unref();
     }
     if (res.error || res.status !== 0 || !fs.existsSync(sock)) {
         // The direct connection that follows reports why (host key, reachability).

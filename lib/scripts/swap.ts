@@ -13,7 +13,7 @@
  * and dot-repo HEAD) before anything else.
  */
 import { RELEASE_VERSION, StackConfig } from "../config/config";
-import { ASSERT_RELEASE, EXCHANGE } from "./helpers";
+import { ASSERT_RELEASE, EXCHANGE, TREE_DIGEST_RECORD } from "./helpers";
 import { bashFunctions, helperCall, hostLayout, ReleaseFacts } from "./o6";
 import { heredoc, lines, shq, STRICT } from "./shell";
 
@@ -80,6 +80,19 @@ export function preconditionLines(c: StackConfig, r: ReleaseFacts): string[] {
     ];
 }
 
+/**
+ * The staged tree's digest (every file hashed); when it is the manifest's, its
+ * stat signature is recorded so that the probe of later runs need not re-hash
+ * the live tree (the exchange keeps every entry's stat). Guards never use it.
+ */
+export function recordDigestLines(c: StackConfig, r: ReleaseFacts): string[] {
+    const stage = stagingPath(c, r);
+    return [
+        `record_digest() { ${helperCall(TREE_DIGEST_RECORD, '"$1" "$2" "$3"')}\n}`,
+        `got="$(record_digest ${shq(stage + "/tree")} ${shq(hostLayout(c).treeCache)} ${shq(`${r.manifestDigest} ${r.fileCount}`)})"`,
+    ];
+}
+
 /** Upload: the archive arrives on stdin, is unpacked in staging and verified. */
 export function uploadLines(c: StackConfig, r: ReleaseFacts): string[] {
     const stage = stagingPath(c, r);
@@ -90,7 +103,7 @@ export function uploadLines(c: StackConfig, r: ReleaseFacts): string[] {
         `  rm -r -- ${shq(stage)}`,
         `  fail "Release: unpacking the archive in ${stage} failed (disk full?); staging removed, nothing else touched"`,
         `fi`,
-        `got="$(tree_digest ${shq(stage + "/tree")})"`,
+        ...recordDigestLines(c, r),
         `if [ "$got" != ${shq(`${r.manifestDigest} ${r.fileCount}`)} ]; then`,
         `  rm -r -- ${shq(stage)}`,
         `  fail "Release: staged tree digest $got does not match the manifest ${r.manifestDigest} ${r.fileCount}; staging removed, nothing else touched"`,
@@ -153,7 +166,7 @@ export function deltaUploadLines(c: StackConfig, r: ReleaseFacts, d: StagingDelt
         `  rm -r -- ${shq(stage)}`,
         `  fail "Release: unpacking the ${d.changedCount} changed files in ${stage} failed (disk full?); staging removed, nothing else touched"`,
         `fi`,
-        `got="$(tree_digest ${shq(stage + "/tree")})"`,
+        ...recordDigestLines(c, r),
         `if [ "$got" != ${shq(`${r.manifestDigest} ${r.fileCount}`)} ]; then`,
         `  rm -r -- ${shq(stage)}`,
         `  fail "Release: staged tree digest $got (the live tree ${d.baseDigest.slice(0, 12)} plus ${d.changedCount} changed files) does not match the manifest ${r.manifestDigest} ${r.fileCount}; staging removed, nothing else touched"`,

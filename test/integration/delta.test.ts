@@ -15,6 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { inspectRelease } from "../../lib/release/release";
+import { TREE_DIGEST_RECORD } from "../../lib/scripts/helpers";
 import { configureSandboxStack } from "../../scripts/sandboxStack";
 import {
     commitToSource, facts, failure, hostPath, hostSnapshot, mustRun, newStack, POLICY_PACK, removeStack, REPO_ROOT, resetHost, SB, shimCalls,
@@ -25,6 +26,15 @@ const TARGET = () => hostPath("/opt/incomex/dot/iu-cutter");
 const STAGING = () => hostPath("/opt/incomex/.iu-cutter-staging");
 const JOURNAL = () => hostPath("/var/lib/cutter/deploy.journal");
 const SSHD_LOG = () => path.join(SB, "log", "sshd.log");
+const CACHE = () => hostPath("/var/lib/cutter/tree-digest.cache");
+
+/** Records the live tree's real stat signature in the cache, claiming `digest` for it (a stale or forged cache). */
+function forgeCache(digest: string): void {
+    const real = mustRun("python3", ["-", TARGET(), CACHE(), "x"], { input: TREE_DIGEST_RECORD.text }).trim();
+    mustRun("python3", ["-", TARGET(), CACHE(), real], { input: TREE_DIGEST_RECORD.text });
+    const [v, sig, , count] = fs.readFileSync(CACHE(), "utf8").split(/\s+/);
+    fs.writeFileSync(CACHE(), `${v} ${sig} ${digest} ${count}\n`);
+}
 
 /** Connections the sandbox sshd accepted while `fn` ran. */
 async function connections<T>(fn: () => Promise<T>): Promise<{ n: number; value: T }> {
@@ -34,8 +44,14 @@ async function connections<T>(fn: () => Promise<T>): Promise<{ n: number; value:
     return { n: text.split("\n").filter((l) => l.startsWith("Accepted publickey")).length, value };
 }
 
-/** This target's control sockets (any run), in the private socket dir. */
+/** This target's control sockets (any run), in the private socket dir; waits up to 3 s for a watchdog. */
 function sockets(): string[] {
+    for (let i = 0; i < 30 && socketsNow().length > 0; i++) {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+    return socketsNow();
+}
+function socketsNow(): string[] {
     const f = facts();
     const key = crypto.createHash("sha256").update([f.address, f.sshPort, f.user, f.hostKey.trim(), f.privateKeyPath].join("\n")).digest("hex").slice(0, 16);
     const dir = path.join(os.tmpdir(), `iucutter-ssh-${process.getuid!()}`);
@@ -179,5 +195,35 @@ describe("performance paths on the sandbox host (real engine, real sshd, policy 
         expect(fs.existsSync(JOURNAL())).to.equal(false);
         expect(mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "status", "--porcelain"]).trim()).to.equal("");
         expect(fs.existsSync(STAGING()) ? fs.readdirSync(STAGING()) : []).to.deep.equal([]);
+    });
+
+    it("no-op: the probe takes the tree digest from the stat-signature cache; a stale cache cannot let drift through the guard", async () => {
+        resetHost();
+        stack = await newStack("cache");
+        expect((await stack.up({ policyPacks: [POLICY_PACK] })).summary.result).to.equal("succeeded");
+        expect(fs.existsSync(CACHE()), "the verified staging recorded the cache").to.equal(true);
+        // The probe believes the cache for this exact stat signature (so it hashed nothing): a claimed digest shows up as observed.
+        const saved = fs.readFileSync(CACHE());
+        forgeCache("f".repeat(64));
+        expect(await failure(stack.preview())).to.contain(`observed ${"f".repeat(64)}`);
+        fs.writeFileSync(CACHE(), saved);
+        const noop = await stack.up({ policyPacks: [POLICY_PACK] });
+        expect(Object.keys(noop.summary.resourceChanges ?? {}).filter((k) => k !== "same"), "a no-op").to.deep.equal([]);
+
+        // The tree drifts, and a stale cache still claims the old digest for it: the review (probe) sees the old
+        // digest and pins it (the dot repo's drift is pinned too, so only the tree anchor is left to catch it).
+        const pinned = treeDigest(TARGET());
+        const cli = path.join(facts().sourceRepo, "cutter_agent", "cli.py");
+        const commit = commitToSource({ "cutter_agent/cli.py": fs.readFileSync(cli, "utf8") + "# cache fix\n" }, "cache fix");
+        fs.appendFileSync(path.join(TARGET(), "cutter_agent", "config.py"), "# hand edit\n");
+        forgeCache(pinned);
+        await configureSandboxStack(stack.name, { pin: true, overrides: { release: { ...(withConfig("release", { commit }).release as object), tag: "v0.6.0-delta-cache" }, allowUnreviewedRuns: true } });
+        const host = () => [treeDigest(hostPath("/opt/incomex/dot")), mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "--format=%H"])].join("|");
+        const before = host();
+        const logBefore = fs.readFileSync(hostPath("/var/lib/cutter/deploy.log"), "utf8");
+        const err = await failure(stack.up({ policyPacks: [POLICY_PACK] }));
+        expect(err, `the guard hashes the tree itself: ${err.slice(-3000)}`).to.contain("anchors.tree drifted");
+        expect(host(), "nothing written to the tree or the dot repo").to.equal(before);
+        expect(fs.readFileSync(hostPath("/var/lib/cutter/deploy.log"), "utf8"), "the swap never started").to.equal(logBefore);
     });
 });

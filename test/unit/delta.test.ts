@@ -169,3 +169,64 @@ describe("one SSH connection per run: arguments and socket path", () => {
         }
     });
 });
+
+describe("no re-hash on a no-op: the probe's stat-signature cache", () => {
+    const { TREE_DIGEST, TREE_DIGEST_CACHED, TREE_DIGEST_RECORD } = require("../../lib/scripts/helpers") as typeof import("../../lib/scripts/helpers");
+    const py = (text: string, ...args: string[]) => execFileSync("python3", ["-", ...args], { input: text, encoding: "utf8" }).trim();
+    const tree = () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-cache-tree-"));
+        fs.cpSync(FIXTURE, dir, { recursive: true });
+        fs.mkdirSync(path.join(dir, "cutter_agent", "__pycache__"));
+        fs.writeFileSync(path.join(dir, "cutter_agent", "__pycache__", "x.pyc"), "bytecode");
+        fs.symlinkSync("cli.py", path.join(dir, "cutter_agent", "entry.py"));
+        fs.chmodSync(path.join(dir, "cutter_agent", "cli.py"), 0o755);
+        return dir;
+    };
+
+    it("computes exactly tree_digest's value, cached or recorded", () => {
+        const dir = tree();
+        const want = py(TREE_DIGEST.text, dir);
+        const cache = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-cache-")), "tree-digest.cache");
+        expect(py(TREE_DIGEST_CACHED.text, dir, cache)).to.equal(want);
+        expect(py(TREE_DIGEST_RECORD.text, dir, cache, want)).to.equal(want);
+        expect(py(TREE_DIGEST_CACHED.text, dir, cache)).to.equal(want);
+    });
+
+    it("records only the expected digest, and a cache hit reads no file; any stat change (even with size and mtime put back) misses", () => {
+        const dir = tree();
+        const want = py(TREE_DIGEST.text, dir);
+        const cache = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-cache-")), "tree-digest.cache");
+        py(TREE_DIGEST_RECORD.text, dir, cache, "0".repeat(64) + " 1");
+        expect(fs.existsSync(cache), "not the expected tree: nothing recorded").to.equal(false);
+        py(TREE_DIGEST_RECORD.text, dir, cache, want);
+        const [v, sig, , count] = fs.readFileSync(cache, "utf8").split(/\s+/);
+        // A cache that says another digest for this exact stat signature is believed: proof that nothing was hashed.
+        fs.writeFileSync(cache, `${v} ${sig} ${"f".repeat(64)} ${count}\n`);
+        expect(py(TREE_DIGEST_CACHED.text, dir, cache)).to.equal(`${"f".repeat(64)} ${count}`);
+        // Same size, same mtime, other content: ctime moved, so the signature misses and the tree is hashed.
+        const f = path.join(dir, "cutter_agent", "config.py");
+        const st = fs.statSync(f);
+        const body = fs.readFileSync(f);
+        body[0] = body[0] === 0x23 ? 0x24 : 0x23;
+        fs.writeFileSync(f, body);
+        fs.utimesSync(f, st.atime, st.mtime);
+        const now = py(TREE_DIGEST_CACHED.text, dir, cache);
+        expect(now).to.not.equal(`${"f".repeat(64)} ${count}`);
+        expect(now).to.equal(py(TREE_DIGEST.text, dir));
+        expect(now).to.not.equal(want);
+    });
+
+    it("is read by the probe only: every guard and the swap's checks hash the tree", () => {
+        const raw = rawConfig();
+        raw.anchors = { tree: "a".repeat(64), compose: "b".repeat(64), envProduction: "c".repeat(64), dotGitStatus: "d".repeat(64) };
+        const c = parseStackConfig(raw, ["backupGpgFpr", "governancePrincipal"]);
+        const plan = buildPlan(c, { commit: "6".repeat(40), manifestDigest: "e".repeat(64), fileCount: 12, archivePath: "/tmp/r.tar" }, readRunbook());
+        const { probeScript } = require("../../lib/scripts/o6") as typeof import("../../lib/scripts/o6");
+        expect(probeScript(c)).to.contain("tree_digest_cached /opt/incomex/dot/iu-cutter /var/lib/cutter/tree-digest.cache");
+        for (const cmd of [plan.identityGuard, plan.preStateGuard, plan.swap]) {
+            expect(cmd.create, cmd.resource).to.not.contain("tree_digest_cached");
+        }
+        expect(plan.preStateGuard.create).to.contain("tree_digest /opt/incomex/dot/iu-cutter");
+        expect(plan.swap.create).to.contain("record_digest /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /var/lib/cutter/tree-digest.cache");
+    });
+});
