@@ -21,7 +21,7 @@ export default tseslint.config(
         // state and run in the engine's provider process: their modules must
         // be required inside the functions, and pulumi.dynamic.ResourceProvider
         // types inputs and outputs as `any`.
-        files: ["lib/provider/remoteCommand.ts"],
+        files: ["lib/provider/remoteCommand.ts", "lib/host/ssh.ts"],
         rules: { "@typescript-eslint/no-require-imports": "off", "@typescript-eslint/no-explicit-any": "off" },
     },
     {

@@ -48,6 +48,9 @@ async function timed(cmd: string, args: string[], cwd = REPO_ROOT, programMatch?
     if (code !== 0) {
         throw new Error(`${cmd} ${args.join(" ")} failed:\n${out.slice(-3000)}`);
     }
+    if (process.env.BENCH_VERBOSE) {
+        console.log(`--- ${cmd} ${args.slice(0, 3).join(" ")}\n${out.slice(-4000)}`);
+    }
     return { s: Number(process.hrtime.bigint() - t0) / 1e9, peakKb };
 }
 

@@ -3,11 +3,11 @@
  * and up alike), so the review shows what the host looks like right now and
  * the program refuses before planning any write on the wrong host.
  */
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { bashInvocation, isHostKeyMismatch, knownHostsLine, sshArgs, SshTarget } from "./ssh";
+import { bashInvocation, controlSocketPath, HOST_KEY_ALIAS, isHostKeyMismatch, knownHostsLine, sshArgs, sshOptions, SshTarget } from "./ssh";
 
 export interface Observation {
     hostname: string;
@@ -36,13 +36,84 @@ export class HostUnreachable extends Error {
     }
 }
 
-/** Runs a read-only script on the host and returns stdout. */
+/** Control sockets this process opened (socket path -> its known_hosts file). */
+const masters = new Map<string, string>();
+
+/**
+ * Opens the run's one SSH connection (ControlMaster, see controlSocketPath)
+ * with exactly the pinned-key options, and returns its socket; the
+ * observation and every command of this run go through it. The master is
+ * told to exit, and its socket and known_hosts removed, when this process
+ * exits; if it is killed outright, a watchdog does the same as soon as the
+ * run's pulumi process is gone, and the master would exit by itself after
+ * 120 s without a client anyway (ControlPersist). Undefined if no socket can
+ * be used: then each command connects on its own, with the same options.
+ */
+export function sharedConnection(t: SshTarget, timeoutMs = 30_000): string | undefined {
+    const sock = controlSocketPath(t);
+    if (!sock) {
+        return undefined;
+    }
+    if (masters.has(sock)) {
+        return fs.existsSync(sock) ? sock : undefined;
+    }
+    const kh = `${sock}.known_hosts`;
+    fs.writeFileSync(kh, knownHostsLine(t), { mode: 0o600 });
+    const errFile = `${sock}.err`;
+    const errFd = fs.openSync(errFile, "w", 0o600);
+    let res;
+    try {
+        // -f: ssh returns once the connection is authenticated (host key checked) and the socket listens.
+        res = spawnSync("ssh", [...sshOptions(t, kh), "-o", "ControlMaster=yes", "-o", `ControlPath=${sock}`, "-o", "ControlPersist=120",
+            "-f", "-N", t.address], { timeout: timeoutMs, stdio: ["ignore", "ignore", errFd] });
+    } finally {
+        fs.closeSync(errFd);
+        fs.rmSync(errFile, { force: true });
+    }
+    masters.set(sock, kh);
+    if (masters.size === 1) {
+        process.on("exit", closeSharedConnections);
+    }
+    const cli = /-(\d+)\.\d+$/.exec(sock)?.[1];
+    if (cli && res.status === 0) {
+        const watchdog = [
+            `while kill -0 "$1" 2>/dev/null; do sleep 0.5; done`,
+            `ssh -F /dev/null -o ControlPath="$2" -O exit ${HOST_KEY_ALIAS} >/dev/null 2>&1`,
+            `rm -f -- "$2" "$3"`,
+        ].join("\n");
+        spawn("bash", ["-c", watchdog, "iucutter-ssh-watchdog", cli, sock, kh], { detached: true, stdio: "ignore" }).unref();
+    }
+    if (res.error || res.status !== 0 || !fs.existsSync(sock)) {
+        // The direct connection that follows reports why (host key, reachability).
+        closeSharedConnections();
+        return undefined;
+    }
+    return sock;
+}
+
+/** Stops every master this process opened and removes its socket and known_hosts (synchronous: runs in the exit handler). */
+export function closeSharedConnections(): void {
+    for (const [sock, kh] of masters) {
+        // The destination argument is required by ssh; the socket decides where -O goes.
+        if (fs.existsSync(sock)) {
+            spawnSync("ssh", ["-F", "/dev/null", "-o", `ControlPath=${sock}`, "-O", "exit", HOST_KEY_ALIAS], { stdio: "ignore", timeout: 10_000 });
+        }
+        for (let i = 0; i < 200 && fs.existsSync(sock); i++) {
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        }
+        fs.rmSync(sock, { force: true });
+        fs.rmSync(kh, { force: true });
+    }
+    masters.clear();
+}
+
+/** Runs a read-only script on the host and returns stdout (through the run's shared connection when there is one). */
 export function runReadOnly(t: SshTarget, script: string, timeoutMs = 120_000): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-observe-"));
     try {
         const kh = path.join(dir, "known_hosts");
         fs.writeFileSync(kh, knownHostsLine(t), { mode: 0o600 });
-        const res = spawnSync("ssh", sshArgs(t, kh, bashInvocation(script)), {
+        const res = spawnSync("ssh", sshArgs(t, kh, bashInvocation(script), sharedConnection(t)), {
             encoding: "utf8", timeout: timeoutMs, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 16 << 20,
         });
         if (res.error) {

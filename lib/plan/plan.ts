@@ -12,7 +12,8 @@ import {
     dirsScript, fileScript, hostLayout, identityGuardScript, preStateGuardScript, ReleaseFacts,
     renderOrchestratorConfig, rollbackGuardScript, secretsScript, tagScript,
 } from "../scripts/o6";
-import { rollbackMandatePath, stagingPath, swapScript } from "../scripts/swap";
+import { rollbackMandatePath, StagingDelta, stagingPath, swapScript } from "../scripts/swap";
+import { ReleaseDelta } from "../release/release";
 
 export interface PlannedCommand extends MandateCommand {
     /** Local file streamed on stdin, if any. */
@@ -36,7 +37,17 @@ export interface DeployPlan {
     writesDigest: string;
 }
 
-export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: string }, runbook: string): DeployPlan {
+/** The swap's view of a delta: the base and the path lists the script names. */
+export function stagingDelta(d: ReleaseDelta): StagingDelta {
+    return { baseDigest: d.baseDigest, changedCount: d.changed.length, remove: d.removed, emptied: d.emptied };
+}
+
+/**
+ * The deploy plan. With `r.delta` (a redeploy over a live tree this machine
+ * knows by its pinned anchor), the swap ships only the changed files and
+ * copies the rest from the live tree; everything else is the same.
+ */
+export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: string; delta?: ReleaseDelta }, runbook: string): DeployPlan {
     const L = hostLayout(c);
     const stage = stagingPath(c, r);
     const cmd = (resource: string, component: string, description: string, s: { create: string; delete?: string },
@@ -56,11 +67,15 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
     const secrets = cmd("env-production-secrets", "CutterSecrets",
         "GAP-3/GAP-4: verify BACKUP_GPG_FPR in the keyring and the governance principal's grants, then set both in the env file (0600)",
         secretsScript(c), [c.paths.envProductionFile, `${c.paths.envProductionFile}.iucutter-tmp`, L.envBackupDir], { secretInputs: ["backupGpgFpr", "governancePrincipal"] });
+    const upload = r.delta
+        ? `Copy the live tree (pinned anchor ${r.delta.baseDigest.slice(0, 12)}, release ${r.delta.baseCommit.slice(0, 12)}) into staging, `
+            + `upload only the ${r.delta.changed.length} changed files (${r.delta.removed.length} removed), and verify all ${r.fileCount} files against the manifest; `
+        : `Upload the release archive (${r.fileCount} files) to staging and verify it against the manifest; `;
     const swap = cmd("release-deploy", "Release",
-        `Upload the release archive (${r.fileCount} files) to staging and verify it against the manifest; swap it into place `
+        `${upload}swap it into place `
         + "(old tree to a timestamped artifact dir); assert version, orchestrator/ and kill-switch (revert on failure); commit in the dot repo. "
         + "Rollback (delete) restores the old tree and commits that.",
-        swapScript(c, r), [L.target, L.artifacts, L.journal, `${L.journal}.tmp`, L.ledger, `${L.ledger}.tmp`, `${c.paths.dotRepo}/.git`, `${c.paths.stateDir}/deploy.log`, c.paths.stateDir, c.paths.stagingDir, stage],
+        swapScript(c, r, r.delta ? stagingDelta(r.delta) : undefined), [L.target, L.artifacts, L.journal, `${L.journal}.tmp`, L.ledger, `${L.ledger}.tmp`, `${c.paths.dotRepo}/.git`, `${c.paths.stateDir}/deploy.log`, c.paths.stateDir, c.paths.stagingDir, stage],
         { triggers: [r.manifestDigest], stdinFile: r.archivePath, stdinFileDigest: r.manifestDigest });
     const tag: PlannedCommand = {
         resource: "release-tag", component: "Release", where: "local",

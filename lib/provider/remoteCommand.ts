@@ -14,7 +14,7 @@
  * unless the resource asks for it with `captureStdout`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { bashInvocation, isHostKeyMismatch, knownHostsLine, sshArgs, SshTarget } from "../host/ssh";
+import { bashInvocation, controlSocketPath, isHostKeyMismatch, knownHostsLine, sshArgs, SshTarget } from "../host/ssh";
 
 export const REMOTE_COMMAND_TYPE = "pulumi-nodejs:dynamic/host:RemoteCommand";
 export const LOCAL_COMMAND_TYPE = "pulumi-nodejs:dynamic/host:LocalCommand";
@@ -128,8 +128,10 @@ async function runHostScript(inputs: any, script: string): Promise<string> {
         fs.writeFileSync(kh, knownHostsLine(c), { mode: 0o600 });
         cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
         cmd = "ssh";
-        // The same pinned-key invocation as the preview-time observation.
-        args = sshArgs(c, kh, bashInvocation(script));
+        // The same pinned-key invocation as the preview-time observation,
+        // through the run's shared connection when the program opened one.
+        const sock = controlSocketPath(c);
+        args = sshArgs(c, kh, bashInvocation(script), sock !== undefined && fs.existsSync(sock) ? sock : undefined);
     } else {
         cmd = "bash";
         args = ["-c", script];

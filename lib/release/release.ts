@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { splitPsql } from "../../policies/lib/parsers/psqlText";
 import { RELEASE_VERSION } from "../config/config";
 import { sha256Hex, sortEntries, TreeEntry, treeDigest } from "../core/digest";
 import { ASSERT_RELEASE } from "../scripts/helpers";
@@ -403,10 +404,141 @@ export function loadRunbook(spec: RunbookSpec, sourceRepo: string, commit: strin
         }
         source = `file:${spec.path}`;
     }
-    const sql = text.split("\n").filter((l) => !/^\s*(--|\\)/.test(l)).join("\n").split(";").map((s) => s.trim())
-        .filter((s) => s && !/^(BEGIN|COMMIT|ROLLBACK|END|START)\b/i.test(s));
+    // Read as psql reads it, with the same reader as the policy pack and the GAP-6 check.
+    const sql = splitPsql(text).statements.filter((s) => !/^(BEGIN|COMMIT|ROLLBACK|END|START)\b/i.test(s));
     if (sql.length === 0) {
         throw new ReleaseRefused("RollbackRunbook", `the runbook from ${source} holds no SQL statement to revert anything`);
     }
     return { text, sha256: sha256Hex(text), source };
+}
+
+/** A redeploy that ships only what changed: the live tree is the base, named by its pinned anchor. */
+export interface ReleaseDelta {
+    /** The pinned anchors.tree digest the live tree has (checked by the PreStateAnchor guard before any write). */
+    baseDigest: string;
+    /** The source commit whose manifest has that digest (from this machine's manifest cache). */
+    baseCommit: string;
+    /** Paths whose manifest entry is new or differs from the base (shipped in the archive). */
+    changed: string[];
+    /** Paths of the base that the release no longer has. */
+    removed: string[];
+    /** Paths of the base that are replaced (changed and present in the base): tar unlinks each before unpacking it. */
+    replaced: string[];
+    /** Directories of the base that the release no longer has, deepest first. */
+    emptied: string[];
+    /** The archive of the changed files only. */
+    archivePath: string;
+}
+
+/** More changed paths than this and the whole tree ships (one archive, no path lists in the script). */
+export const DELTA_MAX_PATHS = 1000;
+
+/**
+ * The delta of a release against the tree the host has, or undefined (then
+ * the whole tree ships). The base is only ever a manifest this machine
+ * already checked (manifest cache in `cacheDir`) whose digest equals the
+ * pinned anchors.tree: the plan depends on reviewed values only, never on a
+ * live observation, so preview, up and any re-run after a crash plan the same
+ * commands. Whatever the delta, the host verifies the whole staged tree
+ * against the manifest before the swap.
+ */
+export function releaseDelta(sourceRepo: string, m: ReleaseManifest, pinnedTree: string | undefined, cacheDir: string): ReleaseDelta | undefined {
+    if (!pinnedTree || pinnedTree === m.digest || !fs.existsSync(cacheDir)) {
+        return undefined;
+    }
+    let base: ReleaseManifest | undefined;
+    for (const f of cachedManifestsWithDigest(cacheDir, pinnedTree)) {
+        try {
+            const c = JSON.parse(fs.readFileSync(path.join(cacheDir, f), "utf8")) as ReleaseManifest;
+            if (c.digest === pinnedTree && treeDigest(c.entries) === c.digest) {
+                base = c;
+                break;
+            }
+        } catch { /* a damaged cache entry is no base */ }
+    }
+    if (!base) {
+        return undefined;
+    }
+    const { changed, removed, replaced, emptied } = manifestDelta(base, m);
+    // Python files reach the host only in an archive or by the exchange: a release that drops one ships whole.
+    if (changed.length + removed.length > DELTA_MAX_PATHS || removed.some((p) => /\.py[cw]?$/.test(p))) {
+        return undefined;
+    }
+    return { baseDigest: base.digest, baseCommit: base.commit, changed, removed, replaced, emptied, archivePath: buildDeltaArchive(sourceRepo, m, base.digest, changed, cacheDir) };
+}
+
+/**
+ * Cache files (manifest-<commit>.json) that claim `digest`, from a small index
+ * (file, size, mtime -> digest) so that a run does not parse every cached
+ * manifest; the caller still re-checks the one it uses.
+ */
+function cachedManifestsWithDigest(cacheDir: string, digest: string): string[] {
+    const indexFile = path.join(cacheDir, "manifest-digests.json");
+    let index: Record<string, { sig: string; digest: string }> = {};
+    try {
+        index = JSON.parse(fs.readFileSync(indexFile, "utf8"));
+    } catch { /* no index yet */ }
+    const next: typeof index = {};
+    let changed = false;
+    for (const f of fs.readdirSync(cacheDir).filter((n) => /^manifest-[0-9a-f]{40}\.json$/.test(n))) {
+        const st = fs.statSync(path.join(cacheDir, f));
+        const sig = `${st.size} ${st.mtimeMs} ${st.ino}`;
+        if (index[f]?.sig === sig) {
+            next[f] = index[f];
+            continue;
+        }
+        changed = true;
+        try {
+            next[f] = { sig, digest: (JSON.parse(fs.readFileSync(path.join(cacheDir, f), "utf8")) as ReleaseManifest).digest };
+        } catch { /* unreadable: never a base */ }
+    }
+    if (changed || Object.keys(next).length !== Object.keys(index).length) {
+        const tmp = `${indexFile}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, JSON.stringify(next));
+        fs.renameSync(tmp, indexFile);
+    }
+    return Object.keys(next).filter((f) => next[f].digest === digest);
+}
+
+/** Which manifest entries differ (kind, mode, content or link target), by path. */
+export function manifestDelta(base: ReleaseManifest, m: ReleaseManifest): { changed: string[]; removed: string[]; replaced: string[]; emptied: string[] } {
+    const key = (e: TreeEntry) => `${e.kind} ${e.mode} ${e.sha256} ${e.target ?? ""}`;
+    const old = new Map(base.entries.map((e) => [e.path, key(e)]));
+    const now = new Set(m.entries.map((e) => e.path));
+    const changed = m.entries.filter((e) => old.get(e.path) !== key(e)).map((e) => e.path);
+    const replaced = changed.filter((p) => old.has(p));
+    const removed = base.entries.filter((e) => !now.has(e.path)).map((e) => e.path);
+    const dirsOf = (ps: string[]) => {
+        const d = new Set<string>();
+        for (const p of ps) {
+            const parts = p.split("/");
+            for (let i = 1; i < parts.length; i++) { d.add(parts.slice(0, i).join("/")); }
+        }
+        return d;
+    };
+    const kept = dirsOf([...now]);
+    const emptied = [...dirsOf(removed)].filter((d) => !kept.has(d))
+        .sort((a, b) => b.split("/").length - a.split("/").length || (a < b ? -1 : a > b ? 1 : 0));
+    return { changed, removed, replaced, emptied };
+}
+
+/**
+ * The archive of the changed files only (deterministic: `git archive` of
+ * those paths at the commit, 0644/0755 modes), in `dir`; an empty archive
+ * when nothing but removals changed. Returns its path.
+ */
+export function buildDeltaArchive(sourceRepo: string, m: ReleaseManifest, baseDigest: string, changed: string[], dir: string): string {
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `release-${m.digest.slice(0, 16)}-delta-${baseDigest.slice(0, 16)}.tar`);
+    if (!fs.existsSync(file)) {
+        const tmp = `${file}.${process.pid}.tmp`;
+        if (changed.length === 0) {
+            fs.writeFileSync(tmp, Buffer.alloc(10240));
+        } else {
+            execFileSync("git", ["-C", sourceRepo, "-c", "tar.umask=0022", "archive", "--format=tar", "-o", tmp, m.commit, "--",
+                ...changed.map((p) => `:(literal)${p}`)]);
+        }
+        fs.renameSync(tmp, file);
+    }
+    return file;
 }

@@ -8,6 +8,7 @@
  * stdin and are never echoed.
  */
 import { RELEASE_VERSION, StackConfig } from "../config/config";
+import { TREE_DIGEST_CACHED } from "./helpers";
 import { heredoc, lines, sh, shq, STRICT } from "./shell";
 
 export interface ReleaseFacts {
@@ -18,7 +19,7 @@ export interface ReleaseFacts {
 
 // The prelude pieces every script shares are defined once in ./prelude.
 export { bashFunctions, failFunction, helperCall, hostLayout } from "./prelude";
-import { bashFunctions, failFunction, hostLayout } from "./prelude";
+import { bashFunctions, failFunction, helperCall, hostLayout } from "./prelude";
 
 const ANCHOR_ORDER = ["tree", "compose", "envProduction", "dotGitStatus"] as const;
 
@@ -54,7 +55,9 @@ export function probeScript(c: StackConfig): string {
         `printf 'hostname=%s\\n' "$(hostname)"`,
         `if [ -f ${shq(c.identity.composeMarker)} ]; then echo marker=present; else echo marker=missing; fi`,
         `if [ -f ${shq(c.identity.envFile)} ]; then echo envfile=present; else echo envfile=missing; fi`,
-        `if [ -d ${shq(L.target)} ]; then printf 'tree=%s\\n' "$(tree_digest ${shq(L.target)})"; else echo tree=absent; fi`,
+        // A no-op run does not re-hash the tree: the cache is keyed by every entry's stat; the guards always hash.
+        `tree_digest_cached() { ${helperCall(TREE_DIGEST_CACHED, '"$1" "$2"')}\n}`,
+        `if [ -d ${shq(L.target)} ]; then printf 'tree=%s\\n' "$(tree_digest_cached ${shq(L.target)} ${shq(L.treeCache)})"; else echo tree=absent; fi`,
         `if [ -f ${shq(c.identity.composeMarker)} ]; then printf 'compose=%s\\n' "$(${A.compose})"; else echo compose=absent; fi`,
         `if [ -f ${shq(c.paths.envProductionFile)} ]; then printf 'envProduction=%s\\n' "$(sha256sum < ${shq(c.paths.envProductionFile)} | cut -c1-64)"; else echo envProduction=absent; fi`,
         `if [ -f ${shq(L.envBackupDir + "/original")} ]; then printf 'envProductionOriginal=%s\\n' "$(sha256sum < ${shq(L.envBackupDir + "/original")} | cut -c1-64)"; else echo envProductionOriginal=; fi`,

@@ -29,5 +29,7 @@ export function hostLayout(c: StackConfig) {
         journal: `${c.paths.stateDir}/deploy.journal`,
         ledger: `${c.paths.stateDir}/deployed-release`,
         envBackupDir: `${c.paths.stateDir}/artifacts/env-production`,
+        /** The live tree's digest keyed by its stat signature (written by a verified staging; read by the probe only). */
+        treeCache: `${c.paths.stateDir}/tree-digest.cache`,
     };
 }

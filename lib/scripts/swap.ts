@@ -13,7 +13,7 @@
  * and dot-repo HEAD) before anything else.
  */
 import { RELEASE_VERSION, StackConfig } from "../config/config";
-import { ASSERT_RELEASE, EXCHANGE } from "./helpers";
+import { ASSERT_RELEASE, EXCHANGE, TREE_DIGEST_RECORD } from "./helpers";
 import { bashFunctions, helperCall, hostLayout, ReleaseFacts } from "./o6";
 import { heredoc, lines, shq, STRICT } from "./shell";
 
@@ -154,6 +154,19 @@ export function preconditionLines(c: StackConfig, r: ReleaseFacts): string[] {
     ];
 }
 
+/**
+ * The staged tree's digest (every file hashed); when it is the manifest's, its
+ * stat signature is recorded so that the probe of later runs need not re-hash
+ * the live tree (the exchange keeps every entry's stat). Guards never use it.
+ */
+export function recordDigestLines(c: StackConfig, r: ReleaseFacts): string[] {
+    const stage = stagingPath(c, r);
+    return [
+        `record_digest() { ${helperCall(TREE_DIGEST_RECORD, '"$1" "$2" "$3"')}\n}`,
+        `got="$(record_digest ${shq(stage + "/tree")} ${shq(hostLayout(c).treeCache)} ${shq(`${r.manifestDigest} ${r.fileCount}`)})"`,
+    ];
+}
+
 /** Upload: the archive arrives on stdin, is unpacked in staging and verified. */
 export function uploadLines(c: StackConfig, r: ReleaseFacts): string[] {
     const stage = stagingPath(c, r);
@@ -164,12 +177,75 @@ export function uploadLines(c: StackConfig, r: ReleaseFacts): string[] {
         `  rm -r -- ${shq(stage)}`,
         `  fail "Release: unpacking the archive in ${stage} failed (disk full?); staging removed, nothing else touched"`,
         `fi`,
-        `got="$(tree_digest ${shq(stage + "/tree")})"`,
+        ...recordDigestLines(c, r),
         `if [ "$got" != ${shq(`${r.manifestDigest} ${r.fileCount}`)} ]; then`,
         `  rm -r -- ${shq(stage)}`,
         `  fail "Release: staged tree digest $got does not match the manifest ${r.manifestDigest} ${r.fileCount}; staging removed, nothing else touched"`,
         `fi`,
         `say "Release: staged and verified ${r.fileCount} files in ${stage}"`,
+    ];
+}
+
+/** What a delta redeploy ships and removes; the base is the live tree, whose digest the PreStateAnchor guard pinned. */
+export interface StagingDelta {
+    baseDigest: string;
+    /** How many files the archive on stdin carries. */
+    changedCount: number;
+    /** Paths (relative to the tree) the release drops: removed from the live copy (never Python files). */
+    remove: string[];
+    /** Directories the release no longer has, deepest first (removed if empty). */
+    emptied: string[];
+}
+
+/** Paths as shell words under `dir`, a few per line (they are review text too). */
+function pathLines(prefix: string, dir: string, paths: string[]): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < paths.length; i += 8) {
+        out.push(`${prefix} ${paths.slice(i, i + 8).map((p) => shq(`${dir}/${p}`)).join(" ")}`);
+    }
+    return out;
+}
+
+/**
+ * Delta staging, step 1 (copy-from-live): the live tree is copied into
+ * staging (a plain copy: no link is shared with the live tree or the
+ * artifact), then the files the release drops are removed from the copy
+ * (files it replaces are unlinked by tar as it unpacks them). Nothing outside staging is written; a kill here leaves only a
+ * partial staging dir, which the next run removes first.
+ */
+export function copyFromLiveLines(c: StackConfig, r: ReleaseFacts, d: StagingDelta): string[] {
+    const stage = stagingPath(c, r);
+    const tree = stage + "/tree";
+    return [
+        `if [ -e ${shq(stage)} ]; then rm -r -- ${shq(stage)}; fi`,
+        `install -d -m 0755 ${shq(stage)}`,
+        `if ! cp -a -- ${shq(hostLayout(c).target)} ${shq(tree)}; then`,
+        `  rm -r -- ${shq(stage)}`,
+        `  fail "Release: copying the live tree into ${stage} failed (disk full?); staging removed, nothing else touched"`,
+        `fi`,
+        ...pathLines("rm --", tree, d.remove),
+        ...pathLines("rmdir --ignore-fail-on-non-empty --", tree, d.emptied),
+    ];
+}
+
+/**
+ * Delta staging, step 2: the changed files arrive on stdin and are unpacked
+ * over the copy; then the whole staged tree is verified against the
+ * manifest, exactly as after a full upload.
+ */
+export function deltaUploadLines(c: StackConfig, r: ReleaseFacts, d: StagingDelta): string[] {
+    const stage = stagingPath(c, r);
+    return [
+        `if ! tar -x --no-same-owner --no-same-permissions -f - -C ${shq(stage + "/tree")}; then`,
+        `  rm -r -- ${shq(stage)}`,
+        `  fail "Release: unpacking the ${d.changedCount} changed files in ${stage} failed (disk full?); staging removed, nothing else touched"`,
+        `fi`,
+        ...recordDigestLines(c, r),
+        `if [ "$got" != ${shq(`${r.manifestDigest} ${r.fileCount}`)} ]; then`,
+        `  rm -r -- ${shq(stage)}`,
+        `  fail "Release: staged tree digest $got (the live tree ${d.baseDigest.slice(0, 12)} plus ${d.changedCount} changed files) does not match the manifest ${r.manifestDigest} ${r.fileCount}; staging removed, nothing else touched"`,
+        `fi`,
+        `say "Release: staged ${d.changedCount} changed files over a copy of the live tree and verified all ${r.fileCount} files in ${stage}"`,
     ];
 }
 
@@ -335,8 +411,13 @@ export function rollbackScript(c: StackConfig, r: ReleaseFacts): string {
     );
 }
 
-/** Upload + verify + swap + assertions + dot-repo commit, journaled; the archive arrives on stdin. */
-export function swapScript(c: StackConfig, r: ReleaseFacts): { create: string; delete: string } {
+/**
+ * Upload + verify + swap + assertions + dot-repo commit, journaled; the archive
+ * arrives on stdin. With a delta, only the changed files arrive and the rest
+ * is copied from the live tree; the verification and everything after it are
+ * the same.
+ */
+export function swapScript(c: StackConfig, r: ReleaseFacts, delta?: StagingDelta): { create: string; delete: string } {
     const create = lines(
         STRICT,
         `trap '' HUP PIPE`,
@@ -350,7 +431,7 @@ export function swapScript(c: StackConfig, r: ReleaseFacts): { create: string; d
         ...lockLines(c.paths.stateDir, `deploy of ${r.manifestDigest.slice(0, 12)}`),
         `say "--- $(date -u +%FT%TZ) deploy ${r.manifestDigest}"`,
         `step=precondition`, ...preconditionLines(c, r),
-        `step=upload`, ...uploadLines(c, r),
+        `step=upload`, ...(delta ? [...copyFromLiveLines(c, r, delta), ...deltaUploadLines(c, r, delta)] : uploadLines(c, r)),
         `step=journal`, ...journalLines(c, r),
         `step=exchange`, ...exchangeLines(c, r),
         `step=assert`, ...assertLines(c, r),

@@ -15,7 +15,7 @@ import { ConfigError, DEFAULT_GRANT_MATRIX_QUERY, parseStackConfig, rawFromPulum
 import { Mandate } from "../plan/mandate";
 import { HostUnreachable, Observation, parseProbe, runReadOnly } from "../host/observe";
 import { buildPlan, DeployPlan, orderedCommands, rollbackCommands } from "../plan/plan";
-import { buildArchive, inspectRelease, loadRunbook, ReleaseManifest, ReleaseRefused, ReleaseTestResult, Runbook, runReleaseTests } from "../release/release";
+import { buildArchive, inspectRelease, loadRunbook, releaseDelta, ReleaseManifest, ReleaseRefused, ReleaseTestResult, Runbook, runReleaseTests } from "../release/release";
 import { grantMatrixProbeScript } from "../scripts/verification";
 import { hostFactProblems, HostFacts, hostFactsScript, parseHostFacts } from "../scripts/hostFacts";
 import { probeScript } from "../scripts/o6";
@@ -83,11 +83,13 @@ export function preflight(inp: PreflightInput): Preflight {
         }
         throw e;
     }
-    const archivePath = buildArchive(cfg.release.sourceRepo, manifest, buildDir);
     const macro: Macro = cfg.macro;
+    // A redeploy over a tree this machine knows (by its pinned anchor) ships only what changed.
+    const delta = macro === "o6" && !cfg.rollback ? releaseDelta(cfg.release.sourceRepo, manifest, cfg.anchors.tree, buildDir) : undefined;
+    const archivePath = delta?.archivePath ?? buildArchive(cfg.release.sourceRepo, manifest, buildDir);
     // O6 carries no dry run: that is macro O7, on its own stack, with its own approvals.
     const planCfg: StackConfig = macro === "o6" ? { ...cfg, verification: undefined } : cfg;
-    const plan = buildPlan(planCfg, { commit: manifest.commit, manifestDigest: manifest.digest, fileCount: manifest.fileCount, archivePath }, runbook.text);
+    const plan = buildPlan(planCfg, { commit: manifest.commit, manifestDigest: manifest.digest, fileCount: manifest.fileCount, archivePath, delta }, runbook.text);
     const contracts: Contracts = { releaseTests, rollbackRunbook: { source: runbook.source, sha256: runbook.sha256, dest: cfg.cutterConfig.rollbackRunbookDest } };
 
     const target: SshTarget = {

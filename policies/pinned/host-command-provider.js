@@ -1,6 +1,6 @@
 exports.handler = __f0;
 
-var __ssh_1 = {knownHostsLine: __knownHostsLine, HOST_KEY_ALIAS: "iu-cutter-target", sshArgs: __sshArgs, bashInvocation: __bashInvocation, isHostKeyMismatch: __isHostKeyMismatch};
+var __ssh_1 = {knownHostsLine: __knownHostsLine, HOST_KEY_ALIAS: "iu-cutter-target", controlSocketPath: __controlSocketPath, sshArgs: __sshArgs, bashInvocation: __bashInvocation, isHostKeyMismatch: __isHostKeyMismatch};
 var __RERUN_KEYS = ["create", "triggers", "stdinFile", "stdinSecret", "connection", "dir"];
 var __provider = {check: __f1, diff: __f2, create: __f3, update: __f4, delete: __f5};
 
@@ -51,11 +51,64 @@ return function /*knownHostsLine*/(t) {
   }).apply(undefined, undefined).apply(this, arguments);
 }
 
-function __sshArgs(__0, __1, __2) {
+function __controlSocketPath(__0) {
   return (function() {
-    with({ exports: __ssh_1, sshArgs: __sshArgs, this: undefined, arguments: undefined }) {
+    with({ controlSocketPath: __controlSocketPath, this: undefined, arguments: undefined }) {
 
-return function /*sshArgs*/(t, knownHostsFile, remoteCommand) {
+return function /*controlSocketPath*/(t) {
+    const fs = require("fs");
+    const os = require("os");
+    const crypto = require("crypto");
+    let pid = process.pid;
+    let run;
+    for (let depth = 0; depth < 12 && pid > 1; depth++) {
+        let stat;
+        try {
+            stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        }
+        catch {
+            return undefined;
+        }
+        // pid (comm) state ppid ... field 22 = start time; comm may hold spaces or parens.
+        const close = stat.lastIndexOf(")");
+        const comm = stat.slice(stat.indexOf("(") + 1, close);
+        const rest = stat.slice(close + 2).split(" ");
+        if (comm === "pulumi" && pid !== process.pid) {
+            run = `${pid}.${rest[19]}`;
+            break;
+        }
+        pid = Number(rest[1]);
+    }
+    if (run === undefined) {
+        return undefined;
+    }
+    const uid = typeof process.getuid === "function" ? process.getuid() : 0;
+    const dir = `${os.tmpdir()}/iucutter-ssh-${uid}`;
+    try {
+        fs.mkdirSync(dir, { mode: 0o700 });
+    }
+    catch (e) {
+        if (e.code !== "EEXIST") {
+            return undefined;
+        }
+    }
+    const st = fs.lstatSync(dir);
+    if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) {
+        return undefined;
+    }
+    const key = crypto.createHash("sha256").update([t.address, t.port, t.user, t.hostKey.trim(), t.privateKeyPath].join("\n")).digest("hex").slice(0, 16);
+    return `${dir}/${key}-${run}`;
+};
+
+    }
+  }).apply(undefined, undefined).apply(this, arguments);
+}
+
+function __sshOptions(__0, __1) {
+  return (function() {
+    with({ exports: __ssh_1, sshOptions: __sshOptions, this: undefined, arguments: undefined }) {
+
+return function /*sshOptions*/(t, knownHostsFile) {
     return [
         "-F", "/dev/null",
         "-o", "BatchMode=yes",
@@ -74,6 +127,21 @@ return function /*sshArgs*/(t, knownHostsFile, remoteCommand) {
         "-i", t.privateKeyPath,
         "-p", String(t.port),
         "-l", t.user,
+    ];
+};
+
+    }
+  }).apply(undefined, undefined).apply(this, arguments);
+}
+
+function __sshArgs(__0, __1, __2, __3) {
+  return (function() {
+    with({ sshOptions: __sshOptions, sshArgs: __sshArgs, this: undefined, arguments: undefined }) {
+
+return function /*sshArgs*/(t, knownHostsFile, remoteCommand, controlPath) {
+    return [
+        ...sshOptions(t, knownHostsFile),
+        ...(controlPath ? ["-o", "ControlMaster=no", "-o", `ControlPath=${controlPath}`] : []),
         t.address,
         "--",
         remoteCommand,
@@ -132,8 +200,10 @@ return async function /*runHostScript*/(inputs, script) {
         fs.writeFileSync(kh, (0, ssh_1.knownHostsLine)(c), { mode: 0o600 });
         cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
         cmd = "ssh";
-        // The same pinned-key invocation as the preview-time observation.
-        args = (0, ssh_1.sshArgs)(c, kh, (0, ssh_1.bashInvocation)(script));
+        // The same pinned-key invocation as the preview-time observation,
+        // through the run's shared connection when the program opened one.
+        const sock = (0, ssh_1.controlSocketPath)(c);
+        args = (0, ssh_1.sshArgs)(c, kh, (0, ssh_1.bashInvocation)(script), sock !== undefined && fs.existsSync(sock) ? sock : undefined);
     }
     else {
         cmd = "bash";

@@ -1,0 +1,229 @@
+/**
+ * Performance paths against the sandbox host, real engine and policy pack:
+ * one SSH connection per run (counted by the host's sshd), the socket gone
+ * after success and after a refusal; the delta redeploy (copy from live, only
+ * the changed files shipped, the whole staged tree verified, the same swap);
+ * a live tree that drifted from its anchor refused before any write; a kill
+ * during the copy from live leaves the whole old tree and the next up
+ * converges.
+ */
+import { expect } from "chai";
+import { ChildProcess, spawn } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Stack } from "@pulumi/pulumi/automation";
+import { inspectRelease } from "../../lib/release/release";
+import { TREE_DIGEST_RECORD } from "../../lib/scripts/helpers";
+import { configureSandboxStack } from "../../scripts/sandboxStack";
+import {
+    commitToSource, facts, failure, hostPath, hostSnapshot, mustRun, newStack, POLICY_PACK, removeStack, REPO_ROOT, resetHost, SB, shimCalls,
+    treeDigest, withConfig,
+} from "../helpers/sandbox";
+
+const TARGET = () => hostPath("/opt/incomex/dot/iu-cutter");
+const STAGING = () => hostPath("/opt/incomex/.iu-cutter-staging");
+const JOURNAL = () => hostPath("/var/lib/cutter/deploy.journal");
+const SSHD_LOG = () => path.join(SB, "log", "sshd.log");
+const CACHE = () => hostPath("/var/lib/cutter/tree-digest.cache");
+
+/** Records the live tree's real stat signature in the cache, claiming `digest` for it (a stale or forged cache). */
+function forgeCache(digest: string): void {
+    const real = mustRun("python3", ["-", TARGET(), CACHE(), "x"], { input: TREE_DIGEST_RECORD.text }).trim();
+    mustRun("python3", ["-", TARGET(), CACHE(), real], { input: TREE_DIGEST_RECORD.text });
+    const [v, sig, , count] = fs.readFileSync(CACHE(), "utf8").split(/\s+/);
+    fs.writeFileSync(CACHE(), `${v} ${sig} ${digest} ${count}\n`);
+}
+
+/** Connections the sandbox sshd accepted while `fn` ran. */
+async function connections<T>(fn: () => Promise<T>): Promise<{ n: number; value: T }> {
+    const from = fs.statSync(SSHD_LOG()).size;
+    const value = await fn();
+    const text = fs.readFileSync(SSHD_LOG()).subarray(from).toString("utf8");
+    return { n: text.split("\n").filter((l) => l.startsWith("Accepted publickey")).length, value };
+}
+
+/** This target's control sockets (any run), in the private socket dir; waits up to 3 s for a watchdog. */
+function sockets(): string[] {
+    for (let i = 0; i < 30 && socketsNow().length > 0; i++) {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+    return socketsNow();
+}
+function socketsNow(): string[] {
+    const f = facts();
+    const key = crypto.createHash("sha256").update([f.address, f.sshPort, f.user, f.hostKey.trim(), f.privateKeyPath].join("\n")).digest("hex").slice(0, 16);
+    const dir = path.join(os.tmpdir(), `iucutter-ssh-${process.getuid!()}`);
+    return fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.startsWith(key)) : [];
+}
+
+function deployCommits(): number {
+    return mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "--format=%s"]).split("\n").filter((l) => l.startsWith("deploy")).length;
+}
+
+/** A new commit of the source that changes one file; the stack re-reviewed (pinned to the host as it is now). */
+async function oneFileChange(stack: Stack, line: string, extra: Record<string, string | null> = {}): Promise<string> {
+    const cli = path.join(facts().sourceRepo, "cutter_agent", "cli.py");
+    const commit = commitToSource({ "cutter_agent/cli.py": fs.readFileSync(cli, "utf8") + `${line}\n`, ...extra }, line);
+    await configureSandboxStack(stack.name, { pin: true, overrides: { release: { ...(withConfig("release", { commit }).release as object), tag: `v0.6.0-delta-${crypto.randomBytes(3).toString("hex")}` }, allowUnreviewedRuns: true } });
+    return commit;
+}
+
+describe("performance paths on the sandbox host (real engine, real sshd, policy pack)", function () {
+    this.timeout(600_000);
+    let stack: Stack | undefined;
+
+    afterEach(async () => {
+        if (stack) { await removeStack(stack); stack = undefined; }
+    });
+
+    it("one SSH connection carries the observation and every command of an up, and its socket is gone afterwards", async () => {
+        resetHost();
+        stack = await newStack("conn");
+        expect(sockets(), "no socket of this target before").to.deep.equal([]);
+        const { n, value: res } = await connections(() => stack!.up({ policyPacks: [POLICY_PACK] }));
+        expect(res.summary.result).to.equal("succeeded");
+        expect(Object.keys(res.summary.resourceChanges ?? {}), "commands ran").to.include("create");
+        expect(n, "sshd accepted exactly one connection for the whole up").to.equal(1);
+        expect(sockets(), "the control socket and its known_hosts are removed on exit").to.deep.equal([]);
+        // A preview (observation only) is one connection too.
+        const pv = await connections(() => stack!.preview({ policyPacks: [POLICY_PACK] }));
+        expect(pv.n).to.equal(1);
+        expect(sockets()).to.deep.equal([]);
+    });
+
+    it("delta redeploy: copies the live tree, ships only the changed files, verifies the whole tree, swaps, commits; a re-run does nothing", async () => {
+        resetHost();
+        stack = await newStack("delta");
+        expect((await stack.up({ policyPacks: [POLICY_PACK] })).summary.result).to.equal("succeeded");
+        const before = treeDigest(TARGET());
+        const artifactsBefore = fs.readdirSync(hostPath("/var/lib/cutter/artifacts")).filter((d) => /^\d{8}T/.test(d));
+        const commit = await oneFileChange(stack, "# delta fix", { "README.md": null });
+        const preview = await stack.preview({ policyPacks: [POLICY_PACK], diff: true });
+        expect(preview.stdout, "the review shows a delta upload").to.match(/upload only the 1 changed files \(\d+ removed\)/);
+        const logFrom = fs.statSync(hostPath("/var/lib/cutter/deploy.log")).size;
+        const { n, value: res } = await connections(() => stack!.up({ policyPacks: [POLICY_PACK] }));
+        expect(res.summary.result).to.equal("succeeded");
+        expect(n, "one connection").to.equal(1);
+        const log = fs.readFileSync(hostPath("/var/lib/cutter/deploy.log")).subarray(logFrom).toString("utf8");
+        const m = inspectRelease(facts().sourceRepo, commit);
+        expect(log).to.contain(`Release: staged 1 changed files over a copy of the live tree and verified all ${m.fileCount} files`);
+        expect(treeDigest(TARGET()), "the live tree is exactly the new manifest").to.equal(m.digest);
+        expect(fs.existsSync(path.join(TARGET(), "README.md")), "a dropped file is gone").to.equal(false);
+        expect(fs.readFileSync(path.join(TARGET(), "cutter_agent", "cli.py"), "utf8")).to.contain("# delta fix");
+        const stat = mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "show", "--stat", "--format=%s", "HEAD"]);
+        expect(stat).to.match(/^deploy iu-cutter 0\.6\.0 \(O6\)/);
+        expect(stat).to.match(/2 files changed/);
+        // The old tree is kept as the artifact, and destroy still returns to the origin.
+        const artifacts = fs.readdirSync(hostPath("/var/lib/cutter/artifacts")).filter((d) => /^\d{8}T/.test(d));
+        const added = artifacts.filter((d) => !artifactsBefore.includes(d));
+        expect(added).to.have.length(1);
+        expect(treeDigest(path.join(hostPath("/var/lib/cutter/artifacts"), added[0], "tree"))).to.equal(before);
+        expect(fs.existsSync(JOURNAL())).to.equal(false);
+        expect(fs.existsSync(STAGING()) ? fs.readdirSync(STAGING()) : []).to.deep.equal([]);
+        // Nothing changed: the re-run plans the same delta and runs no command.
+        const snap = hostSnapshot();
+        const again = await stack.up({ policyPacks: [POLICY_PACK] });
+        expect(Object.keys(again.summary.resourceChanges ?? {}).filter((k) => k !== "same")).to.deep.equal([]);
+        expect(hostSnapshot()).to.equal(snap);
+        expect(shimCalls()).to.deep.equal([]);
+    });
+
+    it("a live tree that no longer matches the pinned anchor is refused before anything is written, and the socket is removed", async () => {
+        resetHost();
+        stack = await newStack("deltadrift");
+        expect((await stack.up({ policyPacks: [POLICY_PACK] })).summary.result).to.equal("succeeded");
+        await oneFileChange(stack, "# drift fix");
+        // After the review: someone edits the live tree by hand.
+        fs.appendFileSync(path.join(TARGET(), "cutter_agent", "config.py"), "# hand edit\n");
+        const snap = hostSnapshot();
+        const err = await failure(stack.up({ policyPacks: [POLICY_PACK] }));
+        expect(err).to.contain("PreStateAnchor");
+        expect(hostSnapshot(), "nothing written").to.equal(snap);
+        expect(fs.existsSync(STAGING()) ? fs.readdirSync(STAGING()) : [], "not even staging").to.deep.equal([]);
+        expect(sockets(), "socket removed after the refusal").to.deep.equal([]);
+    });
+
+    it("killed during the copy from live: the whole old tree, and the next up converges", async () => {
+        resetHost();
+        // A base tree big enough that the copy takes a while.
+        const many: Record<string, string> = {};
+        for (let i = 0; i < 3000; i++) { many[`cutter_agent/pack/g${i % 13}/m${i}.txt`] = `${i} ${"x".repeat(2000)}\n`; }
+        const baseCommit = commitToSource(many, "bulk");
+        stack = await newStack("deltakill", { overrides: { release: { ...(withConfig("release", { commit: baseCommit }).release as object) } } });
+        expect((await stack.up({ policyPacks: [POLICY_PACK] })).summary.result).to.equal("succeeded");
+        const oldTree = treeDigest(TARGET());
+        const commit = await oneFileChange(stack, "# kill fix");
+        const newTree = inspectRelease(facts().sourceRepo, commit).digest;
+        const commitsBefore = deployCommits();
+
+        const child: ChildProcess = spawn("pulumi", ["up", "--stack", stack.name, "--yes", "--non-interactive", "--skip-preview"], { cwd: REPO_ROOT, stdio: "ignore" });
+        let exited = false;
+        const done = new Promise<void>((r) => child.on("exit", () => { exited = true; r(); }));
+        let killed = 0;
+        const deadline = Date.now() + 120_000;
+        const staged = () => {
+            if (!fs.existsSync(STAGING())) { return false; }
+            const d = fs.readdirSync(STAGING()).find((x) => x.startsWith("release-"));
+            return d !== undefined && fs.existsSync(path.join(STAGING(), d, "tree")) && !fs.existsSync(JOURNAL());
+        };
+        while (!exited && Date.now() < deadline && killed === 0) {
+            if (staged()) {
+                for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+                    try {
+                        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+                        // The deploy script (bash) and the copy it runs: only this sandbox's staging path.
+                        if (cmd.includes("/opt/incomex/.iu-cutter-staging") && (cmd.includes("deploy.journal") || cmd.startsWith("cp\0"))
+                            && fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`PGPORT=${facts().pgPort}`)) {
+                            process.kill(Number(pid), "SIGKILL");
+                            killed++;
+                        }
+                    } catch { /* gone */ }
+                }
+            }
+            await new Promise((r) => setImmediate(r));
+        }
+        await done;
+        expect(killed, "the kill reached the copy from live").to.be.greaterThan(0);
+        expect(treeDigest(TARGET()), "the whole old tree").to.equal(oldTree);
+        expect(fs.existsSync(JOURNAL()), "nothing journaled: the swap never started").to.equal(false);
+        const res = await stack.up({ policyPacks: [POLICY_PACK] });
+        expect(res.summary.result).to.equal("succeeded");
+        expect(treeDigest(TARGET()), "converged to the whole new tree").to.equal(newTree);
+        expect(deployCommits(), "exactly one more deploy commit").to.equal(commitsBefore + 1);
+        expect(fs.existsSync(JOURNAL())).to.equal(false);
+        expect(mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "status", "--porcelain"]).trim()).to.equal("");
+        expect(fs.existsSync(STAGING()) ? fs.readdirSync(STAGING()) : []).to.deep.equal([]);
+    });
+
+    it("no-op: the probe takes the tree digest from the stat-signature cache; a stale cache cannot let drift through the guard", async () => {
+        resetHost();
+        stack = await newStack("cache");
+        expect((await stack.up({ policyPacks: [POLICY_PACK] })).summary.result).to.equal("succeeded");
+        expect(fs.existsSync(CACHE()), "the verified staging recorded the cache").to.equal(true);
+        // The probe believes the cache for this exact stat signature (so it hashed nothing): a claimed digest shows up as observed.
+        const saved = fs.readFileSync(CACHE());
+        forgeCache("f".repeat(64));
+        expect(await failure(stack.preview())).to.contain(`observed ${"f".repeat(64)}`);
+        fs.writeFileSync(CACHE(), saved);
+        const noop = await stack.up({ policyPacks: [POLICY_PACK] });
+        expect(Object.keys(noop.summary.resourceChanges ?? {}).filter((k) => k !== "same"), "a no-op").to.deep.equal([]);
+
+        // The tree drifts, and a stale cache still claims the old digest for it: the review (probe) sees the old
+        // digest and pins it (the dot repo's drift is pinned too, so only the tree anchor is left to catch it).
+        const pinned = treeDigest(TARGET());
+        const cli = path.join(facts().sourceRepo, "cutter_agent", "cli.py");
+        const commit = commitToSource({ "cutter_agent/cli.py": fs.readFileSync(cli, "utf8") + "# cache fix\n" }, "cache fix");
+        fs.appendFileSync(path.join(TARGET(), "cutter_agent", "config.py"), "# hand edit\n");
+        forgeCache(pinned);
+        await configureSandboxStack(stack.name, { pin: true, overrides: { release: { ...(withConfig("release", { commit }).release as object), tag: "v0.6.0-delta-cache" }, allowUnreviewedRuns: true } });
+        const host = () => [treeDigest(hostPath("/opt/incomex/dot")), mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "--format=%H"])].join("|");
+        const before = host();
+        const logBefore = fs.readFileSync(hostPath("/var/lib/cutter/deploy.log"), "utf8");
+        const err = await failure(stack.up({ policyPacks: [POLICY_PACK] }));
+        expect(err, `the guard hashes the tree itself: ${err.slice(-3000)}`).to.contain("anchors.tree drifted");
+        expect(host(), "nothing written to the tree or the dot repo").to.equal(before);
+        expect(fs.readFileSync(hostPath("/var/lib/cutter/deploy.log"), "utf8"), "the swap never started").to.equal(logBefore);
+    });
+});

@@ -1,0 +1,233 @@
+/**
+ * Performance changes, without a host: the delta of a redeploy (which files
+ * ship, which base it rests on, when the whole tree ships instead), the
+ * rendered delta staging (shellcheck), and the shared SSH connection's
+ * arguments and socket path (pinned-key options unchanged, private dir).
+ */
+import { expect } from "chai";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseStackConfig } from "../../lib/config/config";
+import { TreeEntry } from "../../lib/core/digest";
+import { controlSocketPath, sshArgs, sshOptions, SshTarget } from "../../lib/host/ssh";
+import { buildPlan, stagingDelta } from "../../lib/plan/plan";
+import { readRunbook } from "../helpers/runbook";
+import { inspectRelease, manifestDelta, releaseDelta, ReleaseManifest } from "../../lib/release/release";
+import { rawConfig } from "../helpers/configFixture";
+import { TREE_DIGEST, TREE_DIGEST_CACHED, TREE_DIGEST_RECORD } from "../../lib/scripts/helpers";
+import { probeScript } from "../../lib/scripts/o6";
+
+const ROOT = path.join(__dirname, "..", "..", "..");
+const FIXTURE = path.join(ROOT, "fixtures", "iu-cutter-v0.6");
+
+function git(repo: string, ...args: string[]): string {
+    return execFileSync("git", ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@t", ...args], { encoding: "utf8" });
+}
+
+function commit(dir: string, files: Record<string, string | null>, msg: string): string {
+    for (const [rel, content] of Object.entries(files)) {
+        const p = path.join(dir, rel);
+        if (content === null) {
+            fs.rmSync(p);
+        } else {
+            fs.mkdirSync(path.dirname(p), { recursive: true });
+            fs.writeFileSync(p, content);
+        }
+    }
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", msg);
+    return git(dir, "rev-parse", "HEAD").trim();
+}
+
+function sourceRepo(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-delta-src-"));
+    fs.cpSync(FIXTURE, dir, { recursive: true });
+    git(dir, "init", "-q", "-b", "main");
+    commit(dir, { "cutter_agent/pack/a/data.json": "{\"a\": 1}\n", "cutter_agent/pack/a/b/notes.txt": "n\n" }, "base");
+    return dir;
+}
+
+const entry = (p: string, sha: string, mode = 0o644): TreeEntry => ({ path: p, kind: "f", mode, sha256: sha.repeat(64).slice(0, 64), size: 1 });
+const manifest = (entries: TreeEntry[]): ReleaseManifest => ({ commit: "c".repeat(40), entries, digest: "d".repeat(64), fileCount: entries.length, totalBytes: entries.length });
+
+describe("delta redeploy: what ships", () => {
+    it("ships new, changed-content and changed-mode files; lists dropped files and the directories that go with them", () => {
+        const base = manifest([entry("a.py", "1"), entry("b/c.txt", "2"), entry("b/d/e.txt", "3"), entry("f.sh", "4"), entry("same.py", "5")]);
+        const now = manifest([entry("a.py", "9"), entry("f.sh", "4", 0o755), entry("new/x.py", "6"), entry("same.py", "5")]);
+        const d = manifestDelta(base, now);
+        expect(d.changed).to.deep.equal(["a.py", "f.sh", "new/x.py"]);
+        expect(d.replaced).to.deep.equal(["a.py", "f.sh"]);
+        expect(d.removed).to.deep.equal(["b/c.txt", "b/d/e.txt"]);
+        expect(d.emptied, "deepest first").to.deep.equal(["b/d", "b"]);
+    });
+
+    it("keeps a directory that still holds a file of the release", () => {
+        const d = manifestDelta(manifest([entry("k/old.txt", "1"), entry("k/stay.txt", "2")]), manifest([entry("k/stay.txt", "2")]));
+        expect(d.removed).to.deep.equal(["k/old.txt"]);
+        expect(d.emptied).to.deep.equal([]);
+    });
+
+    it("bases a delta only on a checked manifest whose digest is the pinned live-tree anchor, and archives only the changed files", () => {
+        const dir = sourceRepo();
+        const cache = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-delta-cache-"));
+        const base = inspectRelease(dir, git(dir, "rev-parse", "HEAD").trim(), cache);
+        const head = commit(dir, { "cutter_agent/cli.py": fs.readFileSync(path.join(dir, "cutter_agent", "cli.py"), "utf8") + "# fix\n", "cutter_agent/pack/a/b/notes.txt": null }, "fix");
+        const m = inspectRelease(dir, head, cache);
+        const d = releaseDelta(dir, m, base.digest, cache)!;
+        expect(d, "a delta over the cached base").to.not.equal(undefined);
+        expect(d.baseCommit).to.equal(base.commit);
+        expect(d.changed).to.deep.equal(["cutter_agent/cli.py"]);
+        expect(d.removed).to.deep.equal(["cutter_agent/pack/a/b/notes.txt"]);
+        expect(d.emptied).to.deep.equal(["cutter_agent/pack/a/b"]);
+        const members = execFileSync("tar", ["-t", "-f", d.archivePath], { encoding: "utf8" }).split("\n").filter((l) => l && !l.endsWith("/"));
+        expect(members, "only the changed file ships").to.deep.equal(["cutter_agent/cli.py"]);
+
+        expect(releaseDelta(dir, m, undefined, cache), "anchors.tree not pinned: the whole tree ships").to.equal(undefined);
+        expect(releaseDelta(dir, m, "0".repeat(64), cache), "a live tree this machine never checked: the whole tree ships").to.equal(undefined);
+        expect(releaseDelta(dir, m, m.digest, cache), "the release is the live tree: nothing to ship").to.equal(undefined);
+        // A tampered cache entry (digest no longer matches its entries) is no base.
+        const cached = path.join(cache, `manifest-${base.commit}.json`);
+        const j = JSON.parse(fs.readFileSync(cached, "utf8")) as ReleaseManifest;
+        j.entries[0] = { ...j.entries[0], sha256: "0".repeat(64) };
+        fs.writeFileSync(cached, JSON.stringify(j));
+        expect(releaseDelta(dir, m, base.digest, cache), "a damaged cache entry").to.equal(undefined);
+    });
+
+    it("ships the whole tree when the release drops a Python file (Python reaches the host only in an archive)", () => {
+        const dir = sourceRepo();
+        commit(dir, { "cutter_agent/extra.py": "X = 1\n" }, "extra");
+        const cache = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-delta-cache-"));
+        const base = inspectRelease(dir, git(dir, "rev-parse", "HEAD").trim(), cache);
+        const head = commit(dir, { "cutter_agent/extra.py": null }, "drop");
+        expect(releaseDelta(dir, inspectRelease(dir, head, cache), base.digest, cache)).to.equal(undefined);
+    });
+
+    it("renders a delta swap that copies from live, ships only the changes, verifies the whole tree, and passes shellcheck", () => {
+        const raw = rawConfig();
+        raw.anchors = { tree: "a".repeat(64), compose: "b".repeat(64), envProduction: "c".repeat(64), dotGitStatus: "d".repeat(64) };
+        const c = parseStackConfig(raw, ["backupGpgFpr", "governancePrincipal"]);
+        const delta = { baseDigest: "a".repeat(64), baseCommit: "1".repeat(40), changed: ["cutter_agent/cli.py"], removed: ["docs/o ld.md"], replaced: ["cutter_agent/cli.py"], emptied: ["docs"], archivePath: "/tmp/d.tar" };
+        const full = buildPlan(c, { commit: "6".repeat(40), manifestDigest: "e".repeat(64), fileCount: 12, archivePath: "/tmp/r.tar" }, readRunbook());
+        const plan = buildPlan(c, { commit: "6".repeat(40), manifestDigest: "e".repeat(64), fileCount: 12, archivePath: "/tmp/d.tar", delta }, readRunbook());
+        const s = plan.swap.create;
+        expect(s).to.contain("cp -a -- /opt/incomex/dot/iu-cutter /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree");
+        expect(s).to.contain("rm -- '/opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree/docs/o ld.md'");
+        expect(s).to.contain("rmdir --ignore-fail-on-non-empty -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree/docs");
+        expect(s, "the whole staged tree is verified").to.contain(`if [ "$got" != ${"'" + "e".repeat(64) + " 12'"} ]; then`);
+        expect(s.indexOf("cp -a --"), "copy-from-live comes before the journal").to.be.lessThan(s.indexOf("deploy.journal.tmp"));
+        expect(plan.swap.stdinFile).to.equal("/tmp/d.tar");
+        expect(plan.swap.writes, "same declared writes as the full upload").to.deep.equal(full.swap.writes);
+        expect(plan.swap.delete, "same rollback").to.equal(full.swap.delete);
+        expect(stagingDelta(delta).remove).to.deep.equal(["docs/o ld.md"]);
+        // Everything after staging is the full upload's script, byte for byte.
+        const tail = (x: string) => x.slice(x.indexOf('ts="$(date -u'));
+        expect(tail(s)).to.equal(tail(full.swap.create));
+        const r = spawnSync("shellcheck", ["-s", "bash", "-S", "warning", "-f", "gcc", "-"], { input: s, encoding: "utf8" });
+        expect(r.stdout + r.stderr).to.equal("");
+        expect(r.status).to.equal(0);
+    });
+});
+
+describe("one SSH connection per run: arguments and socket path", () => {
+    const t: SshTarget = { address: "127.0.0.1", port: 2222, user: "root", hostKey: "ssh-ed25519 AAAA", privateKeyPath: "/k" };
+
+    it("keeps every pinned-key option and adds only the client side of the control socket", () => {
+        const plain = sshArgs(t, "/kh", "true");
+        const shared = sshArgs(t, "/kh", "true", "/tmp/iucutter-ssh-0/s");
+        expect(plain.slice(0, sshOptions(t, "/kh").length)).to.deep.equal(sshOptions(t, "/kh"));
+        expect(shared.slice(0, sshOptions(t, "/kh").length)).to.deep.equal(sshOptions(t, "/kh"));
+        expect(shared.slice(sshOptions(t, "/kh").length)).to.deep.equal(["-o", "ControlMaster=no", "-o", "ControlPath=/tmp/iucutter-ssh-0/s", "127.0.0.1", "--", "true"]);
+        for (const o of ["StrictHostKeyChecking=yes", "UserKnownHostsFile=/kh", "GlobalKnownHostsFile=/dev/null", "IdentitiesOnly=yes", "IdentityAgent=none", "BatchMode=yes"]) {
+            expect(shared).to.include(o);
+        }
+        expect(plain.join(" ")).to.not.contain("Control");
+    });
+
+    it("has no socket outside a pulumi run (every command connects on its own)", () => {
+        expect(controlSocketPath(t)).to.equal(undefined);
+    });
+
+    it("names the socket by target and the pulumi process, in a 0700 directory of this user", () => {
+        const fake = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-fakecli-"));
+        fs.copyFileSync("/bin/bash", path.join(fake, "pulumi"));
+        fs.chmodSync(path.join(fake, "pulumi"), 0o755);
+        const probe = (target: SshTarget) => {
+            const js = `const s=require(${JSON.stringify(path.join(ROOT, "bin", "lib", "host", "ssh.js"))});console.log(s.controlSocketPath(${JSON.stringify(target)}) ?? "none")`;
+            // "; true" keeps bash (named pulumi) alive as the ancestor instead of exec'ing node.
+            return execFileSync(path.join(fake, "pulumi"), ["-c", `node -e ${JSON.stringify(js).replace(/\$/g, "\\$")}; true`], { encoding: "utf8" }).trim();
+        };
+        const a = probe(t);
+        expect(a).to.match(new RegExp(`^${os.tmpdir()}/iucutter-ssh-${process.getuid!()}/[0-9a-f]{16}-\\d+\\.\\d+$`));
+        const st = fs.statSync(path.dirname(a));
+        expect(st.mode & 0o777).to.equal(0o700);
+        expect(probe({ ...t, hostKey: "ssh-ed25519 BBBB" }).split("/").pop()!.slice(0, 16), "another pinned key, another socket").to.not.equal(a.split("/").pop()!.slice(0, 16));
+        // A directory others can reach is never used.
+        fs.chmodSync(path.dirname(a), 0o755);
+        try {
+            expect(probe(t)).to.equal("none");
+        } finally {
+            fs.chmodSync(path.dirname(a), 0o700);
+        }
+    });
+});
+
+describe("no re-hash on a no-op: the probe's stat-signature cache", () => {
+    const py = (text: string, ...args: string[]) => execFileSync("python3", ["-", ...args], { input: text, encoding: "utf8" }).trim();
+    const tree = () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-cache-tree-"));
+        fs.cpSync(FIXTURE, dir, { recursive: true });
+        fs.mkdirSync(path.join(dir, "cutter_agent", "__pycache__"));
+        fs.writeFileSync(path.join(dir, "cutter_agent", "__pycache__", "x.pyc"), "bytecode");
+        fs.symlinkSync("cli.py", path.join(dir, "cutter_agent", "entry.py"));
+        fs.chmodSync(path.join(dir, "cutter_agent", "cli.py"), 0o755);
+        return dir;
+    };
+
+    it("computes exactly tree_digest's value, cached or recorded", () => {
+        const dir = tree();
+        const want = py(TREE_DIGEST.text, dir);
+        const cache = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-cache-")), "tree-digest.cache");
+        expect(py(TREE_DIGEST_CACHED.text, dir, cache)).to.equal(want);
+        expect(py(TREE_DIGEST_RECORD.text, dir, cache, want)).to.equal(want);
+        expect(py(TREE_DIGEST_CACHED.text, dir, cache)).to.equal(want);
+    });
+
+    it("records only the expected digest, and a cache hit reads no file; any stat change (even with size and mtime put back) misses", () => {
+        const dir = tree();
+        const want = py(TREE_DIGEST.text, dir);
+        const cache = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-cache-")), "tree-digest.cache");
+        py(TREE_DIGEST_RECORD.text, dir, cache, "0".repeat(64) + " 1");
+        expect(fs.existsSync(cache), "not the expected tree: nothing recorded").to.equal(false);
+        py(TREE_DIGEST_RECORD.text, dir, cache, want);
+        const [v, sig, , count] = fs.readFileSync(cache, "utf8").split(/\s+/);
+        // A cache that says another digest for this exact stat signature is believed: proof that nothing was hashed.
+        fs.writeFileSync(cache, `${v} ${sig} ${"f".repeat(64)} ${count}\n`);
+        expect(py(TREE_DIGEST_CACHED.text, dir, cache)).to.equal(`${"f".repeat(64)} ${count}`);
+        // Same size, same mtime, other content: ctime moved, so the signature misses and the tree is hashed.
+        const f = path.join(dir, "cutter_agent", "config.py");
+        const st = fs.statSync(f);
+        const body = fs.readFileSync(f);
+        body[0] = body[0] === 0x23 ? 0x24 : 0x23;
+        fs.writeFileSync(f, body);
+        fs.utimesSync(f, st.atime, st.mtime);
+        const now = py(TREE_DIGEST_CACHED.text, dir, cache);
+        expect(now).to.not.equal(`${"f".repeat(64)} ${count}`);
+        expect(now).to.equal(py(TREE_DIGEST.text, dir));
+        expect(now).to.not.equal(want);
+    });
+
+    it("is read by the probe only: every guard and the swap's checks hash the tree", () => {
+        const raw = rawConfig();
+        raw.anchors = { tree: "a".repeat(64), compose: "b".repeat(64), envProduction: "c".repeat(64), dotGitStatus: "d".repeat(64) };
+        const c = parseStackConfig(raw, ["backupGpgFpr", "governancePrincipal"]);
+        const plan = buildPlan(c, { commit: "6".repeat(40), manifestDigest: "e".repeat(64), fileCount: 12, archivePath: "/tmp/r.tar" }, readRunbook());
+        expect(probeScript(c)).to.contain("tree_digest_cached /opt/incomex/dot/iu-cutter /var/lib/cutter/tree-digest.cache");
+        for (const cmd of [plan.identityGuard, plan.preStateGuard, plan.swap]) {
+            expect(cmd.create, cmd.resource).to.not.contain("tree_digest_cached");
+        }
+        expect(plan.preStateGuard.create).to.contain("tree_digest /opt/incomex/dot/iu-cutter");
+        expect(plan.swap.create).to.contain("record_digest /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /var/lib/cutter/tree-digest.cache");
+    });
+});
