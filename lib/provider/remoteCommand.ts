@@ -152,7 +152,19 @@ async function runHostScript(inputs: any, script: string): Promise<string> {
             const out: Buffer[] = [];
             const err: Buffer[] = [];
             let outLen = 0;
-            child.stdout.on("data", (b: Buffer) => { if (outLen < 4 << 20) { out.push(b); outLen += b.length; } });
+            // Progress: each line of stdout goes to the engine as it arrives (the
+            // provider's stderr becomes an info diagnostic), secrets masked; the
+            // host scripts' lines name their step themselves ("Release: ...").
+            let partial = "";
+            child.stdout.on("data", (b: Buffer) => {
+                if (outLen < 4 << 20) { out.push(b); outLen += b.length; }
+                const text = partial + b.toString("utf8");
+                const lines = text.split("\n");
+                partial = lines.pop() ?? "";
+                for (const l of lines) {
+                    if (l.trim() !== "") { process.stderr.write(`${mask(l)}\n`); }
+                }
+            });
             child.stderr.on("data", (b: Buffer) => { err.push(b); });
             if (stdinFd === undefined) {
                 child.stdin.on("error", () => { /* the script may not read stdin */ });

@@ -23,7 +23,9 @@ import {
 // The workflow of scripts/ops.ts, bound to this checkout.
 const W = { root: REPO_ROOT };
 const review = (stack: string) => ops.review(stack, W);
-const deploy = (stack: string) => ops.deploy(stack, W);
+// Progress lines the workflow printed during the last deploy (streamed from the host while it ran).
+let progress: string[] = [];
+const deploy = (stack: string) => { progress = []; return ops.deploy(stack, { ...W, progress: (l) => progress.push(l) }); };
 const pinO7 = (stack: string) => ops.pinO7(stack, REPO_ROOT);
 const approve = (stack: string, o: ops.ApproveOptions) => ops.approve(stack, o, REPO_ROOT);
 const reviewDir = (stack: string) => ops.reviewDir(stack, REPO_ROOT);
@@ -194,6 +196,12 @@ describe("O6 and O7: two reviewed macros, each with two signed approvals (real e
             delete process.env.SSH_AUTH_SOCK;
         }
         await deploy(o6.name);
+        // The swap's own lines reached the operator while it ran, from the engine's events.
+        expect(progress.some((l) => /^Release: staged and verified \d+ files/.test(l)), progress.join("\n")).to.equal(true);
+        expect(progress.some((l) => /Release: iu-cutter .* in place/.test(l))).to.equal(true);
+        for (const s of [facts().backupGpgFpr, "cutter_governance"]) {
+            expect(progress.join("\n"), "no secret in the progress lines").not.to.contain(s);
+        }
         const dir = reviewDir(o6.name);
         const reviewed = JSON.parse(fs.readFileSync(path.join(dir, "review.json"), "utf8"));
         const deployed = JSON.parse(fs.readFileSync(path.join(dir, "deployed.json"), "utf8"));
