@@ -40,11 +40,13 @@ function stagedOld(): string | undefined {
     return d && fs.existsSync(path.join(STAGING(), d, "old-tree")) ? path.join(STAGING(), d, "old-tree") : undefined;
 }
 
-/** SIGKILL every process running the deploy script on the host (and its ssh client). */
+/** SIGKILL every process running the deploy script on this sandbox's host (its mount namespace: other sandboxes run the same scripts). */
 function killDeploy(): number {
     let n = 0;
+    const hostNs = fs.readlinkSync(`/proc/${fs.readFileSync(path.join(SB, "sshd.pid"), "utf8").trim()}/ns/mnt`);
     for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
         try {
+            if (fs.readlinkSync(`/proc/${pid}/ns/mnt`) !== hostNs) { continue; }
             const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
             if (cmd.includes("deploy.journal") || (cmd.includes("python3") && cmd.includes("iu-cutter-staging"))) {
                 process.kill(Number(pid), "SIGKILL");
@@ -130,7 +132,7 @@ describe("faults during a deploy (sandbox host, real engine)", function () {
                 for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
                     try {
                         const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-                        if (cmd[0] === "ssh" && cmd.includes("HostKeyAlias=iu-cutter-target") && cmd.some((a) => a.includes("deploy.journal"))) {
+                        if (cmd[0] === "ssh" && cmd.includes("HostKeyAlias=iu-cutter-target") && cmd.includes(String(facts().sshPort)) && cmd.some((a) => a.includes("deploy.journal"))) {
                             process.kill(Number(pid), "SIGKILL");
                             killed++;
                         }

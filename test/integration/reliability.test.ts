@@ -13,7 +13,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { inspectRelease } from "../../lib/release/release";
-import { facts, failure, hostPath, hostSnapshot, mustRun, newStack, removeStack, REPO_ROOT, resetHost, SB, treeDigest } from "../helpers/sandbox";
+import { approve, deploy, review } from "../../scripts/ops";
+import { configureSandboxStack, sandboxSigners } from "../../scripts/sandboxStack";
+import { facts, failure, hostPath, hostSnapshot, mustRun, newStack, removeStack, REPO_ROOT, resetHost, SB, tmpDir, treeDigest } from "../helpers/sandbox";
 
 const DOT = () => hostPath("/opt/incomex/dot");
 const TARGET = () => hostPath("/opt/incomex/dot/iu-cutter");
@@ -267,18 +269,23 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
             const done = new Promise<number>((r) => child.on("exit", (c) => r(c ?? -1)));
             let exited = false;
             void done.then(() => { exited = true; });
-            const running = () => fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).some((pid) => {
+            /** The pid of a running ssh client carrying a script with `marker`, if any. */
+            const find = () => fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).find((pid) => {
                 try {
                     const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-                    return cmd.startsWith("ssh\0") && cmd.includes(marker);
+                    // Only this sandbox's ssh clients (other engineers' sandboxes run the same scripts on other ports).
+                    return cmd.startsWith("ssh\0") && cmd.includes(`\0-p\0${facts().sshPort}\0`) && cmd.includes(marker);
                 } catch { return false; }
             });
-            let seen = false;
+            let seen: string | undefined;
             let changed = false;
             while (!exited && !changed) {
-                const now = running();
-                if (now) { seen = true; }
-                if (seen && !now) { change(); changed = true; }
+                if (seen === undefined) {
+                    seen = find();
+                } else if (!fs.existsSync(`/proc/${seen}`)) {
+                    change();
+                    changed = true;
+                }
                 await new Promise((r) => setImmediate(r));
             }
             const code = await done;
@@ -291,7 +298,7 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
             stack = await newStack("idguard");
             const r = await upChangingHost(stack.name, "envProductionOriginal=", () => fs.rmSync(hostPath("/opt/incomex/dot/docker-compose.yml")));
             expect(r.code).to.not.equal(0);
-            expect(r.out).to.match(/HostIdentityGuard: compose marker \/opt\/incomex\/dot\/docker-compose\.yml is missing: not the expected stack host/);
+            expect(r.out, r.out.slice(-2500)).to.match(/HostIdentityGuard: compose marker \/opt\/incomex\/dot\/docker-compose\.yml is missing: not the expected stack host/);
             expect(fs.existsSync(hostPath("/var/lib/cutter/config")), "no write ran").to.equal(false);
         });
 
@@ -312,9 +319,49 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
             const deployed = treeDigest(TARGET());
             const r = await upChangingHost(stack.name, "envProductionOriginal=", () => fs.appendFileSync(hostPath("/opt/incomex/dot/iu-cutter/README.md"), "hotfix\n"));
             expect(r.code).to.not.equal(0);
-            expect(r.out).to.match(/RollbackGate: the deployed tree was changed since the deploy; refusing to roll back over it/);
+            expect(r.out, r.out.slice(-3000)).to.match(/RollbackGate: the deployed tree was changed since the deploy; refusing to roll back over it/);
             expect(treeDigest(TARGET()), "the hand-edited tree is still live, not discarded").to.not.equal(deployed);
             expect(fs.readFileSync(hostPath("/opt/incomex/dot/iu-cutter/README.md"), "utf8")).to.match(/hotfix\n$/);
+        });
+    });
+
+    describe("destroy on a protected stack", () => {
+        const root = tmpDir("iucutter-reviews-");
+        before(() => { process.env.IUCUTTER_REVIEW_ROOT = root; });
+        after(() => { delete process.env.IUCUTTER_REVIEW_ROOT; });
+
+        it("a plain `pulumi destroy` is refused by RollbackGate and changes nothing; the reviewed rollback restores the pre-deploy tree and keeps a hand edit", async () => {
+            resetHost();
+            const signers = sandboxSigners(tmpDir("iucutter-signers-"));
+            const oldTree = treeDigest(TARGET());
+            stack = await newStack("protdestroy", { signers });
+            const signOff = () => {
+                const r = review(stack!.name);
+                approve(stack!.name, { role: "review", digest: r.mandateDigest, key: signers.keys.review });
+                approve(stack!.name, { role: "sovereign", digest: r.mandateDigest, key: signers.keys.sovereign });
+                deploy(stack!.name);
+            };
+            signOff();
+            expect(treeDigest(TARGET())).to.equal(newDigest());
+            // An operator's hot-fix on the live tree: it exists nowhere else.
+            fs.appendFileSync(hostPath("/opt/incomex/dot/iu-cutter/README.md"), "hotfix\n");
+            const hotfixed = treeDigest(TARGET());
+            const before = hostSnapshot();
+            const msg = await failure(stack.destroy());
+            expect(msg).to.match(/RollbackGate: vmi0000000\.sandbox\.invalid is protected and no approved rollback mandate for release [0-9a-f]{12} is on the host \(\/var\/lib\/cutter\/rollback-mandate\); a plain destroy is refused and nothing was changed/);
+            expect(treeDigest(TARGET()), "the hot-fixed tree is still live").to.equal(hotfixed);
+            const after = hostSnapshot().split("|");
+            // /opt/incomex and the dot repo history are untouched (only deploy.log under /var/lib/cutter got the refusal).
+            expect([after[0], after[2]], "nothing changed in /opt/incomex or the dot repo").to.deep.equal([before.split("|")[0], before.split("|")[2]]);
+            expect(fs.existsSync(hostPath("/opt/incomex/dot/.env.production"))).to.equal(true);
+            // The reviewed rollback refuses too while the tree differs from the deploy (the hot-fix is not discarded) ...
+            await configureSandboxStack(stack.name, { pin: true, signers, overrides: { rollback: true } });
+            expect(() => review(stack!.name)).to.throw(/RollbackGate/);
+            // ... and, once the hot-fix is taken out by hand, restores the pre-deploy tree.
+            mustRun("git", ["-C", DOT(), "checkout", "-q", "--", "iu-cutter/README.md"]);
+            signOff();
+            expect(treeDigest(TARGET())).to.equal(oldTree);
+            expect(fs.existsSync(hostPath("/var/lib/cutter/rollback-mandate")), "the mandate is consumed").to.equal(false);
         });
     });
 });
