@@ -364,5 +364,39 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
             expect(fs.existsSync(hostPath("/var/lib/cutter/rollback-mandate")), "the mandate is consumed").to.equal(false);
         });
     });
+
+    describe("drift of the deployed release", () => {
+        for (const [what, edit] of [
+            ["a hand edit of the live tree", () => fs.appendFileSync(hostPath("/opt/incomex/dot/iu-cutter/README.md"), "hotfix\n")],
+            ["a stray .pyc in the live tree", () => {
+                fs.mkdirSync(hostPath("/opt/incomex/dot/iu-cutter/cutter_agent/__pycache__"), { recursive: true });
+                fs.writeFileSync(hostPath("/opt/incomex/dot/iu-cutter/cutter_agent/__pycache__/cli.cpython-311.pyc"), "\u0000stray");
+            }],
+        ] as Array<[string, () => void]>) {
+            it(`${what}: reported as drift of the release; re-pinning redeploys the same digest (never "unchanged") and keeps the changed tree`, async () => {
+                resetHost();
+                const oldTree = treeDigest(TARGET());
+                stack = await newStack("reldrift");
+                expect((await stack.up()).summary.result).to.equal("succeeded");
+                const release = newDigest();
+                edit();
+                const drifted = treeDigest(TARGET());
+                expect(drifted, "the live-tree digest sees the change").to.not.equal(release);
+                const msg = await failure(stack.up());
+                expect(msg).to.match(/PreStateAnchor: the host drifted .*The deployed release [0-9a-f]{12} itself drifted: the live tree is [0-9a-f]{64}, not the release .*re-pin anchors\.tree/s);
+                // The way out: re-pin (the reviewed observation), and the update re-runs the swap.
+                await configureSandboxStack(stack.name, { pin: true, overrides: { allowUnreviewedRuns: true } });
+                const res = await stack.up();
+                expect(res.summary.result).to.equal("succeeded");
+                expect(res.summary.resourceChanges?.update ?? 0, "the release swap re-ran").to.be.greaterThan(0);
+                expect(treeDigest(TARGET()), "the reviewed release is live again").to.equal(release);
+                const art = fs.readFileSync(LEDGER(), "utf8").match(/^artifact=(.*)$/m)![1];
+                expect(treeDigest(hostPath(art + "/tree")), "the changed tree is kept in the artifact dir").to.equal(drifted);
+                // And destroy still returns to the origin (pre-deploy) tree.
+                await stack.destroy();
+                expect(treeDigest(TARGET())).to.equal(oldTree);
+            });
+        }
+    });
 });
 
