@@ -7,8 +7,9 @@
  * the relative path:
  *   regular file: "f <mode, 4 octal digits> <sha256 of content> <path>\n"
  *   symlink:      "l <link target> <path>\n"
- * Directories are implied by their entries; "__pycache__" directories and
- * "*.pyc" files are ignored (Python may create them at run time).
+ * Directories are implied by their entries. A manifest never has bytecode
+ * (the release refuses it); the host's digest of a live tree covers every
+ * file, bytecode included, so stray *.pyc / __pycache__ show as drift.
  */
 import * as crypto from "crypto";
 

@@ -51,3 +51,19 @@ export function classify(c: StackConfig, o: Observation, releaseDigest: string):
     }
     return { state: rows.every((r) => r.match) ? "pre-state" : "drift", rows };
 }
+
+/**
+ * Drift of the deployed release itself (issue 15): the ledger records this
+ * release but the live tree differs (a hand edit, stray bytecode). Reported
+ * as such, with the way out that restores the reviewed release.
+ */
+export function releaseDriftNote(o: Observation, releaseDigest: string): string | undefined {
+    const tree = o.tree.split(" ")[0];
+    if (!o.ledger.includes(`digest=${releaseDigest}`) || tree === releaseDigest) {
+        return undefined;
+    }
+    return `The deployed release ${releaseDigest.slice(0, 12)} itself drifted: the live tree is ${tree}, not the release (a hand edit or stray files, bytecode included). `
+        + "To restore the reviewed release, re-pin anchors.tree to the observed value and review: the update re-runs the release swap "
+        + "(a redeploy of the same digest) and keeps the changed tree in a timestamped artifact dir. Or roll back (rollback: true) once the change is taken out.";
+}
+

@@ -76,7 +76,9 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
         + "(old tree to a timestamped artifact dir); assert version, orchestrator/ and kill-switch (revert on failure); commit in the dot repo. "
         + "Rollback (delete) restores the old tree and commits that.",
         swapScript(c, r, r.delta ? stagingDelta(r.delta) : undefined), [L.target, L.artifacts, L.journal, `${L.journal}.tmp`, L.ledger, `${L.ledger}.tmp`, `${c.paths.dotRepo}/.git`, `${c.paths.stateDir}/deploy.log`, c.paths.stateDir, c.paths.stagingDir, stage],
-        { triggers: [r.manifestDigest], stdinFile: r.archivePath, stdinFileDigest: r.manifestDigest });
+        // The pinned pre-state tree is a trigger: re-pinning a drifted live tree re-runs the swap (a redeploy of
+        // the same digest that restores the reviewed release), never "unchanged" over the drifted tree.
+        { triggers: [r.manifestDigest, ...(c.anchors.tree ? [`pre-tree:${c.anchors.tree}`] : [])], stdinFile: r.archivePath, stdinFileDigest: r.manifestDigest });
     const tag: PlannedCommand = {
         resource: "release-tag", component: "Release", where: "local",
         description: `Create the local annotated tag ${c.release.tag} at ${r.commit.slice(0, 12)} in the source repo (never pushed)`,
@@ -94,7 +96,8 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
     const writesDigest = sha256Hex(canonicalJson([dirs, orch, runbookCmd, secrets, swap, verify ?? null]));
     const identityGuard = cmd("host-identity-guard", "HostConnection",
         "HostIdentityGuard: re-check hostname, compose marker, .env and that the dot repo has no remote, right before the first write",
-        { create: identityGuardScript(c) }, [], { triggers: [writesDigest], guard: "HostIdentityGuard" });
+        // Re-run in a rollback too (its own trigger), so the host's identity is checked right before the deletes.
+        { create: identityGuardScript(c) }, [], { triggers: [writesDigest, ...(c.rollback ? ["rollback"] : [])], guard: "HostIdentityGuard" });
     const preStateGuard = c.rollback
         ? cmd("pre-state-guard", "PreStateAnchor",
             "RollbackGate: the deployed release is exactly this one and untouched, right before the rollback deletes run",

@@ -6,7 +6,7 @@
  * anchors (O6) or the O6 deploy being verified (O7), mandate, approvals.
  */
 import * as path from "path";
-import { AnchorRow, classify, HostState } from "../host/anchors";
+import { AnchorRow, classify, HostState, releaseDriftNote } from "../host/anchors";
 import { identityProblems } from "../host/identity";
 import { approvalProblem, Macro } from "./approval";
 import { buildO7Plan, O6Deploy, o6DeployProblems, o7Commands, O7Observation, O7Plan, o7ProbeScript, o7RollbackCommands, parseO7Probe } from "../plan/o7";
@@ -131,7 +131,7 @@ export function preflight(inp: PreflightInput): Preflight {
     if (state === "drift" && !cfg.rollback) {
         throw new GuardRefusal("PreStateAnchor",
             `the host drifted from the reviewed pre-state; refused before any write.\n  ${table}\n`
-            + "Re-run the review, have the new observation approved, and pin it (anchors.* in the stack config).");
+            + (releaseDriftNote(observation, manifest.digest) ?? "Re-run the review, have the new observation approved, and pin it (anchors.* in the stack config)."));
     }
     if (state === "unpinned") {
         if (!inp.isDryRun) {

@@ -45,7 +45,7 @@ function stagedOld(): string | undefined {
     return d && fs.existsSync(path.join(STAGING(), d, "old-tree")) ? path.join(STAGING(), d, "old-tree") : undefined;
 }
 
-/** SIGKILL every process running the deploy script on the host (and its ssh client). */
+/** SIGKILL every process running the deploy script on this sandbox's host (its mount namespace: other sandboxes run the same scripts). */
 function killDeploy(): number {
     let n = 0;
     const deployScript = (argv: string[]) => { const cmd = argv.join(" "); return cmd.includes("deploy.journal") || (cmd.includes("python3") && cmd.includes("iu-cutter-staging")); };

@@ -13,7 +13,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { inspectRelease } from "../../lib/release/release";
-import { facts, failure, hostPath, hostSnapshot, mustRun, newStack, removeStack, REPO_ROOT, resetHost, SB, treeDigest } from "../helpers/sandbox";
+import * as ops from "../../lib/workflow/operations";
+import { configureSandboxStack, sandboxSigners } from "../../scripts/sandboxStack";
+import { facts, failure, hostPath, hostSnapshot, mustRun, newStack, removeStack, REPO_ROOT, resetHost, SB, tmpDir, treeDigest } from "../helpers/sandbox";
 
 const DOT = () => hostPath("/opt/incomex/dot");
 const TARGET = () => hostPath("/opt/incomex/dot/iu-cutter");
@@ -267,18 +269,23 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
             const done = new Promise<number>((r) => child.on("exit", (c) => r(c ?? -1)));
             let exited = false;
             void done.then(() => { exited = true; });
-            const running = () => fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).some((pid) => {
+            /** The pid of a running ssh client carrying a script with `marker`, if any. */
+            const find = () => fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).find((pid) => {
                 try {
                     const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-                    return cmd.startsWith("ssh\0") && cmd.includes(marker);
+                    // Only this sandbox's ssh clients (other engineers' sandboxes run the same scripts on other ports).
+                    return cmd.startsWith("ssh\0") && cmd.includes(`\0-p\0${facts().sshPort}\0`) && cmd.includes(marker);
                 } catch { return false; }
             });
-            let seen = false;
+            let seen: string | undefined;
             let changed = false;
             while (!exited && !changed) {
-                const now = running();
-                if (now) { seen = true; }
-                if (seen && !now) { change(); changed = true; }
+                if (seen === undefined) {
+                    seen = find();
+                } else if (!fs.existsSync(`/proc/${seen}`)) {
+                    change();
+                    changed = true;
+                }
                 await new Promise((r) => setImmediate(r));
             }
             const code = await done;
@@ -291,7 +298,7 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
             stack = await newStack("idguard");
             const r = await upChangingHost(stack.name, "envProductionOriginal=", () => fs.rmSync(hostPath("/opt/incomex/dot/docker-compose.yml")));
             expect(r.code).to.not.equal(0);
-            expect(r.out).to.match(/HostIdentityGuard: compose marker \/opt\/incomex\/dot\/docker-compose\.yml is missing: not the expected stack host/);
+            expect(r.out, r.out.slice(-2500)).to.match(/HostIdentityGuard: compose marker \/opt\/incomex\/dot\/docker-compose\.yml is missing: not the expected stack host/);
             expect(fs.existsSync(hostPath("/var/lib/cutter/config")), "no write ran").to.equal(false);
         });
 
@@ -312,10 +319,84 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
             const deployed = treeDigest(TARGET());
             const r = await upChangingHost(stack.name, "envProductionOriginal=", () => fs.appendFileSync(hostPath("/opt/incomex/dot/iu-cutter/README.md"), "hotfix\n"));
             expect(r.code).to.not.equal(0);
-            expect(r.out).to.match(/RollbackGate: the deployed tree was changed since the deploy; refusing to roll back over it/);
+            expect(r.out, r.out.slice(-3000)).to.match(/RollbackGate: the deployed tree was changed since the deploy; refusing to roll back over it/);
             expect(treeDigest(TARGET()), "the hand-edited tree is still live, not discarded").to.not.equal(deployed);
             expect(fs.readFileSync(hostPath("/opt/incomex/dot/iu-cutter/README.md"), "utf8")).to.match(/hotfix\n$/);
         });
+    });
+
+    describe("destroy on a protected stack", () => {
+        const root = tmpDir("iucutter-reviews-");
+        before(() => { process.env.IUCUTTER_REVIEW_ROOT = root; });
+        after(() => { delete process.env.IUCUTTER_REVIEW_ROOT; });
+
+        it("a plain `pulumi destroy` is refused by RollbackGate and changes nothing; the reviewed rollback restores the pre-deploy tree and keeps a hand edit", async () => {
+            resetHost();
+            const signers = sandboxSigners(tmpDir("iucutter-signers-"));
+            const oldTree = treeDigest(TARGET());
+            stack = await newStack("protdestroy", { signers });
+            const signOff = async () => {
+                const r = await ops.review(stack!.name, { root: REPO_ROOT });
+                ops.approve(stack!.name, { role: "review", digest: r.mandateDigest, key: signers.keys.review }, REPO_ROOT);
+                ops.approve(stack!.name, { role: "sovereign", digest: r.mandateDigest, key: signers.keys.sovereign }, REPO_ROOT);
+                await ops.deploy(stack!.name, { root: REPO_ROOT });
+            };
+            await signOff();
+            expect(treeDigest(TARGET())).to.equal(newDigest());
+            // An operator's hot-fix on the live tree: it exists nowhere else.
+            fs.appendFileSync(hostPath("/opt/incomex/dot/iu-cutter/README.md"), "hotfix\n");
+            const hotfixed = treeDigest(TARGET());
+            const before = hostSnapshot();
+            const msg = await failure(stack.destroy());
+            expect(msg).to.match(/RollbackGate: vmi0000000\.sandbox\.invalid is protected and no approved rollback mandate for release [0-9a-f]{12} is on the host \(\/var\/lib\/cutter\/rollback-mandate\); a plain destroy is refused and nothing was changed/);
+            expect(treeDigest(TARGET()), "the hot-fixed tree is still live").to.equal(hotfixed);
+            const after = hostSnapshot().split("|");
+            // /opt/incomex and the dot repo history are untouched (only deploy.log under /var/lib/cutter got the refusal).
+            expect([after[0], after[2]], "nothing changed in /opt/incomex or the dot repo").to.deep.equal([before.split("|")[0], before.split("|")[2]]);
+            expect(fs.existsSync(hostPath("/opt/incomex/dot/.env.production"))).to.equal(true);
+            // The reviewed rollback refuses too while the tree differs from the deploy (the hot-fix is not discarded) ...
+            await configureSandboxStack(stack.name, { pin: true, signers, overrides: { rollback: true } });
+            expect(await failure(ops.review(stack!.name, { root: REPO_ROOT }))).to.match(/RollbackGate/);
+            // ... and, once the hot-fix is taken out by hand, restores the pre-deploy tree.
+            mustRun("git", ["-C", DOT(), "checkout", "-q", "--", "iu-cutter/README.md"]);
+            await signOff();
+            expect(treeDigest(TARGET())).to.equal(oldTree);
+            expect(fs.existsSync(hostPath("/var/lib/cutter/rollback-mandate")), "the mandate is consumed").to.equal(false);
+        });
+    });
+
+    describe("drift of the deployed release", () => {
+        for (const [what, edit] of [
+            ["a hand edit of the live tree", () => fs.appendFileSync(hostPath("/opt/incomex/dot/iu-cutter/README.md"), "hotfix\n")],
+            ["a stray .pyc in the live tree", () => {
+                fs.mkdirSync(hostPath("/opt/incomex/dot/iu-cutter/cutter_agent/__pycache__"), { recursive: true });
+                fs.writeFileSync(hostPath("/opt/incomex/dot/iu-cutter/cutter_agent/__pycache__/cli.cpython-311.pyc"), "\u0000stray");
+            }],
+        ] as Array<[string, () => void]>) {
+            it(`${what}: reported as drift of the release; re-pinning redeploys the same digest (never "unchanged") and keeps the changed tree`, async () => {
+                resetHost();
+                const oldTree = treeDigest(TARGET());
+                stack = await newStack("reldrift");
+                expect((await stack.up()).summary.result).to.equal("succeeded");
+                const release = newDigest();
+                edit();
+                const drifted = treeDigest(TARGET());
+                expect(drifted, "the live-tree digest sees the change").to.not.equal(release);
+                const msg = await failure(stack.up());
+                expect(msg).to.match(/PreStateAnchor: the host drifted .*The deployed release [0-9a-f]{12} itself drifted: the live tree is [0-9a-f]{64}, not the release .*re-pin anchors\.tree/s);
+                // The way out: re-pin (the reviewed observation), and the update re-runs the swap.
+                await configureSandboxStack(stack.name, { pin: true, overrides: { allowUnreviewedRuns: true } });
+                const res = await stack.up();
+                expect(res.summary.result).to.equal("succeeded");
+                expect(res.summary.resourceChanges?.update ?? 0, "the release swap re-ran").to.be.greaterThan(0);
+                expect(treeDigest(TARGET()), "the reviewed release is live again").to.equal(release);
+                const art = fs.readFileSync(LEDGER(), "utf8").match(/^artifact=(.*)$/m)![1];
+                expect(treeDigest(hostPath(art + "/tree")), "the changed tree is kept in the artifact dir").to.equal(drifted);
+                // And destroy still returns to the origin (pre-deploy) tree.
+                await stack.destroy();
+                expect(treeDigest(TARGET())).to.equal(oldTree);
+            });
+        }
     });
 });
 

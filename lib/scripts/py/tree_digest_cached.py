@@ -1,17 +1,14 @@
 import hashlib, os, stat, sys
-# Reads only. Prints "<sha256> <count>" of ROOT like tree_digest.py; when CACHE
+# Reads only. Prints "<sha256> <count>" of ROOT like tree_digest.py (every file, bytecode included); when CACHE
 # holds the digest recorded for exactly this stat signature (path, mode, size,
 # mtime, ctime, inode, device of every entry), no file is read or hashed.
 root, cache = sys.argv[1], sys.argv[2]
 rows = []
 for dirpath, dirnames, filenames in os.walk(root):
-    dirnames[:] = [d for d in dirnames if d != "__pycache__" or os.path.islink(os.path.join(dirpath, d))]
     names = filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
     for name in names:
         full = os.path.join(dirpath, name)
         rel = os.path.relpath(full, root)
-        if rel.endswith(".pyc") or "__pycache__" in rel.split(os.sep):
-            continue
         rows.append((rel.encode(), full, rel, os.lstat(full)))
 rows.sort(key=lambda r: r[0])
 sig = hashlib.sha256()

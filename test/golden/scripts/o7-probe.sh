@@ -4,13 +4,10 @@ import hashlib, os, stat, sys
 root = sys.argv[1]
 rows = []
 for dirpath, dirnames, filenames in os.walk(root):
-    dirnames[:] = [d for d in dirnames if d != "__pycache__" or os.path.islink(os.path.join(dirpath, d))]
     names = filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
     for name in names:
         full = os.path.join(dirpath, name)
         rel = os.path.relpath(full, root)
-        if rel.endswith(".pyc") or "__pycache__" in rel.split(os.sep):
-            continue
         st = os.lstat(full)
         if stat.S_ISLNK(st.st_mode):
             rows.append((rel.encode(), "l %s %s\n" % (os.readlink(full), rel)))

@@ -4,13 +4,10 @@ import hashlib, os, stat, sys
 root = sys.argv[1]
 rows = []
 for dirpath, dirnames, filenames in os.walk(root):
-    dirnames[:] = [d for d in dirnames if d != "__pycache__" or os.path.islink(os.path.join(dirpath, d))]
     names = filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
     for name in names:
         full = os.path.join(dirpath, name)
         rel = os.path.relpath(full, root)
-        if rel.endswith(".pyc") or "__pycache__" in rel.split(os.sep):
-            continue
         st = os.lstat(full)
         if stat.S_ISLNK(st.st_mode):
             rows.append((rel.encode(), "l %s %s\n" % (os.readlink(full), rel)))
@@ -32,19 +29,16 @@ if [ -f /opt/incomex/dot/docker-compose.yml ]; then echo marker=present; else ec
 if [ -f /opt/incomex/dot/.env ]; then echo envfile=present; else echo envfile=missing; fi
 tree_digest_cached() { python3 - "$1" "$2" <<'PY'
 import hashlib, os, stat, sys
-# Reads only. Prints "<sha256> <count>" of ROOT like tree_digest.py; when CACHE
+# Reads only. Prints "<sha256> <count>" of ROOT like tree_digest.py (every file, bytecode included); when CACHE
 # holds the digest recorded for exactly this stat signature (path, mode, size,
 # mtime, ctime, inode, device of every entry), no file is read or hashed.
 root, cache = sys.argv[1], sys.argv[2]
 rows = []
 for dirpath, dirnames, filenames in os.walk(root):
-    dirnames[:] = [d for d in dirnames if d != "__pycache__" or os.path.islink(os.path.join(dirpath, d))]
     names = filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
     for name in names:
         full = os.path.join(dirpath, name)
         rel = os.path.relpath(full, root)
-        if rel.endswith(".pyc") or "__pycache__" in rel.split(os.sep):
-            continue
         rows.append((rel.encode(), full, rel, os.lstat(full)))
 rows.sort(key=lambda r: r[0])
 sig = hashlib.sha256()
