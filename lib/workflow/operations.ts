@@ -4,12 +4,22 @@
  * the review package), approve (one signed line per role), pin-o7, deploy
  * (`up` of exactly the reviewed plan, after every signature verifies).
  *
- * Policy verdicts and refusals come from the engine's structured events, not
- * from its text output. review.md has one writer: `review` here renders it
- * from the program's review.json and the engine's verdicts.
+ * Policy verdicts, refusals and progress come from the engine's structured
+ * events (its event log), never from its text output. review.md has one
+ * writer: `review` here renders it from the program's review.json and the
+ * engine's verdicts.
+ *
+ * Stacks and config go through the Automation API. preview and up run the
+ * same CLI command the Automation API runs, with an event log this module
+ * reads itself: in order, complete lines only, and once more after the CLI
+ * exits. (The 3.188 Automation API tails the log with a reader that can
+ * reorder a long line under backpressure, pulumi/pulumi#6768, and then drops
+ * the event: a verdict must never depend on that.)
  */
 import { EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { spawn } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { APPROVAL_ROLES, ApprovalRole, approvalsSchema } from "../config/config";
 import { approvalLine, APPROVALS_DIR_ENV, Macro, REVIEWED_PLAN_ENV, sha256File, signLine, verifyApprovals, writeRecord } from "./approval";
@@ -50,9 +60,21 @@ export interface EngineReport {
 }
 
 /** Collects policy events and error diagnostics; `progress` gets one line per resource step and info message. */
-export function engineCollector(progress?: (line: string) => void): { report: EngineReport; onEvent: (e: EngineEvent) => void; onOutput: (s: string) => void } {
+export interface EngineCollector {
+    report: EngineReport;
+    onEvent: (e: EngineEvent) => void;
+    onOutput: (s: string) => void;
+    /** Called with the summary's resource changes (op -> count) when the engine reports them. */
+    onSummary?: (changes: Record<string, number>) => void;
+}
+
+export function engineCollector(progress?: (line: string) => void): EngineCollector {
     const report: EngineReport = { ok: false, violations: new Map(), errors: [], log: [] };
-    const onEvent = (e: EngineEvent): void => {
+    const c: EngineCollector = { report, onEvent: () => undefined, onOutput: (s: string): void => { report.log.push(s); } };
+    c.onEvent = (e: EngineEvent): void => {
+        if (e.summaryEvent) {
+            c.onSummary?.(e.summaryEvent.resourceChanges as Record<string, number>);
+        }
         if (e.policyEvent) {
             const p = e.policyEvent;
             report.violations.set(p.policyName, [...(report.violations.get(p.policyName) ?? []), `${p.resourceUrn ?? "stack"}: ${p.message}`]);
@@ -71,8 +93,7 @@ export function engineCollector(progress?: (line: string) => void): { report: En
             progress(`${e.resOutputsEvent.metadata.op}: ${e.resOutputsEvent.metadata.urn.split("::").pop()}`);
         }
     };
-    const onOutput = (s: string): void => { report.log.push(s); };
-    return { report, onEvent, onOutput };
+    return c;
 }
 
 /** One verdict per forbidden-list policy: pass if the engine reported no violation of it. */
@@ -101,18 +122,68 @@ function firstLine(e: unknown): string {
     return String((e as Error).message ?? e).trim().split("\n").filter((l) => l.trim() !== "").slice(-1)[0] ?? "";
 }
 
-/** Runs one engine operation; a thrown CommandError becomes a failed report (its events already say why). */
-async function run(report: EngineReport, op: () => Promise<unknown>): Promise<EngineReport> {
-    try {
-        await op();
-        report.ok = true;
-    } catch (e) {
-        report.ok = false;
-        if (report.errors.length === 0) {
-            report.errors.push(firstLine(e));
+/**
+ * Runs `pulumi <args>` for one stack with an event log, feeding every event to
+ * the collector in order as it is written (complete lines only) and the rest
+ * after the CLI exits. An event line that does not parse fails the run: a
+ * verdict is never taken from a partial log.
+ */
+export async function runEngine(root: string, args: string[], env: Record<string, string>, c: EngineCollector): Promise<EngineReport> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-events-"));
+    const log = path.join(dir, "events.jsonl");
+    fs.writeFileSync(log, "");
+    let offset = 0;
+    let pending = "";
+    let lineNo = 0;
+    let torn = false;
+    const drain = () => {
+        const size = fs.statSync(log).size;
+        if (size <= offset) { return; }
+        const fd = fs.openSync(log, "r");
+        try {
+            const buf = Buffer.alloc(size - offset);
+            fs.readSync(fd, buf, 0, buf.length, offset);
+            offset = size;
+            pending += buf.toString("utf8");
+        } finally {
+            fs.closeSync(fd);
         }
+        const lines = pending.split("\n");
+        pending = lines.pop() ?? "";
+        for (const l of lines) {
+            lineNo++;
+            if (l.trim() === "") { continue; }
+            try {
+                c.onEvent(JSON.parse(l) as EngineEvent);
+            } catch {
+                torn = true;
+            }
+        }
+    };
+    const timer = setInterval(drain, 100);
+    try {
+        const code = await new Promise<number>((resolve, reject) => {
+            const child = spawn("pulumi", [...args, "--non-interactive", "--color", "never", "--suppress-outputs", "--event-log", log],
+                { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+            child.stdout.on("data", (b: Buffer) => c.onOutput(b.toString("utf8")));
+            child.stderr.on("data", (b: Buffer) => c.onOutput(b.toString("utf8")));
+            child.on("error", reject);
+            child.on("close", (n) => resolve(n ?? -1));
+        });
+        clearInterval(timer);
+        drain();
+        if (pending.trim() !== "") { torn = true; }
+        c.report.ok = code === 0 && !torn;
+        if (torn) {
+            c.report.errors.push(`EngineEvents: the engine's event log could not be read completely (line ${lineNo}); no verdict is taken from it. Run again.`);
+        } else if (code !== 0 && c.report.errors.length === 0 && c.report.violations.size === 0) {
+            c.report.errors.push(c.report.log.join("").trim().split("\n").filter((l) => l.trim() !== "").slice(-3).join("\n") || `pulumi exited ${code}`);
+        }
+        return c.report;
+    } finally {
+        clearInterval(timer);
+        fs.rmSync(dir, { recursive: true, force: true });
     }
-    return report;
 }
 
 function explain(report: EngineReport): string {
@@ -128,11 +199,9 @@ export async function review(stack: string, o: WorkflowOptions): Promise<{ manda
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     const plan = path.join(dir, "plan.json");
-    const s = await selectStack(stack, o.root, { IUCUTTER_REVIEW_DIR: dir });
+    await selectStack(stack, o.root, {});
     const c = engineCollector(o.progress);
-    await run(c.report, () => s.preview({
-        policyPacks: [path.join(o.root, "policies")], plan, onEvent: c.onEvent, onOutput: c.onOutput, color: "never", suppressOutputs: true,
-    }));
+    await runEngine(o.root, ["preview", "--stack", stack, "--policy-pack", path.join(o.root, "policies"), "--save-plan", plan], { IUCUTTER_REVIEW_DIR: dir }, c);
     fs.writeFileSync(path.join(dir, "preview.log"), c.report.log.join(""));
     const verdicts = policyVerdicts(c.report.violations);
     const reviewJson = path.join(dir, "review.json");
@@ -305,9 +374,8 @@ export async function deploy(stack: string, o: WorkflowOptions): Promise<DeployR
     // What would the program do now? A fresh, read-only preview computes the digest.
     const probeDir = path.join(dir, "now");
     fs.rmSync(probeDir, { recursive: true, force: true });
-    const probe = await selectStack(stack, root, { IUCUTTER_REVIEW_DIR: probeDir });
     const pc = engineCollector();
-    await run(pc.report, () => probe.preview({ onEvent: pc.onEvent, onOutput: pc.onOutput, color: "never", suppressOutputs: true }));
+    await runEngine(root, ["preview", "--stack", stack], { IUCUTTER_REVIEW_DIR: probeDir }, pc);
     const nowFile = path.join(probeDir, "review.json");
     if (!pc.report.ok || !fs.existsSync(nowFile)) {
         throw new OpsError(`deploy of ${stack} refused: the program refuses now:\n${explain(pc.report)}`);
@@ -317,13 +385,11 @@ export async function deploy(stack: string, o: WorkflowOptions): Promise<DeployR
         throw new OpsError(`deploy of ${stack} refused: the mandate digest changed since review and approval. `
             + `Changed: ${changedInputs(reviewed, current).join(", ") || "see review/now"}. Review and approve again; nothing was written.`);
     }
-    const s = await selectStack(stack, root, { [REVIEWED_PLAN_ENV]: plan, [APPROVALS_DIR_ENV]: adir, IUCUTTER_REVIEW_DIR: dir });
     const uc = engineCollector(o.progress);
-    let changes: Record<string, number> = {};
-    await run(uc.report, async () => {
-        const r = await s.up({ plan, policyPacks: [path.join(root, "policies")], onEvent: uc.onEvent, onOutput: uc.onOutput, color: "never", suppressOutputs: true });
-        changes = r.summary.resourceChanges ?? {};
-    });
+    const changes: Record<string, number> = {};
+    uc.onSummary = (counts) => { Object.assign(changes, counts); };
+    await runEngine(root, ["up", "--stack", stack, "--yes", "--skip-preview", "--plan", plan, "--policy-pack", path.join(root, "policies")],
+        { [REVIEWED_PLAN_ENV]: plan, [APPROVALS_DIR_ENV]: adir, IUCUTTER_REVIEW_DIR: dir }, uc);
     const log = uc.report.log.join("");
     fs.writeFileSync(path.join(dir, "deploy.log"), log);
     if (!uc.report.ok) {
