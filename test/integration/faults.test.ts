@@ -173,7 +173,9 @@ describe("faults during a deploy (sandbox host, real engine)", function () {
             stack = await newStack("diskfull");
             let msg = "";
             try { await stack.up(); } catch (e) { msg = (e as Error).message; }
-            expect(msg).to.match(/unpacking the archive in .* failed \(disk full\?\); staging removed, nothing else touched/);
+            // Since issue 13 the review's host facts refuse it first (free space, and a staging
+            // that is its own filesystem), before anything is uploaded.
+            expect(msg).to.match(/HostFacts: .*staging free space: 8 KiB free/s);
             expect(treeDigest(TARGET())).to.equal(oldTree);
             const left = mustRun("nsenter", ["-t", sshd, "-m", "ls", "-A", "/opt/incomex/.iu-cutter-staging"]).trim();
             expect(left, "staging cleaned").to.equal("");
