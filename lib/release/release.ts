@@ -292,6 +292,8 @@ export interface ReleaseTestResult {
     failed: number;
     errors: number;
     skipped: number;
+    /** Set when the suite did not run (a rollback review), with the reason. */
+    notRun?: string;
 }
 
 export const RELEASE_TEST_ARGS = ["-m", "pytest", "-q", "-p", "no:cacheprovider"];

@@ -75,7 +75,10 @@ export function preflight(inp: PreflightInput): Preflight {
     try {
         manifest = inspectRelease(cfg.release.sourceRepo, cfg.release.commit, buildDir);
         // The release's own suite, on a clean copy of the pinned commit (roadmap: "tests 366/366").
-        releaseTests = runReleaseTests(cfg.release.sourceRepo, manifest.commit, cfg.release.expectedTests, cfg.release.testPython);
+        // A rollback (back to the old tree) is never blocked by the new release's tests.
+        releaseTests = cfg.rollback
+            ? { command: "(not run: rollback)", python: "", expected: cfg.release.expectedTests, passed: 0, failed: 0, errors: 0, skipped: 0, notRun: "rollback" }
+            : runReleaseTests(cfg.release.sourceRepo, manifest.commit, cfg.release.expectedTests, cfg.release.testPython);
         runbook = loadRunbook(cfg.cutterConfig.rollbackRunbook, cfg.release.sourceRepo, manifest.commit);
     } catch (e) {
         if (e instanceof ReleaseRefused) {
@@ -166,7 +169,7 @@ function baseMandate(stack: string, cfg: StackConfig, manifest: ReleaseManifest,
     // What the review observed of the release's contracts (not the interpreter's version line:
     // the approval is for the suite's result, wherever the review ran).
     const t = contracts.releaseTests;
-    mandate.set("releaseTests", { expected: t.expected, passed: t.passed, failed: t.failed, errors: t.errors, skipped: t.skipped, command: t.command });
+    mandate.set("releaseTests", { expected: t.expected, passed: t.passed, failed: t.failed, errors: t.errors, skipped: t.skipped, command: t.command, notRun: t.notRun ?? null });
     mandate.set("rollbackRunbook", contracts.rollbackRunbook);
     mandate.set("allowUnreviewedRuns", cfg.allowUnreviewedRuns);
     return mandate;

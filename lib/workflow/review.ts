@@ -28,7 +28,7 @@ export interface ReviewData {
     manifest: string[];
     /** The production contracts observed at review (release tests, runbook source, grant matrix). */
     contracts?: {
-        releaseTests: { command: string; python: string; expected: number; passed: number; failed: number; errors: number; skipped: number };
+        releaseTests: { command: string; python: string; expected: number; passed: number; failed: number; errors: number; skipped: number; notRun?: string };
         rollbackRunbook: { source: string; sha256: string; dest: string };
         grantMatrix?: { pinned: string; observed: string; defaultQuery: boolean };
         hostFacts?: { python: string; agent: string; psql: string; database: string; composeMarker: string; envFile: string; stagingFreeKiB: number; stagingDevice: string; liveDevice: string };
@@ -116,7 +116,9 @@ export function renderMarkdown(r: ReviewData, policyVerdicts?: Array<{ policy: s
     out.push("- Checked in the source: `__version__ == \"0.6.0\"`, `orchestrator/` present, `execution_enabled = False`, no secret-like files, no bytecode");
     if (r.contracts) {
         const t = r.contracts.releaseTests;
-        out.push(`- Release tests (clean copy of the commit, bytecode writing off): **${t.passed}/${t.expected} passed** (${t.failed} failed, ${t.errors} errors, ${t.skipped} skipped); \`${t.command}\` with ${t.python}`);
+        out.push(t.notRun
+            ? `- Release tests: not run (${t.notRun}: a rollback is never blocked by the new release's suite)`
+            : `- Release tests (clean copy of the commit, bytecode writing off): **${t.passed}/${t.expected} passed** (${t.failed} failed, ${t.errors} errors, ${t.skipped} skipped); \`${t.command}\` with ${t.python}`);
         const rb = r.contracts.rollbackRunbook;
         out.push(`- Rollback runbook (GAP-6) from ${rb.source.startsWith("release:") ? `the release tree, \`${rb.source.slice(8)}\`` : `the owner's file \`${rb.source.slice(5)}\` (sha256 pinned)`}: sha256 \`${rb.sha256}\`, placed at \`${rb.dest}\``);
     }

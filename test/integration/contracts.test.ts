@@ -9,7 +9,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { sha256Hex } from "../../lib/core/digest";
-import { failure, facts, hostPath, hostSnapshot, newStack, POLICY_PACK, removeStack, resetHost, tmpDir, withConfig } from "../helpers/sandbox";
+import { failure, facts, hostPath, hostSnapshot, mustRun, newStack, POLICY_PACK, removeStack, resetHost, SB, tmpDir, treeDigest, withConfig } from "../helpers/sandbox";
+import { configureSandboxStack } from "../../scripts/sandboxStack";
 
 describe("production contracts at review (sandbox, real engine)", function () {
     this.timeout(300_000);
@@ -75,6 +76,37 @@ describe("production contracts at review (sandbox, real engine)", function () {
             expect(hostSnapshot()).to.equal(before);
         });
     }
+
+    it("refuses before any write: staging has less free space than twice the release (HostFacts)", async () => {
+        resetHost();
+        const sshd = fs.readFileSync(path.join(SB, "sshd.pid"), "utf8").trim();
+        fs.mkdirSync(hostPath("/opt/incomex/.iu-cutter-staging"), { recursive: true });
+        mustRun("nsenter", ["-t", sshd, "-m", "mount", "-t", "tmpfs", "-o", "size=8k", "iucutter-small", "/opt/incomex/.iu-cutter-staging"]);
+        try {
+            stack = await newStack("contracts-space");
+            const before = hostSnapshot();
+            const msg = await failure(stack.up());
+            expect(msg).to.match(/HostFacts: .*\n\s+- staging free space: 8 KiB free for \/opt\/incomex\/\.iu-cutter-staging, the release needs \d+ KiB \(twice its \d+ bytes/);
+            // A tmpfs is its own filesystem: the atomic exchange could not work across it either.
+            expect(msg).to.match(/- same filesystem: \/opt\/incomex\/\.iu-cutter-staging \(device \d+\) and \/opt\/incomex\/dot \(device \d+\) are not on one filesystem/);
+            expect(hostSnapshot()).to.equal(before);
+        } finally {
+            mustRun("nsenter", ["-t", sshd, "-m", "umount", "/opt/incomex/.iu-cutter-staging"]);
+        }
+    });
+
+    it("a rollback review is never blocked by the release's tests (they do not run for a rollback)", async () => {
+        resetHost();
+        stack = await newStack("contracts-rollback");
+        await stack.up();
+        // The suite would now refuse (another count), but the rollback goes through and says why.
+        await configureSandboxStack(stack.name, { pin: true, overrides: { allowUnreviewedRuns: true, rollback: true, ...withConfig("release", { expectedTests: 366 }) } });
+        const reviewDir = tmpDir("iucutter-contracts-rb-");
+        process.env.IUCUTTER_REVIEW_DIR = reviewDir;
+        await stack.up().finally(() => { delete process.env.IUCUTTER_REVIEW_DIR; });
+        expect(fs.readFileSync(path.join(reviewDir, "deployed.md"), "utf8")).to.contain("- Release tests: not run (rollback: a rollback is never blocked by the new release's suite)");
+        expect(treeDigest(hostPath("/opt/incomex/dot/iu-cutter"))).to.equal(treeDigest(path.join(SB, "pristine", "opt-incomex", "dot", "iu-cutter")));
+    });
 
     it("accepts a runbook from the owner's file with its pinned sha256, and names that source", async () => {
         resetHost();
