@@ -3,7 +3,7 @@
 // first), so each case differs from a compliant program in one respect only.
 "use strict";
 const pulumi = require("@pulumi/pulumi");
-const { RemoteCommand } = require("../../../bin/lib/remoteCommand");
+const { RemoteCommand } = require("../../../bin/lib/provider/remoteCommand");
 const { conn, cases } = require("./cases");
 
 const name = process.env.FORBIDDEN_CASE;
