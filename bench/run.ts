@@ -1,6 +1,8 @@
 /**
- * Benchmarks (never a timed test): the deploy against `rsync -a` over the same
- * sandbox sshd, and the program against the bare engine (an empty program).
+ * Benchmarks (never a timed test): the deploy against `rsync -a` and Ansible
+ * (ansible-core: `unarchive` into staging plus a rename swap) over the same
+ * sandbox sshd and the same tree, and the program against the bare engine (an
+ * empty program).
  * Alternated runs, medians, ratios; results written to bench/results.md.
  *
  *   bash bench/run.sh [runs=3] [sizes=100,1000,10000]
@@ -24,9 +26,9 @@ function sh(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Proc
 }
 
 /** Wall time of a command; also the peak RSS of any node process running `programMatch`. */
-async function timed(cmd: string, args: string[], cwd = REPO_ROOT, programMatch?: string): Promise<{ s: number; peakKb: number }> {
+async function timed(cmd: string, args: string[], cwd = REPO_ROOT, programMatch?: string, env?: NodeJS.ProcessEnv): Promise<{ s: number; peakKb: number }> {
     const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"], env: env ?? process.env });
     let out = "";
     child.stdout.on("data", (b) => { out += b; });
     child.stderr.on("data", (b) => { out += b; });
@@ -92,6 +94,39 @@ function rsyncArgs(src: string, dest: string): string[] {
         `${src}/`, `root@127.0.0.1:${dest}/`];
 }
 
+/** Ansible as a peer: inventory for the sandbox host with the pinned key, and the playbooks. */
+function ansibleSetup(): { env: NodeJS.ProcessEnv; inventory: string; deploy: string; floor: string } {
+    const f = readFacts();
+    const dir = path.join(BENCH, "ansible");
+    fs.mkdirSync(dir, { recursive: true });
+    const kh = path.join(dir, "known_hosts");
+    fs.writeFileSync(kh, `[127.0.0.1]:${f.sshPort} ${f.hostKey}\n`);
+    const inventory = path.join(dir, "inventory.ini");
+    fs.writeFileSync(inventory, `sandbox ansible_host=127.0.0.1 ansible_port=${f.sshPort} ansible_user=root ansible_ssh_private_key_file=${f.privateKeyPath} `
+        + `ansible_python_interpreter=/usr/bin/python3 ansible_ssh_common_args='-F /dev/null -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${kh}'\n`);
+    const deploy = path.join(dir, "deploy.yml");
+    // The same shape as the deploy: unpack into staging, then two renames (old aside, new in place).
+    fs.writeFileSync(deploy, [
+        "- hosts: sandbox",
+        "  gather_facts: false",
+        "  vars: { base: /opt/incomex/bench-ansible }",
+        "  tasks:",
+        "    - file: { path: '{{ base }}/staging', state: absent }",
+        "    - file: { path: '{{ base }}/staging', state: directory, mode: '0755' }",
+        "    - unarchive: { src: '{{ archive }}', dest: '{{ base }}/staging' }",
+        "    - shell: |",
+        "        set -e",
+        "        rm -rf {{ base }}/old",
+        "        if [ -e {{ base }}/live ]; then mv -T {{ base }}/live {{ base }}/old; fi",
+        "        mv -T {{ base }}/staging {{ base }}/live",
+        "",
+    ].join("\n"));
+    const floor = path.join(dir, "floor.yml");
+    fs.writeFileSync(floor, "- hosts: sandbox\n  gather_facts: false\n  tasks:\n    - ping:\n");
+    const env = { ...process.env, ANSIBLE_HOME: dir, ANSIBLE_LOCAL_TEMP: path.join(dir, "tmp"), ANSIBLE_HOST_KEY_CHECKING: "True", ANSIBLE_NOCOLOR: "1", ANSIBLE_RETRY_FILES_ENABLED: "0" };
+    return { env, inventory, deploy, floor };
+}
+
 async function main(): Promise<void> {
     fs.mkdirSync(BENCH, { recursive: true });
     const empty = path.join(REPO_ROOT, "bench", "empty-program");
@@ -104,7 +139,14 @@ async function main(): Promise<void> {
     const raw: Record<string, unknown> = {};
     for (const n of SIZES) {
         const src = makeSource(n);
-        const r: Record<string, number[]> = { deploy: [], rsync: [], redeploy: [], rsyncInc: [], noop: [], emptyUp: [], preview: [], emptyPreview: [], peakKb: [] };
+        const r: Record<string, number[]> = { deploy: [], rsync: [], ansible: [], redeploy: [], rsyncInc: [], ansibleRe: [], noop: [], emptyUp: [], ansibleFloor: [], preview: [], emptyPreview: [], peakKb: [] };
+        const ans = ansibleSetup();
+        const archiveOf = (tag: string) => {
+            const a = path.join(BENCH, `ansible-${n}-${tag}.tar`);
+            sh("git", ["-C", src, "-c", "tar.umask=0022", "archive", "--format=tar", "-o", a, "HEAD"]);
+            return a;
+        };
+        const ansible = async (archive: string) => (await timed("ansible-playbook", ["-i", ans.inventory, ans.deploy, "-e", `archive=${archive}`], REPO_ROOT, undefined, ans.env)).s;
         for (let run = 0; run < RUNS; run++) {
             sh("bash", [path.join(REPO_ROOT, "sandbox", "reset-host.sh")]);
             sh("git", ["-C", src, "reset", "-q", "--hard", "HEAD"]);
@@ -120,9 +162,12 @@ async function main(): Promise<void> {
             const rsyncDest = "/opt/incomex/bench-rsync";
             const rsyncFirst = async () => { r.rsync.push((await timed("rsync", rsyncArgs(src, rsyncDest))).s); };
             const deployFirst = async () => { const t = await timed("pulumi", up, REPO_ROOT, "@pulumi/pulumi/cmd/run/index.js"); r.deploy.push(t.s); r.peakKb.push(t.peakKb); };
-            if (run % 2 === 0) { await deployFirst(); await rsyncFirst(); } else { await rsyncFirst(); await deployFirst(); }
+            const first = archiveOf("first");
+            const ansibleFirst = async () => { r.ansible.push(await ansible(first)); };
+            if (run % 2 === 0) { await deployFirst(); await rsyncFirst(); await ansibleFirst(); } else { await ansibleFirst(); await rsyncFirst(); await deployFirst(); }
             r.noop.push((await timed("pulumi", up)).s);
             r.emptyUp.push((await timed("pulumi", ["up", "--stack", "bench-empty", "--yes", "--non-interactive", "--skip-preview"], empty)).s);
+            r.ansibleFloor.push((await timed("ansible-playbook", ["-i", ans.inventory, ans.floor], REPO_ROOT, undefined, ans.env)).s);
             r.preview.push((await timed("pulumi", ["preview", "--stack", stackName, "--non-interactive", "--suppress-outputs"])).s);
             r.emptyPreview.push((await timed("pulumi", ["preview", "--stack", "bench-empty", "--non-interactive"], empty)).s);
             // one-file change: commit, re-review (pin, untimed), redeploy; rsync's incremental run of the same change
@@ -132,6 +177,7 @@ async function main(): Promise<void> {
             await configureSandboxStack(stackName, { pin: true, overrides: { release: release(), verification, allowUnreviewedRuns: true } });
             r.redeploy.push((await timed("pulumi", up)).s);
             r.rsyncInc.push((await timed("rsync", rsyncArgs(src, rsyncDest))).s);
+            r.ansibleRe.push(await ansible(archiveOf("redeploy")));
             spawnSync("pulumi", ["destroy", "--stack", stackName, "--yes", "--non-interactive", "--skip-preview"], { cwd: REPO_ROOT });
             spawnSync("pulumi", ["stack", "rm", "--yes", "--force", "--stack", stackName], { cwd: REPO_ROOT });
             sh("git", ["-C", src, "reset", "-q", "--hard", "HEAD~1"]);
@@ -140,14 +186,14 @@ async function main(): Promise<void> {
         raw[String(n)] = r;
         const firstAbove = m.deploy - m.noop;
         const incAbove = m.redeploy - m.noop;
-        rows.push(`| ${n} | ${m.deploy.toFixed(2)} | ${m.rsync.toFixed(2)} | ${(firstAbove / m.rsync).toFixed(1)}× | ${m.redeploy.toFixed(2)} | ${m.rsyncInc.toFixed(2)} | ${(incAbove / m.rsyncInc).toFixed(1)}× | ${m.noop.toFixed(2)} | ${m.emptyUp.toFixed(2)} | ${(m.noop / m.emptyUp).toFixed(2)}× | ${m.preview.toFixed(2)} | ${m.emptyPreview.toFixed(2)} | ${(m.peakKb / 1024).toFixed(0)} |`);
+        rows.push(`| ${n} | ${m.deploy.toFixed(2)} | ${m.rsync.toFixed(2)} | ${m.ansible.toFixed(2)} | ${(firstAbove / m.rsync).toFixed(1)}× | ${(m.deploy / m.ansible).toFixed(2)}× | ${m.redeploy.toFixed(2)} | ${m.rsyncInc.toFixed(2)} | ${m.ansibleRe.toFixed(2)} | ${(incAbove / m.rsyncInc).toFixed(1)}× | ${m.noop.toFixed(2)} | ${m.emptyUp.toFixed(2)} | ${(m.noop / m.emptyUp).toFixed(2)}× | ${m.ansibleFloor.toFixed(2)} | ${m.preview.toFixed(2)} | ${m.emptyPreview.toFixed(2)} | ${(m.peakKb / 1024).toFixed(0)} |`);
         console.log(rows[rows.length - 1]);
     }
     const header = [
-        `Benchmarks, ${new Date().toISOString().slice(0, 10)}, ${RUNS} alternated runs per size, medians in seconds; sandbox sshd on loopback; 2 cores.`,
+        `Benchmarks, ${new Date().toISOString().slice(0, 10)}, ${RUNS} alternated runs per size, medians in seconds; sandbox sshd on loopback; 2 cores; ${sh("ansible-playbook", ["--version"]).split("\n")[0]}.`,
         "",
-        "| files | first deploy | rsync -a | (deploy − no-op) / rsync | one-file redeploy | rsync incremental | (redeploy − no-op) / rsync | no-op up | empty program up | no-op / empty | preview | empty preview | program peak RSS (MiB) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| files | first deploy | rsync -a | Ansible | (deploy − no-op) / rsync | deploy / Ansible | one-file redeploy | rsync incremental | Ansible redeploy | (redeploy − no-op) / rsync | no-op up | empty program up | no-op / empty | Ansible floor | preview | empty preview | program peak RSS (MiB) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ];
     const md = [...header, ...rows, ""].join("\n");
     fs.writeFileSync(path.join(REPO_ROOT, "bench", "results.md"), md);
