@@ -169,6 +169,7 @@ describe("one SSH connection per run: arguments and socket path", () => {
             expect(probe(t)).to.equal("none");
         } finally {
             fs.chmodSync(path.dirname(a), 0o700);
+            fs.rmSync(fake, { recursive: true, force: true });
         }
     });
 });
