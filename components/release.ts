@@ -23,6 +23,7 @@ export interface ReleaseArgs {
 export class Release extends pulumi.ComponentResource {
     public readonly tag: pulumi.Resource;
     public readonly swap: pulumi.Resource;
+    public readonly retention?: pulumi.Resource;
 
     constructor(name: string, args: ReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("iucutter:release:Release", name, {}, opts);
@@ -30,6 +31,10 @@ export class Release extends pulumi.ComponentResource {
         this.swap = remoteFromPlan(args.plan.swap, args.target, {
             parent: this, dependsOn: [...args.guards, ...args.after],
         });
+        // Previous trees beyond retention.artifacts go only after the new release is in place and recorded.
+        if (args.plan.retention) {
+            this.retention = remoteFromPlan(args.plan.retention, args.target, { parent: this, dependsOn: [...args.guards, this.swap] });
+        }
         this.registerOutputs({});
     }
 }

@@ -53,6 +53,12 @@ export const identitySchema = z.object({
     envFile: absPath("identity.envFile"),
 }).strict();
 
+/** How many previous trees stay on the host (issue 15): older artifact dirs are pruned by a reviewed command. */
+export const retentionSchema = z.object({
+    /** Timestamped artifact dirs kept under paths.stateDir/artifacts (newest first). The ledger's rollback targets are never pruned. */
+    artifacts: z.number({ invalid_type_error: "must be a whole number" }).int("must be a whole number").min(1, "must keep at least 1").max(100, "at most 100").default(5),
+}).strict();
+
 export const pathsSchema = z.object({
     dotRepo: absPath("paths.dotRepo").default("/opt/incomex/dot"),
     targetDir: z.string().regex(/^[A-Za-z0-9._-]+$/, "must be a single directory name inside paths.dotRepo").default("iu-cutter"),
@@ -285,6 +291,7 @@ export const stackConfigSchema = z.object({
     host: hostSchema,
     identity: identitySchema,
     paths: pathsSchema,
+    retention: retentionSchema.default({}),
     release: releaseSchema,
     anchors: anchorsSchema.default({}),
     cutterConfig: cutterConfigSchema,

@@ -27,6 +27,8 @@ export interface Observation {
     layout?: string;
     /** The host's clock (seconds since the epoch, UTC) when probed. */
     clock?: string;
+    /** Names under paths.stateDir/artifacts, space-separated (retention). */
+    artifacts?: string;
 }
 
 export class HostUnreachable extends Error {

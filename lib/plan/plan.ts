@@ -10,7 +10,7 @@ import { MandateCommand } from "./mandate";
 import { verificationCleanupScript, verificationScript } from "../scripts/verification";
 import {
     dirsScript, fileScript, hostLayout, identityGuardScript, preStateGuardScript, ReleaseFacts,
-    renderOrchestratorConfig, rollbackGuardScript, secretsScript, tagScript,
+    renderOrchestratorConfig, retentionScript, rollbackGuardScript, secretsScript, tagScript,
 } from "../scripts/o6";
 import { rollbackMandatePath, StagingDelta, stagingPath, swapScript } from "../scripts/swap";
 import { ReleaseDelta } from "../release/release";
@@ -33,6 +33,8 @@ export interface DeployPlan {
     verify?: PlannedCommand;
     /** Rollback runs only: the host-side mandate the release's delete checks on a protected host (issue 15). */
     rollbackMandate?: PlannedCommand;
+    /** Deploys only: pruning of previous trees beyond retention.artifacts (after the swap). */
+    retention?: PlannedCommand;
     /** sha256 over every writing command; the guards re-run when it changes. */
     writesDigest: string;
 }
@@ -47,7 +49,7 @@ export function stagingDelta(d: ReleaseDelta): StagingDelta {
  * knows by its pinned anchor), the swap ships only the changed files and
  * copies the rest from the live tree; everything else is the same.
  */
-export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: string; delta?: ReleaseDelta }, runbook: string): DeployPlan {
+export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: string; delta?: ReleaseDelta; prune?: string[] }, runbook: string): DeployPlan {
     const L = hostLayout(c);
     const stage = stagingPath(c, r);
     const cmd = (resource: string, component: string, description: string, s: { create: string; delete?: string },
@@ -93,7 +95,13 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
             [c.cutterConfig.orchestrator.state_dir],
             { triggers: [r.manifestDigest], secretInputs: ["backupGpgFpr", "governancePrincipal"], captureStdout: true })
         : undefined;
-    const writesDigest = sha256Hex(canonicalJson([dirs, orch, runbookCmd, secrets, swap, verify ?? null]));
+    // Retention (issue 15): the previous trees beyond retention.artifacts, named one by one as the probe saw them.
+    const retention = r.prune && r.prune.length > 0
+        ? cmd("artifact-retention", "Release",
+            `ArtifactRetention: remove the ${r.prune.length} oldest previous tree(s) beyond retention.artifacts = ${c.retention.artifacts} (never a rollback target): ${r.prune.join(", ")}`,
+            { create: retentionScript(c, r.prune) }, [L.artifacts, ...r.prune.map((n) => `${L.artifacts}/${n}`)], { triggers: [canonicalJson(r.prune)] })
+        : undefined;
+    const writesDigest = sha256Hex(canonicalJson([dirs, orch, runbookCmd, secrets, swap, verify ?? null, ...(retention ? [retention] : [])]));
     const identityGuard = cmd("host-identity-guard", "HostConnection",
         "HostIdentityGuard: re-check hostname, compose marker, .env and that the dot repo has no remote, right before the first write",
         // Re-run in a rollback too (its own trigger), so the host's identity is checked right before the deletes.
@@ -110,12 +118,12 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
         ? cmd("rollback-mandate", "Release", `RollbackGate: record on the host that the reviewed rollback of ${r.manifestDigest.slice(0, 12)} may run (a protected host refuses a plain destroy)`,
             mandateFile, mandateFile.writes)
         : undefined;
-    return { identityGuard, preStateGuard, dirs, orchestratorConfig: orch, rollbackRunbook: runbookCmd, secrets, swap, tag, verify, writesDigest, rollbackMandate };
+    return { identityGuard, preStateGuard, dirs, orchestratorConfig: orch, rollbackRunbook: runbookCmd, secrets, swap, tag, verify, writesDigest, rollbackMandate, retention };
 }
 
 /** Execution order, as the review package lists it. */
 export function orderedCommands(p: DeployPlan): PlannedCommand[] {
-    return [p.tag, p.identityGuard, p.preStateGuard, p.dirs, p.orchestratorConfig, p.rollbackRunbook, p.secrets, p.swap, ...(p.verify ? [p.verify] : [])];
+    return [p.tag, p.identityGuard, p.preStateGuard, p.dirs, p.orchestratorConfig, p.rollbackRunbook, p.secrets, p.swap, ...(p.retention ? [p.retention] : []), ...(p.verify ? [p.verify] : [])];
 }
 
 /**

@@ -67,6 +67,7 @@ export function probeScript(c: StackConfig): string {
         `else echo dotGitStatus=absent; echo dotRemotes=; fi`,
         `if [ -f ${shq(L.journal)} ]; then printf 'journal=%s\\n' "$(tr '\\n' ' ' < ${shq(L.journal)})"; else echo journal=; fi`,
         `if [ -f ${shq(L.ledger)} ]; then printf 'ledger=%s\\n' "$(tr '\\n' ' ' < ${shq(L.ledger)})"; else echo ledger=; fi`,
+        `if [ -d ${shq(L.artifacts)} ]; then printf 'artifacts=%s\\n' "$(ls -1 -- ${shq(L.artifacts)} | tr '\\n' ' ')"; else echo artifacts=; fi`,
         ...layoutProbeLines(c),
     );
 }
@@ -280,6 +281,30 @@ export function tagScript(c: StackConfig, fullCommit: string): string {
         heredoc(`git -c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost tag -a ${tag} ${shq(fullCommit)} -F -`,
             `iu-cutter ${RELEASE_VERSION}\n\n${c.release.provenance}`),
         `echo "tag ${c.release.tag} created at ${fullCommit.slice(0, 12)} (local only)"`,
+    );
+}
+
+/** A previous tree kept by a deploy: `<UTC timestamp>-<digest prefix>[-n]` (the env backup and hand-edit dirs are not). */
+const ARTIFACT_NAME = /^\d{8}T\d{6}Z-[0-9a-f]{12}(-\d+)?$/;
+
+/**
+ * Which artifact dirs a deploy may prune: the oldest timestamped ones beyond
+ * `keep`, never one the ledger names (the last deploy's previous tree and the
+ * origin tree a rollback restores). Pure: the review shows the result.
+ */
+export function artifactsToPrune(names: string[], ledger: string, keep: number): string[] {
+    const protectedDirs = new Set([...ledger.matchAll(/(?:^|\s)(?:artifact|origin_artifact)=(\S+)/g)].map((m) => m[1].split("/").pop() ?? ""));
+    const trees = names.filter((n) => ARTIFACT_NAME.test(n)).sort().reverse();
+    return trees.slice(keep).filter((n) => !protectedDirs.has(n)).sort();
+}
+
+/** ArtifactRetention: removes exactly the listed artifact dirs (literal paths, as reviewed); never anything the ledger names. */
+export function retentionScript(c: StackConfig, prune: string[]): string {
+    const L = hostLayout(c);
+    return lines(
+        STRICT,
+        ...prune.map((n) => sh`if [ -d ${`${L.artifacts}/${n}`} ]; then rm -r -- ${`${L.artifacts}/${n}`}; fi`),
+        `echo "ArtifactRetention: ${prune.length} previous tree(s) pruned; keeping the newest ${c.retention.artifacts} and every rollback target"`,
     );
 }
 

@@ -18,7 +18,7 @@ import { buildPlan, DeployPlan, orderedCommands, rollbackCommands } from "../pla
 import { buildArchive, inspectRelease, loadRunbook, releaseDelta, ReleaseManifest, ReleaseRefused, ReleaseTestResult, Runbook, runReleaseTests } from "../release/release";
 import { grantMatrixProbeScript } from "../scripts/verification";
 import { hostFactProblems, HostFacts, hostFactsScript, parseHostFacts } from "../scripts/hostFacts";
-import { probeScript } from "../scripts/o6";
+import { artifactsToPrune, probeScript } from "../scripts/o6";
 import { SshTarget } from "../host/ssh";
 
 export interface Preflight {
@@ -92,7 +92,6 @@ export function preflight(inp: PreflightInput): Preflight {
     const archivePath = delta?.archivePath ?? buildArchive(cfg.release.sourceRepo, manifest, buildDir);
     // O6 carries no dry run: that is macro O7, on its own stack, with its own approvals.
     const planCfg: StackConfig = macro === "o6" ? { ...cfg, verification: undefined } : cfg;
-    const plan = buildPlan(planCfg, { commit: manifest.commit, manifestDigest: manifest.digest, fileCount: manifest.fileCount, archivePath, delta }, runbook.text);
     const contracts: Contracts = { releaseTests, rollbackRunbook: { source: runbook.source, sha256: runbook.sha256, dest: cfg.cutterConfig.rollbackRunbookDest } };
 
     const target: SshTarget = {
@@ -103,6 +102,11 @@ export function preflight(inp: PreflightInput): Preflight {
     if (problems.length > 0) {
         throw new GuardRefusal("HostIdentityGuard", `refused before any write:\n  - ${problems.join("\n  - ")}`);
     }
+    // Previous trees beyond retention.artifacts, as the probe listed them (deploys only; a rollback prunes nothing).
+    const prune = macro === "o6" && !cfg.rollback
+        ? artifactsToPrune((observation.artifacts ?? "").split(" ").filter((n) => n !== ""), observation.ledger, cfg.retention.artifacts)
+        : [];
+    const plan = buildPlan(planCfg, { commit: manifest.commit, manifestDigest: manifest.digest, fileCount: manifest.fileCount, archivePath, delta, prune }, runbook.text);
     // Host facts, read-only: anything missing refuses, naming the fact (rollbacks are never blocked by them).
     let facts: HostFacts | undefined;
     try {
