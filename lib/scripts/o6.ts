@@ -78,7 +78,7 @@ export function probeScript(c: StackConfig): string {
  * mount (both renames of the swap must stay on one filesystem). Prints
  * `layout=` followed by the problems found (empty when none). Reads only.
  */
-export function layoutProbeLines(c: StackConfig): string[] {
+export function layoutProbeLines(c: { paths: Pick<StackConfig["paths"], "dotRepo" | "targetDir" | "stateDir" | "stagingDir"> }): string[] {
     const L = hostLayout(c);
     const S = shq(c.paths.stagingDir);
     return [
@@ -93,7 +93,7 @@ export function layoutProbeLines(c: StackConfig): string[] {
 }
 
 /** HostIdentityGuard, re-checked on the host immediately before the first write. */
-export function identityGuardScript(c: StackConfig): string {
+export function identityGuardScript(c: { host: Pick<StackConfig["host"], "name">; identity: StackConfig["identity"]; paths: Pick<StackConfig["paths"], "dotRepo"> }): string {
     return lines(
         STRICT,
         failFunction("HostIdentityGuard"),
@@ -140,7 +140,7 @@ export function preStateGuardScript(c: StackConfig, r: ReleaseFacts): string {
  * deploy lock (lib/scripts/swap.ts lockLines), nothing is written and its
  * journal is never taken for an interrupted deploy. Read-only (shared probe).
  */
-export function lockCheckLines(c: StackConfig, who: string): string[] {
+export function lockCheckLines(c: { paths: Pick<StackConfig["paths"], "stateDir"> }, who: string): string[] {
     const lock = `${c.paths.stateDir}/deploy.lock`;
     return [
         `if [ -f ${shq(lock)} ]; then`,
@@ -166,7 +166,7 @@ export function rollbackGuardScript(c: StackConfig, r: ReleaseFacts): string {
     );
 }
 
-export function dirsScript(c: StackConfig): { create: string; delete: string } {
+export function dirsScript(c: { cutterConfig: Pick<StackConfig["cutterConfig"], "dirs"> }): { create: string; delete: string } {
     const create = lines(
         STRICT,
         ...c.cutterConfig.dirs.map((d) => sh`install -d -m ${d.mode} -o ${d.owner} -g ${d.group} ${d.path}`),
@@ -198,7 +198,7 @@ export function fileScript(dest: string, content: string, mode: string, what: st
 }
 
 /** orchestrator.* config rendered as an INI-like file (GAP-5). */
-export function renderOrchestratorConfig(c: StackConfig): string {
+export function renderOrchestratorConfig(c: { cutterConfig: Pick<StackConfig["cutterConfig"], "orchestrator"> }): string {
     const o = c.cutterConfig.orchestrator;
     return [
         "# iu-cutter orchestrator config, written by iu-cutter-deploy (O6). Do not edit by hand.",
@@ -270,7 +270,7 @@ export function secretsScript(c: StackConfig): { create: string; delete: string 
 }
 
 /** Local annotated tag at the pinned commit in the source repo; never pushed. */
-export function tagScript(c: StackConfig, fullCommit: string): string {
+export function tagScript(c: { release: Pick<StackConfig["release"], "tag" | "provenance"> }, fullCommit: string): string {
     const tag = shq(c.release.tag);
     return lines(
         STRICT,
@@ -299,7 +299,7 @@ export function artifactsToPrune(names: string[], ledger: string, keep: number):
 }
 
 /** ArtifactRetention: removes exactly the listed artifact dirs (literal paths, as reviewed); never anything the ledger names. */
-export function retentionScript(c: StackConfig, prune: string[]): string {
+export function retentionScript(c: { paths: Pick<StackConfig["paths"], "dotRepo" | "targetDir" | "stateDir">; retention: StackConfig["retention"] }, prune: string[]): string {
     const L = hostLayout(c);
     return lines(
         STRICT,

@@ -21,7 +21,7 @@ export function bashFunctions(): string[] {
 }
 
 /** Layout of the host-side state under paths.stateDir. */
-export function hostLayout(c: StackConfig) {
+export function hostLayout(c: { paths: Pick<StackConfig["paths"], "dotRepo" | "targetDir" | "stateDir"> }) {
     const target = `${c.paths.dotRepo}/${c.paths.targetDir}`;
     return {
         target,

@@ -18,7 +18,17 @@ import { bashFunctions, helperCall, hostLayout, ReleaseFacts } from "./o6";
 import { heredoc, lines, shq, STRICT } from "./shell";
 
 /** Where one release is staged: inside paths.stagingDir, named by its digest. */
-export function stagingPath(c: StackConfig, r: ReleaseFacts): string {
+/**
+ * The few stack facts the swap's steps read: where things are on the host,
+ * and the host's name and protection. The whole stack config fits this type;
+ * a step cannot read more than it says.
+ */
+export type SwapSite = {
+    paths: Pick<StackConfig["paths"], "dotRepo" | "targetDir" | "stateDir" | "stagingDir">;
+    host: Pick<StackConfig["host"], "name" | "protected">;
+};
+
+export function stagingPath(c: SwapSite, r: ReleaseFacts): string {
     return `${c.paths.stagingDir}/release-${r.manifestDigest.slice(0, 16)}`;
 }
 
@@ -94,7 +104,7 @@ export function exchangeFunction(): string {
  * tree (from wherever the deploy had put it: staging or the artifact dir),
  * the dot repo's HEAD and the index of the release path, and the ledger.
  */
-export function revertFunction(c: StackConfig, r: ReleaseFacts): string[] {
+export function revertFunction(c: SwapSite, r: ReleaseFacts): string[] {
     const L = hostLayout(c);
     const stage = stagingPath(c, r);
     const dot = shq(c.paths.dotRepo);
@@ -128,7 +138,7 @@ export function revertFunction(c: StackConfig, r: ReleaseFacts): string[] {
 }
 
 /** Before anything: no remote, an interrupted deploy is reverted, and a release already in place is a no-op. */
-export function preconditionLines(c: StackConfig, r: ReleaseFacts): string[] {
+export function preconditionLines(c: SwapSite, r: ReleaseFacts): string[] {
     const L = hostLayout(c);
     const stage = stagingPath(c, r);
     const dot = shq(c.paths.dotRepo);
@@ -159,7 +169,7 @@ export function preconditionLines(c: StackConfig, r: ReleaseFacts): string[] {
  * stat signature is recorded so that the probe of later runs need not re-hash
  * the live tree (the exchange keeps every entry's stat). Guards never use it.
  */
-export function recordDigestLines(c: StackConfig, r: ReleaseFacts): string[] {
+export function recordDigestLines(c: SwapSite, r: ReleaseFacts): string[] {
     const stage = stagingPath(c, r);
     return [
         `record_digest() { ${helperCall(TREE_DIGEST_RECORD, '"$1" "$2" "$3"')}\n}`,
@@ -168,7 +178,7 @@ export function recordDigestLines(c: StackConfig, r: ReleaseFacts): string[] {
 }
 
 /** Upload: the archive arrives on stdin, is unpacked in staging and verified. */
-export function uploadLines(c: StackConfig, r: ReleaseFacts): string[] {
+export function uploadLines(c: SwapSite, r: ReleaseFacts): string[] {
     const stage = stagingPath(c, r);
     return [
         `if [ -e ${shq(stage)} ]; then rm -r -- ${shq(stage)}; fi`,
@@ -213,7 +223,7 @@ function pathLines(prefix: string, dir: string, paths: string[]): string[] {
  * (files it replaces are unlinked by tar as it unpacks them). Nothing outside staging is written; a kill here leaves only a
  * partial staging dir, which the next run removes first.
  */
-export function copyFromLiveLines(c: StackConfig, r: ReleaseFacts, d: StagingDelta): string[] {
+export function copyFromLiveLines(c: SwapSite, r: ReleaseFacts, d: StagingDelta): string[] {
     const stage = stagingPath(c, r);
     const tree = stage + "/tree";
     return [
@@ -233,7 +243,7 @@ export function copyFromLiveLines(c: StackConfig, r: ReleaseFacts, d: StagingDel
  * over the copy; then the whole staged tree is verified against the
  * manifest, exactly as after a full upload.
  */
-export function deltaUploadLines(c: StackConfig, r: ReleaseFacts, d: StagingDelta): string[] {
+export function deltaUploadLines(c: SwapSite, r: ReleaseFacts, d: StagingDelta): string[] {
     const stage = stagingPath(c, r);
     return [
         `if ! tar -x --no-same-owner --no-same-permissions -f - -C ${shq(stage + "/tree")}; then`,
@@ -254,7 +264,7 @@ export function deltaUploadLines(c: StackConfig, r: ReleaseFacts, d: StagingDelt
  * or a crash reverts. The artifact dir's name is unique (a collision gets a
  * suffix), and the ledger as it was is kept beside it for the revert.
  */
-export function journalLines(c: StackConfig, r: ReleaseFacts): string[] {
+export function journalLines(c: SwapSite, r: ReleaseFacts): string[] {
     const L = hostLayout(c);
     const stage = stagingPath(c, r);
     const name = `$ts-${r.manifestDigest.slice(0, 12)}`;
@@ -272,7 +282,7 @@ export function journalLines(c: StackConfig, r: ReleaseFacts): string[] {
 }
 
 /** One atomic exchange: the target is always either the whole old or the whole new tree. */
-export function exchangeLines(c: StackConfig, r: ReleaseFacts): string[] {
+export function exchangeLines(c: SwapSite, r: ReleaseFacts): string[] {
     const stage = stagingPath(c, r);
     return [
         `exchange ${shq(stage + "/tree")} ${shq(hostLayout(c).target)}`,
@@ -281,7 +291,7 @@ export function exchangeLines(c: StackConfig, r: ReleaseFacts): string[] {
 }
 
 /** Post-deploy assertions on the live tree; any failure reverts. */
-export function assertLines(c: StackConfig, r: ReleaseFacts): string[] {
+export function assertLines(c: SwapSite, r: ReleaseFacts): string[] {
     const T = shq(hostLayout(c).target);
     return [
         `if ! ${helperCall(ASSERT_RELEASE, `${T} ${shq(RELEASE_VERSION)}`)}`,
@@ -291,7 +301,7 @@ export function assertLines(c: StackConfig, r: ReleaseFacts): string[] {
 }
 
 /** The deploy commit in the dot repo (local only). */
-export function dotCommitLines(c: StackConfig, r: ReleaseFacts): string[] {
+export function dotCommitLines(c: SwapSite, r: ReleaseFacts): string[] {
     const dot = shq(c.paths.dotRepo);
     const msg = [
         `deploy iu-cutter ${RELEASE_VERSION} (O6)`,
@@ -316,7 +326,7 @@ export function dotCommitLines(c: StackConfig, r: ReleaseFacts): string[] {
 }
 
 /** The previous tree, set aside by the exchange, is renamed into a timestamped artifact dir (what rollback restores). */
-export function artifactLines(c: StackConfig, r: ReleaseFacts): string[] {
+export function artifactLines(c: SwapSite, r: ReleaseFacts): string[] {
     const stage = stagingPath(c, r);
     return [
         `install -d -m 0700 ${shq(hostLayout(c).artifacts)}`,
@@ -327,7 +337,7 @@ export function artifactLines(c: StackConfig, r: ReleaseFacts): string[] {
 }
 
 /** The ledger records the release and the origin tree (before this stack's first deploy: destroy returns there). */
-export function ledgerLines(c: StackConfig, r: ReleaseFacts, artVar = "art", preVar = "pre_tree"): string[] {
+export function ledgerLines(c: SwapSite, r: ReleaseFacts, artVar = "art", preVar = "pre_tree"): string[] {
     const L = hostLayout(c);
     const led = shq(L.ledger);
     return [
@@ -341,7 +351,7 @@ export function ledgerLines(c: StackConfig, r: ReleaseFacts, artVar = "art", pre
 }
 
 /** Done: staging goes, then the journal (from here the deploy is complete); the operator is told where everything is. */
-export function finishLines(c: StackConfig, r: ReleaseFacts): string[] {
+export function finishLines(c: SwapSite, r: ReleaseFacts): string[] {
     const L = hostLayout(c);
     return [
         `rm -r -- ${shq(stagingPath(c, r))}`,
@@ -353,12 +363,12 @@ export function finishLines(c: StackConfig, r: ReleaseFacts): string[] {
 }
 
 /** The file the reviewed rollback writes on a protected host before its deletes run (lib/plan/plan.ts rollbackMandate). */
-export function rollbackMandatePath(c: StackConfig): string {
+export function rollbackMandatePath(c: SwapSite): string {
     return `${c.paths.stateDir}/rollback-mandate`;
 }
 
 /** The delete script: the origin tree comes back byte for byte, and the dot repo records it. */
-export function rollbackScript(c: StackConfig, r: ReleaseFacts): string {
+export function rollbackScript(c: SwapSite, r: ReleaseFacts): string {
     const L = hostLayout(c);
     const dot = shq(c.paths.dotRepo);
     const T = shq(L.target);
@@ -417,7 +427,7 @@ export function rollbackScript(c: StackConfig, r: ReleaseFacts): string {
  * is copied from the live tree; the verification and everything after it are
  * the same.
  */
-export function swapScript(c: StackConfig, r: ReleaseFacts, delta?: StagingDelta): { create: string; delete: string } {
+export function swapScript(c: SwapSite, r: ReleaseFacts, delta?: StagingDelta): { create: string; delete: string } {
     const create = lines(
         STRICT,
         `trap '' HUP PIPE`,
