@@ -9,7 +9,8 @@
 import { StackConfig } from "../config/config";
 import { canonicalJson, sha256Hex } from "../core/digest";
 import { DeployPlan, PlannedCommand } from "./plan";
-import { verificationCleanupScript, verificationScript } from "../scripts/verification";
+import { o7RollbackMandatePath, runId, verificationCleanupScript, verificationScript } from "../scripts/verification";
+import { fileScript } from "../scripts/o6";
 
 export { O6Deploy, O7Observation, o6DeployGuardScript, o7ProbeScript } from "../scripts/o7";
 import { O6Deploy, o6DeployGuardScript, O7Observation } from "../scripts/o7";
@@ -63,6 +64,8 @@ export interface O7Plan {
     identityGuard: PlannedCommand;
     deployGuard: PlannedCommand;
     verify: PlannedCommand;
+    /** Rollback runs only: the host-side mandate the dry run's delete checks on a protected host. */
+    rollbackMandate?: PlannedCommand;
 }
 
 /**
@@ -86,8 +89,15 @@ export function buildO7Plan(c: StackConfig, p: DeployPlan, d: O6Deploy, manifest
         triggers: [manifestDigest, canonicalJson(d)],
     };
     const o7Digest = sha256Hex(canonicalJson([deployGuard, verify]));
-    const identityGuard: PlannedCommand = { ...p.identityGuard, triggers: [o7Digest] };
-    return { identityGuard, deployGuard, verify };
+    const identityGuard: PlannedCommand = { ...p.identityGuard, triggers: [o7Digest, ...(c.rollback ? ["rollback"] : [])] };
+    const id = runId(cv, manifestDigest, runbook);
+    const mandateFile = fileScript(o7RollbackMandatePath(c), `run=${id}\n`, "0600", "O7 rollback mandate");
+    const rollbackMandate: PlannedCommand | undefined = c.rollback ? {
+        resource: "o7-rollback-mandate", component: "DryRunVerification", where: "host",
+        description: `RollbackGate: record on the host that the reviewed O7 rollback may forget run ${id} (a protected host refuses a plain destroy)`,
+        create: mandateFile.create, delete: "", writes: mandateFile.writes, triggers: [id], secretInputs: [],
+    } : undefined;
+    return { identityGuard, deployGuard, verify, rollbackMandate };
 }
 
 export function o7Commands(p: O7Plan): PlannedCommand[] {
@@ -99,7 +109,7 @@ export function o7Commands(p: O7Plan): PlannedCommand[] {
  * the run: its state file and step logs). The O6 deploy may be gone already.
  */
 export function o7RollbackCommands(p: O7Plan): PlannedCommand[] {
-    return [p.identityGuard, {
+    return [p.identityGuard, ...(p.rollbackMandate ? [p.rollbackMandate] : []), {
         ...p.verify, description: `ROLLBACK (delete of ${p.verify.resource}): forget the O7 run`, create: p.verify.delete, delete: "",
     }];
 }
