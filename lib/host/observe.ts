@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { bashInvocation, controlSocketPath, HOST_KEY_ALIAS, isHostKeyMismatch, knownHostsLine, sshArgs, sshOptions, SshTarget } from "./ssh";
+import { parseKeyValues } from "../core/keyValues";
 
 export interface Observation {
     hostname: string;
@@ -137,13 +138,7 @@ export function runReadOnly(t: SshTarget, script: string, timeoutMs = 120_000): 
 }
 
 export function parseProbe(out: string): Observation {
-    const kv: Record<string, string> = {};
-    for (const line of out.split("\n")) {
-        const i = line.indexOf("=");
-        if (i > 0) {
-            kv[line.slice(0, i)] = line.slice(i + 1).trim();
-        }
-    }
+    const kv = parseKeyValues(out);
     const need = ["hostname", "marker", "envfile", "tree", "compose", "envProduction", "envProductionOriginal", "dotGitStatus", "dotRemotes", "journal", "ledger"];
     for (const k of need) {
         if (kv[k] === undefined) {

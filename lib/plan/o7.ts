@@ -14,15 +14,10 @@ import { fileScript } from "../scripts/o6";
 
 export { O6Deploy, O7Observation, o6DeployGuardScript, o7ProbeScript } from "../scripts/o7";
 import { O6Deploy, o6DeployGuardScript, O7Observation } from "../scripts/o7";
+import { parseKeyValues } from "../core/keyValues";
 
 export function parseO7Probe(out: string): O7Observation | undefined {
-    const kv: Record<string, string> = {};
-    for (const l of out.split("\n")) {
-        const i = l.indexOf("=");
-        if (i > 0) {
-            kv[l.slice(0, i)] = l.slice(i + 1).trim();
-        }
-    }
+    const kv = parseKeyValues(out);
     for (const k of ["ledgerDigest", "ledgerRelease", "dotCommit", "tree", "journal"]) {
         if (kv[k] === undefined) {
             return undefined;

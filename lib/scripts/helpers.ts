@@ -31,15 +31,15 @@ function load(name: string, writesArgs: number[]): Helper {
 }
 
 /** Canonical digest of a tree (see lib/core/digest.ts): prints "<sha256> <count>". Reads only. */
-export const TREE_DIGEST = load("tree_digest.py", []);
+/**
+ * Canonical digest of a tree: prints "<sha256> <count>". Plain: reads only; `--cached CACHE`: reads only
+ * (the probe); `--record CACHE EXPECTED`: writes CACHE (argument 3).
+ */
+export const TREE_DIGEST = load("tree_digest.py", [3]);
 /** Post-deploy assertions (version, orchestrator/, kill switch). Parses, never imports. Reads only. */
 export const ASSERT_RELEASE = load("assert_release.py", []);
 /** Atomic exchange of two paths (renameat2 RENAME_EXCHANGE). Writes both. */
 export const EXCHANGE = load("exchange.py", [1, 2]);
 
-/** TREE_DIGEST with a stat-signature cache (read by the probe only; never by a guard). Reads only. */
-export const TREE_DIGEST_CACHED = load("tree_digest_cached.py", []);
-/** TREE_DIGEST that records the cache when the tree is the expected one (staging verification). Writes the cache file. */
-export const TREE_DIGEST_RECORD = load("tree_digest_record.py", [2]);
 
-export const HELPERS: Helper[] = [TREE_DIGEST, ASSERT_RELEASE, EXCHANGE, TREE_DIGEST_CACHED, TREE_DIGEST_RECORD];
+export const HELPERS: Helper[] = [TREE_DIGEST, ASSERT_RELEASE, EXCHANGE];

@@ -9,7 +9,8 @@
 import { StackConfig } from "../config/config";
 import { hostLayout } from "./o6";
 import { lines, shq, STRICT } from "./shell";
-import { readOnlyPsql } from "./verification";
+import { readOnlyPsql } from "./psql";
+import { parseKeyValues } from "../core/keyValues";
 
 /** The agent CLI's version command, run in the live tree with bytecode writing off. */
 export const AGENT_VERSION_COMMAND = "python3 -m cutter_agent.cli --version";
@@ -47,13 +48,7 @@ export function hostFactsScript(c: StackConfig): string {
 }
 
 export function parseHostFacts(out: string): HostFacts | undefined {
-    const kv: Record<string, string> = {};
-    for (const l of out.split("\n")) {
-        const i = l.indexOf("=");
-        if (i > 0) {
-            kv[l.slice(0, i)] = l.slice(i + 1).trim();
-        }
-    }
+    const kv = parseKeyValues(out);
     const need = ["python", "agent", "psql", "database", "composeMarker", "envFile", "stagingFreeKiB", "stagingDevice", "liveDevice"];
     if (need.some((k) => kv[k] === undefined)) {
         return undefined;

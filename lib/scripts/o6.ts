@@ -8,7 +8,8 @@
  * stdin and are never echoed.
  */
 import { RELEASE_VERSION, StackConfig } from "../config/config";
-import { TREE_DIGEST_CACHED } from "./helpers";
+import { TREE_DIGEST } from "./helpers";
+import { governanceGrantsAssignment } from "./psql";
 import { heredoc, lines, sh, shq, STRICT } from "./shell";
 
 export interface ReleaseFacts {
@@ -56,7 +57,7 @@ export function probeScript(c: StackConfig): string {
         `if [ -f ${shq(c.identity.composeMarker)} ]; then echo marker=present; else echo marker=missing; fi`,
         `if [ -f ${shq(c.identity.envFile)} ]; then echo envfile=present; else echo envfile=missing; fi`,
         // A no-op run does not re-hash the tree: the cache is keyed by every entry's stat; the guards always hash.
-        `tree_digest_cached() { ${helperCall(TREE_DIGEST_CACHED, '"$1" "$2"')}\n}`,
+        `tree_digest_cached() { ${helperCall(TREE_DIGEST, '"$1" --cached "$2"')}\n}`,
         `if [ -d ${shq(L.target)} ]; then printf 'tree=%s\\n' "$(tree_digest_cached ${shq(L.target)} ${shq(L.treeCache)})"; else echo tree=absent; fi`,
         `if [ -f ${shq(c.identity.composeMarker)} ]; then printf 'compose=%s\\n' "$(${A.compose})"; else echo compose=absent; fi`,
         `if [ -f ${shq(c.paths.envProductionFile)} ]; then printf 'envProduction=%s\\n' "$(sha256sum < ${shq(c.paths.envProductionFile)} | cut -c1-64)"; else echo envProduction=absent; fi`,
@@ -226,17 +227,7 @@ export function renderOrchestratorConfig(c: { cutterConfig: Pick<StackConfig["cu
 export function secretsScript(c: StackConfig): { create: string; delete: string } {
     const L = hostLayout(c);
     const env = c.paths.envProductionFile;
-    const o = c.cutterConfig.orchestrator;
     const backup = `${L.envBackupDir}/original`;
-    const grantsSql = [
-        "BEGIN READ ONLY;",
-        "SELECT n.nspname || '.' || k.relname || ':' || a.privilege_type",
-        "  FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace,",
-        "       LATERAL aclexplode(k.relacl) a",
-        " WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = :'principal')",
-        " ORDER BY 1;",
-        "ROLLBACK;",
-    ].join("\n");
     const pinned = [...c.governance.grants].sort().join("\n");
     const create = lines(
         STRICT,
@@ -245,10 +236,7 @@ export function secretsScript(c: StackConfig): { create: string; delete: string 
         `IFS= read -r GOVERNANCE_PRINCIPAL || fail "governance principal missing on stdin"`,
         `gpg --batch --with-colons --list-keys "$BACKUP_GPG_FPR" 2>/dev/null | grep -q '^fpr:' \\`,
         `  || fail "GAP-3: the BACKUP_GPG_FPR key is not in the host's GnuPG keyring; import it first"`,
-        `GRANTS="$(psql -X -q -A -t -v ON_ERROR_STOP=1 -v principal="$GOVERNANCE_PRINCIPAL" -h ${shq(o.db_host)} -p ${shq(String(o.db_port))} -U context_pack_readonly -d ${shq(o.db_name)} <<'SQL'`,
-        grantsSql,
-        `SQL`,
-        `)" || fail "GAP-4: cannot read the grant matrix as context_pack_readonly (database unreachable?)"`,
+        governanceGrantsAssignment(c, "GRANTS", `fail "GAP-4: cannot read the grant matrix as context_pack_readonly (database unreachable?)"`),
         heredoc(`PINNED="$(cat`, pinned) + `\n)"`,
         `[ -n "$GRANTS" ] || fail "GAP-4: the governance principal has no grants or does not exist"`,
         `[ "$GRANTS" = "$PINNED" ] || fail "GAP-4: the governance principal's grants differ from governance.grants (pinned)"`,

@@ -25,9 +25,10 @@ export interface O7Observation {
 }
 
 /** The O6 deploy, defined once: the command that prints each fact on the host. */
-export function o6DeployDigests(c: StackConfig): { ledgerDigest: string; tree: string; dotCommit: string } {
+export function o6DeployDigests(c: StackConfig): { L: ReturnType<typeof hostLayout>; led: string; ledgerDigest: string; tree: string; dotCommit: string } {
     const L = hostLayout(c);
     return {
+        L, led: shq(L.ledger),
         ledgerDigest: `sha256sum < ${shq(L.ledger)} | cut -c1-64`,
         tree: `tree_digest ${shq(L.target)} | cut -d' ' -f1`,
         dotCommit: `git --no-optional-locks -C ${shq(c.paths.dotRepo)} rev-parse HEAD`,
@@ -36,9 +37,8 @@ export function o6DeployDigests(c: StackConfig): { ledgerDigest: string; tree: s
 
 /** Read-only probe of the O6 deploy on the host: writes nothing anywhere. */
 export function o7ProbeScript(c: StackConfig): string {
-    const L = hostLayout(c);
-    const led = shq(L.ledger);
     const D = o6DeployDigests(c);
+    const { L, led } = D;
     return lines(
         STRICT,
         ...bashFunctions(),
@@ -51,13 +51,9 @@ export function o7ProbeScript(c: StackConfig): string {
 
 /** The O6 deploy guard: re-checked on the host right before the dry run. Read-only. */
 export function o6DeployGuardScript(c: StackConfig, d: O6Deploy): string {
-    const L = hostLayout(c);
-    const led = shq(L.ledger);
     const D = o6DeployDigests(c);
-    return lines(
-        STRICT,
-        ...bashFunctions(),
-        failFunction("O6DeployGuard"),
+    const { L, led } = D;
+    return lines(STRICT, ...bashFunctions(), failFunction("O6DeployGuard"),
         `[ -f ${led} ] || fail "no O6 deploy recorded on the host (${L.ledger}); O7 refused, nothing was run"`,
         `[ "$(${D.ledgerDigest})" = ${shq(d.ledgerDigest)} ] || fail "the ledger ${L.ledger} is not the reviewed O6 deploy's (sha256 ${d.ledgerDigest}); O7 refused"`,
         `grep -qx ${shq(`digest=${d.releaseDigest}`)} ${led} || fail "the ledger does not record release ${d.releaseDigest}; O7 refused"`,

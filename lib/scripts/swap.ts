@@ -13,7 +13,7 @@
  * and dot-repo HEAD) before anything else.
  */
 import { RELEASE_VERSION, StackConfig } from "../config/config";
-import { ASSERT_RELEASE, EXCHANGE, TREE_DIGEST_RECORD } from "./helpers";
+import { ASSERT_RELEASE, EXCHANGE, TREE_DIGEST } from "./helpers";
 import { bashFunctions, helperCall, hostLayout, ReleaseFacts } from "./o6";
 import { heredoc, lines, shq, STRICT } from "./shell";
 
@@ -94,6 +94,15 @@ export function failureTrapLines(stateDir: string, withRevert = true): string[] 
     ).trimEnd().split("\n");
 }
 
+/**
+ * What the swap and the rollback start with: strict mode, immune to a dropped
+ * SSH session, explicit modes (a host umask of 027 or 077 must not change what
+ * is unpacked or restored), tree_digest, the host log, and exchange().
+ */
+function hostScriptPrelude(c: SwapSite): string[] {
+    return [STRICT, `trap '' HUP PIPE`, `umask 022`, ...bashFunctions(), ...deployLogLines(c.paths.stateDir), exchangeFunction()];
+}
+
 /** The atomic exchange of two paths (pinned helper). */
 export function exchangeFunction(): string {
     return `exchange() { ${helperCall(EXCHANGE, '"$1" "$2"')}\n}`;
@@ -172,8 +181,21 @@ export function preconditionLines(c: SwapSite, r: ReleaseFacts): string[] {
 export function recordDigestLines(c: SwapSite, r: ReleaseFacts): string[] {
     const stage = stagingPath(c, r);
     return [
-        `record_digest() { ${helperCall(TREE_DIGEST_RECORD, '"$1" "$2" "$3"')}\n}`,
+        `record_digest() { ${helperCall(TREE_DIGEST, '"$1" --record "$2" "$3"')}\n}`,
         `got="$(record_digest ${shq(stage + "/tree")} ${shq(hostLayout(c).treeCache)} ${shq(`${r.manifestDigest} ${r.fileCount}`)})"`,
+    ];
+}
+
+/** The whole staged tree against the manifest (after a full or a delta upload); a mismatch removes staging and touches nothing else. */
+function verifyStagedLines(c: SwapSite, r: ReleaseFacts, what: string, done: string): string[] {
+    const stage = stagingPath(c, r);
+    return [
+        ...recordDigestLines(c, r),
+        `if [ "$got" != ${shq(`${r.manifestDigest} ${r.fileCount}`)} ]; then`,
+        `  rm -r -- ${shq(stage)}`,
+        `  fail "Release: staged tree digest $got${what} does not match the manifest ${r.manifestDigest} ${r.fileCount}; staging removed, nothing else touched"`,
+        `fi`,
+        `say "Release: ${done}"`,
     ];
 }
 
@@ -187,12 +209,7 @@ export function uploadLines(c: SwapSite, r: ReleaseFacts): string[] {
         `  rm -r -- ${shq(stage)}`,
         `  fail "Release: unpacking the archive in ${stage} failed (disk full?); staging removed, nothing else touched"`,
         `fi`,
-        ...recordDigestLines(c, r),
-        `if [ "$got" != ${shq(`${r.manifestDigest} ${r.fileCount}`)} ]; then`,
-        `  rm -r -- ${shq(stage)}`,
-        `  fail "Release: staged tree digest $got does not match the manifest ${r.manifestDigest} ${r.fileCount}; staging removed, nothing else touched"`,
-        `fi`,
-        `say "Release: staged and verified ${r.fileCount} files in ${stage}"`,
+        ...verifyStagedLines(c, r, "", `staged and verified ${r.fileCount} files in ${stage}`),
     ];
 }
 
@@ -250,12 +267,8 @@ export function deltaUploadLines(c: SwapSite, r: ReleaseFacts, d: StagingDelta):
         `  rm -r -- ${shq(stage)}`,
         `  fail "Release: unpacking the ${d.changedCount} changed files in ${stage} failed (disk full?); staging removed, nothing else touched"`,
         `fi`,
-        ...recordDigestLines(c, r),
-        `if [ "$got" != ${shq(`${r.manifestDigest} ${r.fileCount}`)} ]; then`,
-        `  rm -r -- ${shq(stage)}`,
-        `  fail "Release: staged tree digest $got (the live tree ${d.baseDigest.slice(0, 12)} plus ${d.changedCount} changed files) does not match the manifest ${r.manifestDigest} ${r.fileCount}; staging removed, nothing else touched"`,
-        `fi`,
-        `say "Release: staged ${d.changedCount} changed files over a copy of the live tree and verified all ${r.fileCount} files in ${stage}"`,
+        ...verifyStagedLines(c, r, ` (the live tree ${d.baseDigest.slice(0, 12)} plus ${d.changedCount} changed files)`,
+            `staged ${d.changedCount} changed files over a copy of the live tree and verified all ${r.fileCount} files in ${stage}`),
     ];
 }
 
@@ -375,13 +388,7 @@ export function rollbackScript(c: SwapSite, r: ReleaseFacts): string {
     const led = shq(L.ledger);
     const restore = `${c.paths.stagingDir}/rollback`;
     return lines(
-        STRICT,
-        `trap '' HUP PIPE`,
-        // Modes are set explicitly: a host umask (027, 077) must not change what is unpacked or restored.
-        `umask 022`,
-        ...bashFunctions(),
-        ...deployLogLines(c.paths.stateDir),
-        exchangeFunction(),
+        ...hostScriptPrelude(c),
         ...failureTrapLines(c.paths.stateDir, false),
         ...lockLines(c.paths.stateDir, `rollback of ${r.manifestDigest.slice(0, 12)}`),
         `step=rollback`,
@@ -429,13 +436,7 @@ export function rollbackScript(c: SwapSite, r: ReleaseFacts): string {
  */
 export function swapScript(c: SwapSite, r: ReleaseFacts, delta?: StagingDelta): { create: string; delete: string } {
     const create = lines(
-        STRICT,
-        `trap '' HUP PIPE`,
-        // Modes are set explicitly: a host umask (027, 077) must not change what is unpacked or restored.
-        `umask 022`,
-        ...bashFunctions(),
-        ...deployLogLines(c.paths.stateDir),
-        exchangeFunction(),
+        ...hostScriptPrelude(c),
         ...revertFunction(c, r),
         ...failureTrapLines(c.paths.stateDir),
         ...lockLines(c.paths.stateDir, `deploy of ${r.manifestDigest.slice(0, 12)}`),

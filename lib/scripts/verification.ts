@@ -14,6 +14,7 @@ import { ASSERT_RELEASE } from "./helpers";
 import { splitPsql } from "../../policies/lib/parsers/psqlText";
 import { GuardRefusal } from "../core/refusal";
 import { failFunction, helperCall, hostLayout } from "./o6";
+import { governanceGrantsAssignment, readOnlyPsql } from "./psql";
 
 /** The grant-matrix query (verification.grantMatrixSql) as the read-only batch psql runs. */
 export function grantMatrixSql(query: string): string {
@@ -22,13 +23,6 @@ export function grantMatrixSql(query: string): string {
 
 /** The default rendering (DEFAULT_GRANT_MATRIX_QUERY), read-only. */
 export const GRANT_MATRIX_SQL = grantMatrixSql(DEFAULT_GRANT_MATRIX_QUERY);
-
-/** The read-only psql invocation as the read-only role (the one form the policy pack accepts). */
-export function readOnlyPsql(c: StackConfig, vars: Record<string, string> = {}): string {
-    const o = c.cutterConfig.orchestrator;
-    const v = Object.entries(vars).map(([k, x]) => ` -v ${k}=${shq(x)}`).join("");
-    return `psql -X -q -A -t -v ON_ERROR_STOP=1${v} -h ${shq(o.db_host)} -p ${shq(String(o.db_port))} -U context_pack_readonly -d ${shq(o.db_name)}`;
-}
 
 /**
  * The grant matrix observed read-only at review time: prints
@@ -168,7 +162,7 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
         helperCall(ASSERT_RELEASE, `${T} ${shq(RELEASE_VERSION)}`, `fail "execution_enabled is not False after the dry run"`),
         `# --- readiness evidence (GAP-3..6, GAP-8), all read-only ----------------------`,
         `if gpg --batch --with-colons --list-keys "$BACKUP_GPG_FPR" 2>/dev/null | grep -q '^fpr:' && grep -qxF "BACKUP_GPG_FPR=$BACKUP_GPG_FPR" ${shq(c.paths.envProductionFile)}; then gap3=ok; else gap3=missing; fi`,
-        `gov="$(${psql} -v principal="$GOVERNANCE_PRINCIPAL" <<'SQL'\nBEGIN READ ONLY;\nSELECT n.nspname || '.' || k.relname || ':' || a.privilege_type FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace, LATERAL aclexplode(k.relacl) a WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = :'principal') ORDER BY 1;\nROLLBACK;\nSQL\n)" || gov=""`,
+        governanceGrantsAssignment(c, "gov", `gov=""`),
         heredoc(`pinned_gov="$(cat`, grants) + `\n)"`,
         `if [ -n "$gov" ] && [ "$gov" = "$pinned_gov" ] && grep -q '^GOVERNANCE_PRINCIPAL=' ${shq(c.paths.envProductionFile)}; then gap4=ok; else gap4=mismatch; fi`,
         `gap5=ok`,

@@ -4,6 +4,7 @@
  * mandate; secrets appear only as "set". Pure: tests render it directly.
  */
 import { HELPERS } from "../scripts/helpers";
+import FORBIDDEN from "./forbiddenChecklist.json";
 import { AnchorRow, HostState } from "../host/anchors";
 import { StackConfig } from "../config/config";
 import { MandateCommand } from "../plan/mandate";
@@ -37,21 +38,11 @@ export interface ReviewData {
     rollback?: boolean;
 }
 
-/** The forbidden list of the seeds (O6 §2, O7 §3, §7), each with the policy that makes it mechanical. */
-export const FORBIDDEN_CHECKLIST: Array<{ rule: string; policy: string }> = [
-    { rule: "production mutation; live CUT/VERIFY/enact", policy: "no-production-mutation" },
-    { rule: "flipping execution_enabled", policy: "kill-switch-stays-off" },
-    { rule: "service restart / docker recreate", policy: "no-service-restart" },
-    { rule: "push / public remote creation", policy: "no-push-or-remote" },
-    { rule: "real crypto replacement", policy: "no-real-crypto" },
-    { rule: "hardcoding secrets or runtime IDs", policy: "no-plaintext-secrets" },
-    { rule: "no `--force`", policy: "no-force" },
-    { rule: "no silent retry that changes authority (every command is readable and reviewed)", policy: "commands-are-readable" },
-    { rule: "expected-host check (host key pinned)", policy: "host-key-pinned" },
-    { rule: "writes only to the vendored tree, the dot repo and /var/lib/cutter", policy: "writes-in-allowed-roots" },
-    { rule: "identity guards and pre-state anchors before any write", policy: "writes-depend-on-guards" },
-    { rule: "only this program's host commands run (provider code pinned; no other resource types)", policy: "trusted-resource-types" },
-];
+/**
+ * The forbidden list of the seeds (O6 §2, O7 §3, §7), each with the policy
+ * that makes it mechanical: data, in forbiddenChecklist.json.
+ */
+export const FORBIDDEN_CHECKLIST: ReadonlyArray<{ rule: string; policy: string }> = FORBIDDEN;
 
 /** Shows each pinned helper once: in a command, its body is replaced by a reference to the section below. */
 export function collapseHelpers(script: string): string {

@@ -15,7 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { inspectRelease } from "../../lib/release/release";
-import { TREE_DIGEST_RECORD } from "../../lib/scripts/helpers";
+import { TREE_DIGEST } from "../../lib/scripts/helpers";
 import { configureSandboxStack } from "../../scripts/sandboxStack";
 import {
     commitToSource, facts, failure, hostPath, hostSnapshot, mustRun, newStack, POLICY_PACK, removeStack, REPO_ROOT, resetHost, SB, shimCalls,
@@ -30,8 +30,8 @@ const CACHE = () => hostPath("/var/lib/cutter/tree-digest.cache");
 
 /** Records the live tree's real stat signature in the cache, claiming `digest` for it (a stale or forged cache). */
 function forgeCache(digest: string): void {
-    const real = mustRun("python3", ["-", TARGET(), CACHE(), "x"], { input: TREE_DIGEST_RECORD.text }).trim();
-    mustRun("python3", ["-", TARGET(), CACHE(), real], { input: TREE_DIGEST_RECORD.text });
+    const real = mustRun("python3", ["-", TARGET(), "--record", CACHE(), "x"], { input: TREE_DIGEST.text }).trim();
+    mustRun("python3", ["-", TARGET(), "--record", CACHE(), real], { input: TREE_DIGEST.text });
     const [v, sig, , count] = fs.readFileSync(CACHE(), "utf8").split(/\s+/);
     fs.writeFileSync(CACHE(), `${v} ${sig} ${digest} ${count}\n`);
 }

@@ -14,6 +14,7 @@ import {
 import { parseStackConfig, StackConfig } from "../../lib/config/config";
 import { o6DeployGuardScript, o6DeployProblems, O7Observation } from "../../lib/plan/o7";
 import { rawConfig } from "../helpers/configFixture";
+import { collapseHelpers } from "../../lib/workflow/review";
 
 const D1 = "a".repeat(64);
 const D2 = "b".repeat(64);
@@ -225,6 +226,8 @@ describe("O7: the O6 deploy it verifies (lib/o7.ts)", () => {
         const r = spawnSync("bash", ["-n"], { input: s });
         expect(r.status, String(r.stderr)).to.equal(0);
         expect(s).to.contain(pinned.ledgerDigest).and.to.contain(pinned.dotCommit);
-        expect(s).not.to.match(/\b(rm|mv|cp|install|tee)\b|>\s*[^&]/);
+        // The shell around the pinned helpers (whose writes the pack knows by argument position; plain tree_digest writes nothing).
+        expect(collapseHelpers(s)).not.to.match(/\b(rm|mv|cp|install|tee)\b|>\s*[^&]/);
+        expect(s).to.match(/tree_digest\(\) \{ python3 - "\$1" <<'PY'/);
     });
 });

@@ -16,7 +16,7 @@ import { buildPlan, stagingDelta } from "../../lib/plan/plan";
 import { readRunbook } from "../helpers/runbook";
 import { inspectRelease, manifestDelta, releaseDelta, ReleaseManifest } from "../../lib/release/release";
 import { rawConfig } from "../helpers/configFixture";
-import { TREE_DIGEST, TREE_DIGEST_CACHED, TREE_DIGEST_RECORD } from "../../lib/scripts/helpers";
+import { TREE_DIGEST } from "../../lib/scripts/helpers";
 import { probeScript } from "../../lib/scripts/o6";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
@@ -190,22 +190,22 @@ describe("no re-hash on a no-op: the probe's stat-signature cache", () => {
         const dir = tree();
         const want = py(TREE_DIGEST.text, dir);
         const cache = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-cache-")), "tree-digest.cache");
-        expect(py(TREE_DIGEST_CACHED.text, dir, cache)).to.equal(want);
-        expect(py(TREE_DIGEST_RECORD.text, dir, cache, want)).to.equal(want);
-        expect(py(TREE_DIGEST_CACHED.text, dir, cache)).to.equal(want);
+        expect(py(TREE_DIGEST.text, dir, "--cached", cache)).to.equal(want);
+        expect(py(TREE_DIGEST.text, dir, "--record", cache, want)).to.equal(want);
+        expect(py(TREE_DIGEST.text, dir, "--cached", cache)).to.equal(want);
     });
 
     it("records only the expected digest, and a cache hit reads no file; any stat change (even with size and mtime put back) misses", () => {
         const dir = tree();
         const want = py(TREE_DIGEST.text, dir);
         const cache = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-cache-")), "tree-digest.cache");
-        py(TREE_DIGEST_RECORD.text, dir, cache, "0".repeat(64) + " 1");
+        py(TREE_DIGEST.text, dir, "--record", cache, "0".repeat(64) + " 1");
         expect(fs.existsSync(cache), "not the expected tree: nothing recorded").to.equal(false);
-        py(TREE_DIGEST_RECORD.text, dir, cache, want);
+        py(TREE_DIGEST.text, dir, "--record", cache, want);
         const [v, sig, , count] = fs.readFileSync(cache, "utf8").split(/\s+/);
         // A cache that says another digest for this exact stat signature is believed: proof that nothing was hashed.
         fs.writeFileSync(cache, `${v} ${sig} ${"f".repeat(64)} ${count}\n`);
-        expect(py(TREE_DIGEST_CACHED.text, dir, cache)).to.equal(`${"f".repeat(64)} ${count}`);
+        expect(py(TREE_DIGEST.text, dir, "--cached", cache)).to.equal(`${"f".repeat(64)} ${count}`);
         // Same size, same mtime, other content: ctime moved, so the signature misses and the tree is hashed.
         const f = path.join(dir, "cutter_agent", "config.py");
         const st = fs.statSync(f);
@@ -213,7 +213,7 @@ describe("no re-hash on a no-op: the probe's stat-signature cache", () => {
         body[0] = body[0] === 0x23 ? 0x24 : 0x23;
         fs.writeFileSync(f, body);
         fs.utimesSync(f, st.atime, st.mtime);
-        const now = py(TREE_DIGEST_CACHED.text, dir, cache);
+        const now = py(TREE_DIGEST.text, dir, "--cached", cache);
         expect(now).to.not.equal(`${"f".repeat(64)} ${count}`);
         expect(now).to.equal(py(TREE_DIGEST.text, dir));
         expect(now).to.not.equal(want);

@@ -4,7 +4,7 @@ IFS= read -r BACKUP_GPG_FPR || fail "BACKUP_GPG_FPR missing on stdin"
 IFS= read -r GOVERNANCE_PRINCIPAL || fail "governance principal missing on stdin"
 gpg --batch --with-colons --list-keys "$BACKUP_GPG_FPR" 2>/dev/null | grep -q '^fpr:' \
   || fail "GAP-3: the BACKUP_GPG_FPR key is not in the host's GnuPG keyring; import it first"
-GRANTS="$(psql -X -q -A -t -v ON_ERROR_STOP=1 -v principal="$GOVERNANCE_PRINCIPAL" -h 127.0.0.1 -p 5432 -U context_pack_readonly -d live <<'SQL'
+GRANTS="$(psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p 5432 -U context_pack_readonly -d live -v principal="$GOVERNANCE_PRINCIPAL" <<'SQL'
 BEGIN READ ONLY;
 SELECT n.nspname || '.' || k.relname || ':' || a.privilege_type
   FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace,
