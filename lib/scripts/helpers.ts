@@ -33,9 +33,9 @@ function load(name: string, writesArgs: number[]): Helper {
 /** Canonical digest of a tree (see lib/core/digest.ts): prints "<sha256> <count>". Reads only. */
 /**
  * Canonical digest of a tree: prints "<sha256> <count>". Plain: reads only; `--cached CACHE`: reads only
- * (the probe); `--record CACHE EXPECTED`: writes CACHE (argument 3).
+ * (the probe); `--record EXPECTED CACHE`: writes CACHE (argument 4).
  */
-export const TREE_DIGEST = load("tree_digest.py", [3]);
+export const TREE_DIGEST = load("tree_digest.py", [4]);
 /** Post-deploy assertions (version, orchestrator/, kill switch). Parses, never imports. Reads only. */
 export const ASSERT_RELEASE = load("assert_release.py", []);
 /** Atomic exchange of two paths (renameat2 RENAME_EXCHANGE). Writes both. */

@@ -181,7 +181,7 @@ export function preconditionLines(c: SwapSite, r: ReleaseFacts): string[] {
 export function recordDigestLines(c: SwapSite, r: ReleaseFacts): string[] {
     const stage = stagingPath(c, r);
     return [
-        `record_digest() { ${helperCall(TREE_DIGEST, '"$1" --record "$2" "$3"')}\n}`,
+        `record_digest() { ${helperCall(TREE_DIGEST, '"$1" --record "$3" "$2"')}\n}`,
         `got="$(record_digest ${shq(stage + "/tree")} ${shq(hostLayout(c).treeCache)} ${shq(`${r.manifestDigest} ${r.fileCount}`)})"`,
     ];
 }

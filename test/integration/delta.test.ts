@@ -30,8 +30,8 @@ const CACHE = () => hostPath("/var/lib/cutter/tree-digest.cache");
 
 /** Records the live tree's real stat signature in the cache, claiming `digest` for it (a stale or forged cache). */
 function forgeCache(digest: string): void {
-    const real = mustRun("python3", ["-", TARGET(), "--record", CACHE(), "x"], { input: TREE_DIGEST.text }).trim();
-    mustRun("python3", ["-", TARGET(), "--record", CACHE(), real], { input: TREE_DIGEST.text });
+    const real = mustRun("python3", ["-", TARGET(), "--record", "x", CACHE()], { input: TREE_DIGEST.text }).trim();
+    mustRun("python3", ["-", TARGET(), "--record", real, CACHE()], { input: TREE_DIGEST.text });
     const [v, sig, , count] = fs.readFileSync(CACHE(), "utf8").split(/\s+/);
     fs.writeFileSync(CACHE(), `${v} ${sig} ${digest} ${count}\n`);
 }

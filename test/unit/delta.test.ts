@@ -191,7 +191,7 @@ describe("no re-hash on a no-op: the probe's stat-signature cache", () => {
         const want = py(TREE_DIGEST.text, dir);
         const cache = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-cache-")), "tree-digest.cache");
         expect(py(TREE_DIGEST.text, dir, "--cached", cache)).to.equal(want);
-        expect(py(TREE_DIGEST.text, dir, "--record", cache, want)).to.equal(want);
+        expect(py(TREE_DIGEST.text, dir, "--record", want, cache)).to.equal(want);
         expect(py(TREE_DIGEST.text, dir, "--cached", cache)).to.equal(want);
     });
 
@@ -199,9 +199,9 @@ describe("no re-hash on a no-op: the probe's stat-signature cache", () => {
         const dir = tree();
         const want = py(TREE_DIGEST.text, dir);
         const cache = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-cache-")), "tree-digest.cache");
-        py(TREE_DIGEST.text, dir, "--record", cache, "0".repeat(64) + " 1");
+        py(TREE_DIGEST.text, dir, "--record", "0".repeat(64) + " 1", cache);
         expect(fs.existsSync(cache), "not the expected tree: nothing recorded").to.equal(false);
-        py(TREE_DIGEST.text, dir, "--record", cache, want);
+        py(TREE_DIGEST.text, dir, "--record", want, cache);
         const [v, sig, , count] = fs.readFileSync(cache, "utf8").split(/\s+/);
         // A cache that says another digest for this exact stat signature is believed: proof that nothing was hashed.
         fs.writeFileSync(cache, `${v} ${sig} ${"f".repeat(64)} ${count}\n`);

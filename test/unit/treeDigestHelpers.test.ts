@@ -33,14 +33,14 @@ describe("tree digest helpers agree (bytecode included)", function () {
         const full = run(TREE_DIGEST.text, tree);
         expect(full).to.match(/^[0-9a-f]{64} 3$/);
         expect(run(TREE_DIGEST.text, tree, "--cached", cache)).to.equal(full);
-        expect(run(TREE_DIGEST.text, tree, "--record", cache, full)).to.equal(full);
+        expect(run(TREE_DIGEST.text, tree, "--record", full, cache)).to.equal(full);
         expect(fs.existsSync(cache), "recorded").to.equal(true);
         expect(run(TREE_DIGEST.text, tree, "--cached", cache)).to.equal(full);
     });
 
     it("a new .pyc after the recording misses the cache and changes the digest", () => {
         const full = run(TREE_DIGEST.text, tree);
-        run(TREE_DIGEST.text, tree, "--record", cache, full);
+        run(TREE_DIGEST.text, tree, "--record", full, cache);
         fs.writeFileSync(path.join(tree, "a", "__pycache__", "y.cpython-311.pyc"), "stray");
         const now = run(TREE_DIGEST.text, tree);
         expect(now).not.to.equal(full);

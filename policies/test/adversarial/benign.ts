@@ -5,7 +5,7 @@
  * Many look like the evasions (the same words in data, prose, patterns or
  * string literals). The pack must report no violation for any of them.
  */
-import { Case, Cls, commandLocal, commandRemote, copyToRemote, HOST_KEY, hostCommand, localCommand, makeTar, P, PSQL_RO, Resource, roSql, tempFile } from "./shapes";
+import { Case, Cls, commandLocal, commandRemote, copyToRemote, HOST_KEY, hostCommand, localCommand, makeTar, P, PSQL_RO, Resource, pinnedTreeDigest, roSql, tempFile } from "./shapes";
 
 const out: Case[] = [];
 function ok(id: string, cls: Cls, resource: Resource, note?: string): void {
@@ -15,6 +15,12 @@ function ok(id: string, cls: Cls, resource: Resource, note?: string): void {
 const STRICT = "set -euo pipefail";
 const AGENT = `cd ${P.target} && PYTHONDONTWRITEBYTECODE=1 python3 -m cutter_agent.cli orchestrate`;
 const STAGE = "/opt/incomex/.iu-cutter-staging/release-0123456789abcdef";
+
+// ---------------------------------------------------------------- the one tree-digest helper: writes only in --record mode, to argument 3
+ok("helper/tree-digest-plain-read-only", "writes", hostCommand(`python3 - ${P.target} <<'PY'\n${pinnedTreeDigest()}PY`));
+ok("helper/tree-digest-cached-read-only", "writes", hostCommand(`python3 - ${P.target} --cached ${P.state}/tree-digest.cache <<'PY'\n${pinnedTreeDigest()}PY`));
+ok("helper/tree-digest-record-declared", "writes",
+    hostCommand(`python3 - ${P.target} --record ${"a".repeat(64)} ${P.state}/tree-digest.cache <<'PY'\n${pinnedTreeDigest()}PY`, { writes: [`${P.state}/tree-digest.cache`] }));
 
 // ---------------------------------------------------------------- read-only basics (proven read-only: writes [])
 

@@ -13,6 +13,7 @@ import {
     Case, Cls, commandLocal, commandRemote, copyToRemote, dockerContainer, dynamicResource, FAKE, HOST_KEY, hostCommand,
     localCommand, makeTar, OTHER_PROVIDER, otherDynamic, P, pem, PSQL_RO, randomString, Resource, roSql, tempFile, tempTree,
 } from "./shapes";
+import { pinnedTreeDigest } from "./shapes";
 import { TRUSTED_PROVIDER } from "../helpers/trusted";
 
 const out: Case[] = [];
@@ -533,6 +534,12 @@ ev("push/local-command-push-tags", "push", localCommand("git push --tags"));
 
 // ---------------------------------------------------------------- writes
 
+ev("writes/helper-record-outside-roots", "writes",
+    hostCommand(`python3 - ${P.target} --record ${"a".repeat(64)} /etc/cron.d/iucutter <<'PY'\n${pinnedTreeDigest()}PY`, { writes: ["/etc/cron.d/iucutter"] }),
+    "the pinned tree-digest helper writes its argument 4 in --record mode: outside the roots");
+ev("writes/helper-record-undeclared", "writes",
+    hostCommand(`python3 - ${P.target} --record ${"a".repeat(64)} ${P.state}/tree-digest.cache <<'PY'\n${pinnedTreeDigest()}PY`),
+    "--record writes argument 4, and this read-only command declares no writes");
 ev("writes/empty-writes-on-writer", "writes", hostCommand("install -d -m 0750 /var/lib/cutter/state/new"),
     "writes: [] but the command creates a directory");
 ev("writes/guard-that-writes", "writes",

@@ -329,3 +329,12 @@ export function makeTar(entries: TarEntry[], opts: { gzip?: boolean; fileName?: 
     ]);
     return out;
 }
+
+/** The pinned tree-digest helper itself (lib/scripts/py/tree_digest.py), found from the compiled test. */
+export function pinnedTreeDigest(): string {
+    for (let d = __dirname; d !== path.dirname(d); d = path.dirname(d)) {
+        const f = path.join(d, "lib", "scripts", "py", "tree_digest.py");
+        if (fs.existsSync(f)) { return fs.readFileSync(f, "utf8"); }
+    }
+    throw new Error("lib/scripts/py/tree_digest.py not found above " + __dirname);
+}

@@ -8,8 +8,8 @@ import hashlib, os, stat, sys
 #                                 for exactly this stat signature (path, mode,
 #                                 size, mtime, ctime, inode, device of every
 #                                 entry), else hash (the probe only)
-#   ROOT --record CACHE EXPECTED  hash; write CACHE only when the digest is
-#                                 EXPECTED and no entry changed meanwhile
+#   ROOT --record EXPECTED CACHE  hash; write CACHE (argument 4) only when the
+#                                 digest is EXPECTED and no entry changed meanwhile
 root = sys.argv[1]
 mode = sys.argv[2] if len(sys.argv) > 2 else ""
 def walk():
@@ -56,7 +56,7 @@ if mode == "--cached":
         pass
     print(digest(rows))
 elif mode == "--record":
-    cache, expected = sys.argv[3], sys.argv[4]
+    expected, cache = sys.argv[3], sys.argv[4]
     before = signature(rows)
     got = digest(rows)
     print(got)

@@ -10,8 +10,8 @@ import hashlib, os, stat, sys
 #                                 for exactly this stat signature (path, mode,
 #                                 size, mtime, ctime, inode, device of every
 #                                 entry), else hash (the probe only)
-#   ROOT --record CACHE EXPECTED  hash; write CACHE only when the digest is
-#                                 EXPECTED and no entry changed meanwhile
+#   ROOT --record EXPECTED CACHE  hash; write CACHE (argument 4) only when the
+#                                 digest is EXPECTED and no entry changed meanwhile
 root = sys.argv[1]
 mode = sys.argv[2] if len(sys.argv) > 2 else ""
 def walk():
@@ -58,7 +58,7 @@ if mode == "--cached":
         pass
     print(digest(rows))
 elif mode == "--record":
-    cache, expected = sys.argv[3], sys.argv[4]
+    expected, cache = sys.argv[3], sys.argv[4]
     before = signature(rows)
     got = digest(rows)
     print(got)
@@ -150,7 +150,7 @@ if ! tar -x --no-same-owner --no-same-permissions -f - -C /opt/incomex/.iu-cutte
   rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee
   fail "Release: unpacking the archive in /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee failed (disk full?); staging removed, nothing else touched"
 fi
-record_digest() { python3 - "$1" --record "$2" "$3" <<'PY'
+record_digest() { python3 - "$1" --record "$3" "$2" <<'PY'
 import hashlib, os, stat, sys
 # The one tree digest (the manifest's, lib/core/digest.ts): every regular file
 # and symlink under ROOT, bytecode included. Prints "<sha256> <count>".
@@ -159,8 +159,8 @@ import hashlib, os, stat, sys
 #                                 for exactly this stat signature (path, mode,
 #                                 size, mtime, ctime, inode, device of every
 #                                 entry), else hash (the probe only)
-#   ROOT --record CACHE EXPECTED  hash; write CACHE only when the digest is
-#                                 EXPECTED and no entry changed meanwhile
+#   ROOT --record EXPECTED CACHE  hash; write CACHE (argument 4) only when the
+#                                 digest is EXPECTED and no entry changed meanwhile
 root = sys.argv[1]
 mode = sys.argv[2] if len(sys.argv) > 2 else ""
 def walk():
@@ -207,7 +207,7 @@ if mode == "--cached":
         pass
     print(digest(rows))
 elif mode == "--record":
-    cache, expected = sys.argv[3], sys.argv[4]
+    expected, cache = sys.argv[3], sys.argv[4]
     before = signature(rows)
     got = digest(rows)
     print(got)
