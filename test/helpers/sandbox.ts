@@ -211,3 +211,17 @@ export function sandboxPids(where: "host" | "client", match: (argv: string[]) =>
     }
     return out;
 }
+
+/**
+ * The review package as a reviewer reads it, from what the program wrote in
+ * `dir` (`review.json` at preview, `deployed.json` at up): review.md has one
+ * writer, the workflow, which renders it the same way.
+ */
+export function reviewMarkdown(dir: string, which: "review" | "deployed" = "review"): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { renderMarkdown } = require("../../lib/workflow/review") as typeof import("../../lib/workflow/review");
+    const data = JSON.parse(fs.readFileSync(path.join(dir, `${which}.json`), "utf8"));
+    const manifestFile = path.join(dir, "manifest.txt");
+    const manifest = fs.existsSync(manifestFile) ? fs.readFileSync(manifestFile, "utf8").split(/(?<=\n)/) : [];
+    return renderMarkdown({ ...data, manifest });
+}

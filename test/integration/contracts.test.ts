@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { sha256Hex } from "../../lib/core/digest";
-import { failure, facts, hostPath, hostSnapshot, mustRun, newStack, POLICY_PACK, removeStack, resetHost, SB, tmpDir, treeDigest, withConfig } from "../helpers/sandbox";
+import { facts, failure, hostPath, hostSnapshot, mustRun, newStack, POLICY_PACK, removeStack, resetHost, reviewMarkdown, SB, tmpDir, treeDigest, withConfig } from "../helpers/sandbox";
 import { configureSandboxStack } from "../../scripts/sandboxStack";
 
 describe("production contracts at review (sandbox, real engine)", function () {
@@ -29,7 +29,7 @@ describe("production contracts at review (sandbox, real engine)", function () {
         process.env.IUCUTTER_REVIEW_DIR = reviewDir;
         const res = await stack.preview({ policyPacks: [POLICY_PACK] }).finally(() => { delete process.env.IUCUTTER_REVIEW_DIR; });
         expect(res.stdout).not.to.contain("[mandatory]");
-        const md = fs.readFileSync(path.join(reviewDir, "review.md"), "utf8");
+        const md = reviewMarkdown(reviewDir);
         expect(md).to.match(/Release tests \(clean copy of the commit, bytecode writing off\): \*\*10\/10 passed\*\* \(0 failed, 0 errors, 0 skipped\); `PYTHONDONTWRITEBYTECODE=1 \/usr\/bin\/python3 -m pytest -q -p no:cacheprovider` with Python 3\./);
         const runbook = fs.readFileSync(path.join(facts().sourceRepo, "db", "rollback_runbook.sql"), "utf8");
         expect(md).to.contain(`Rollback runbook (GAP-6) from the release tree, \`db/rollback_runbook.sql@${facts().sourceCommit}\`: sha256 \`${sha256Hex(runbook)}\``);
@@ -104,7 +104,7 @@ describe("production contracts at review (sandbox, real engine)", function () {
         const reviewDir = tmpDir("iucutter-contracts-rb-");
         process.env.IUCUTTER_REVIEW_DIR = reviewDir;
         await stack.up().finally(() => { delete process.env.IUCUTTER_REVIEW_DIR; });
-        expect(fs.readFileSync(path.join(reviewDir, "deployed.md"), "utf8")).to.contain("- Release tests: not run (rollback: a rollback is never blocked by the new release's suite)");
+        expect(reviewMarkdown(reviewDir, "deployed")).to.contain("- Release tests: not run (rollback: a rollback is never blocked by the new release's suite)");
         expect(treeDigest(hostPath("/opt/incomex/dot/iu-cutter"))).to.equal(treeDigest(path.join(SB, "pristine", "opt-incomex", "dot", "iu-cutter")));
     });
 
@@ -117,7 +117,7 @@ describe("production contracts at review (sandbox, real engine)", function () {
         stack = await newStack("contracts-rbfile", { overrides: { cutterConfig: { ...c, rollbackRunbook: { from: "file", path: f, sha256: sha256Hex(fs.readFileSync(f, "utf8")) } } } });
         process.env.IUCUTTER_REVIEW_DIR = reviewDir;
         await stack.up().finally(() => { delete process.env.IUCUTTER_REVIEW_DIR; });
-        expect(fs.readFileSync(path.join(reviewDir, "deployed.md"), "utf8")).to.contain(`Rollback runbook (GAP-6) from the owner's file \`${f}\` (sha256 pinned)`);
+        expect(reviewMarkdown(reviewDir, "deployed")).to.contain(`Rollback runbook (GAP-6) from the owner's file \`${f}\` (sha256 pinned)`);
         expect(fs.readFileSync(hostPath("/var/lib/cutter/runbooks/rollback_runbook.sql"))).to.deep.equal(fs.readFileSync(f));
     });
 });

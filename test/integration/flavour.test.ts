@@ -9,7 +9,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { facts, hostPath, newO7Stack, newStack, POLICY_PACK, removeStack, resetHost, shimCalls, tmpDir } from "../helpers/sandbox";
+import { facts, hostPath, newO7Stack, newStack, POLICY_PACK, removeStack, resetHost, reviewMarkdown, shimCalls, tmpDir } from "../helpers/sandbox";
 import { sandboxConfig } from "../../scripts/sandboxStack";
 
 const FLAVOURS: Record<string, { wrapper: string; tests: number; dialect: boolean }> = {
@@ -48,7 +48,7 @@ describe(`O6 and O7 happy path on the sandbox flavour "${facts().flavour ?? "def
         try {
             const pre = await o6.preview({ policyPacks: [POLICY_PACK] });
             expect(pre.stdout).not.to.contain("[mandatory]");
-            const md = fs.readFileSync(path.join(reviewDir, "review.md"), "utf8");
+            const md = reviewMarkdown(reviewDir);
             expect(md).to.contain(`| compose marker | \`${f.wrapper}/docker-compose.yml\` | present |`);
             expect(md).to.contain(`| .env | \`${f.wrapper}/.env\` | present |`);
             expect(md).to.contain(`**${f.tests}/${f.tests} passed**`);

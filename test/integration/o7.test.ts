@@ -9,7 +9,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { commitToSource, facts, failure, hostPath, hostSnapshot, mustRun, newO7Stack, newStack, POLICY_PACK, REPO_ROOT, removeStack, resetHost, SB, shimCalls, tmpDir, withConfig } from "../helpers/sandbox";
+import { commitToSource, facts, failure, hostPath, hostSnapshot, mustRun, newO7Stack, newStack, POLICY_PACK, removeStack, REPO_ROOT, resetHost, reviewMarkdown, SB, shimCalls, tmpDir, withConfig } from "../helpers/sandbox";
 import { sandboxConfig, sandboxGrantMatrixSha256 } from "../../scripts/sandboxStack";
 
 const RUN_PY = fs.readFileSync(path.join(REPO_ROOT, "fixtures", "iu-cutter-v0.6", "cutter_agent", "orchestrator", "run.py"), "utf8");
@@ -93,7 +93,7 @@ describe("O7: post-deploy dry run and readiness checklist (sandbox, real engine,
         expect(by["GAP-7"].status, "GAP-7 needs a recorded ruling").to.equal("OPEN");
         expect(by["GAP-8"].status).to.equal("CLOSED");
         expect(by["GAP-6"].evidence).to.match(/from the release tree \(db\/rollback_runbook\.sql at [0-9a-f]{40}\), sha256 [0-9a-f]{64}/);
-        const pkg = fs.readFileSync(path.join(reviewDir, "deployed.md"), "utf8");
+        const pkg = reviewMarkdown(reviewDir, "deployed");
         const n = (sandboxConfig(facts()) as Record<string, any>).release.expectedTests as number;
         expect(pkg).to.contain(`Release tests (clean copy of the commit, bytecode writing off): **${n}/${n} passed** (0 failed, 0 errors, 0 skipped)`);
         expect(pkg).to.contain("Rollback runbook (GAP-6) from the release tree, `db/rollback_runbook.sql@");
@@ -167,7 +167,7 @@ describe("O7: post-deploy dry run and readiness checklist (sandbox, real engine,
         expect(res.stdout).not.to.contain("mandatory");
         const md = fs.readFileSync(path.join(reviewDir, "readiness.md"), "utf8");
         expect(md).to.contain(`grant matrix sha256 ${sha}`);
-        expect(fs.readFileSync(path.join(reviewDir, "deployed.md"), "utf8")).to.contain("with the configured query (`verification.grantMatrixSql`)");
+        expect(reviewMarkdown(reviewDir, "deployed")).to.contain("with the configured query (`verification.grantMatrixSql`)");
         expect((res.outputs.readiness.value as Array<{ gap: string; status: string }>).find((r) => r.gap === "GAP-6")!.status).to.equal("CLOSED");
         await removeStack(stack);
         // The same query against the default rendering's pin: an anchor drift.
