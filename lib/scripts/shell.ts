@@ -92,3 +92,13 @@ function word(v: ShellValue): string {
     }
     return shq(v as string);
 }
+
+/** A value inside "double quotes" of an `sh` template (a message): \ " $ ` are escaped, so it stays text. */
+export function dq(value: string | number): ShellText {
+    return new ShellText(String(value).replace(/[\\"$`]/g, (ch) => `\\${ch}`));
+}
+
+/** A value inside 'single quotes' of an `sh` template (e.g. a printf format): a ' closes, escapes and reopens. */
+export function sq(value: string | number): ShellText {
+    return new ShellText(String(value).replace(/'/g, `'\\''`));
+}

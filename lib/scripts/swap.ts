@@ -15,7 +15,7 @@
 import { RELEASE_VERSION, StackConfig } from "../config/config";
 import { ASSERT_RELEASE, EXCHANGE, TREE_DIGEST } from "./helpers";
 import { bashFunctions, helperCall, hostLayout, ReleaseFacts } from "./o6";
-import { heredoc, lines, shq, STRICT } from "./shell";
+import { dq, heredoc, lines, raw, sh, sq, STRICT } from "./shell";
 
 /** Where one release is staged: inside paths.stagingDir, named by its digest. */
 /**
@@ -37,10 +37,10 @@ export const GIT_IDENTITY = `-c user.name=iu-cutter-deploy -c user.email=iu-cutt
 
 /** Output goes to the host's deploy.log first; say/fail also reach the operator while the session lives. */
 export function deployLogLines(stateDir: string): string[] {
-    const log = shq(stateDir + "/deploy.log");
+    const log = stateDir + "/deploy.log";
     return [
-        `[ -d ${shq(stateDir)} ] || install -d -m 0750 ${shq(stateDir)}`,
-        `exec 3>&1 4>&2 >>${log} 2>&1`,
+        sh`[ -d ${stateDir} ] || install -d -m 0750 ${stateDir}`,
+        sh`exec 3>&1 4>&2 >>${log} 2>&1`,
         `say() { printf '%s\\n' "$*"; printf '%s\\n' "$*" >&3 2>/dev/null || true; }`,
         `fail() { printf '%s\\n' "$*"; printf '%s\\n' "$*" >&4 2>/dev/null || true; exit 1; }`,
     ];
@@ -57,12 +57,12 @@ export function lockPath(stateDir: string): string {
  * refused with the holder named; it never touches the first run's journal.
  */
 export function lockLines(stateDir: string, what: string): string[] {
-    const lock = shq(lockPath(stateDir));
-    const holder = shq(lockPath(stateDir) + ".holder");
+    const lock = lockPath(stateDir);
+    const holder = lockPath(stateDir) + ".holder";
     return [
-        `exec 9>>${lock}`,
-        `flock -n -x 9 || fail "DeployLock: another deploy or rollback holds ${lockPath(stateDir)} ($(cat ${holder} 2>/dev/null || echo 'holder unknown')); nothing was changed. Wait for it to finish, then re-run"`,
-        `printf '%s pid %s since %s\\n' ${shq(what)} "$$" "$(date -u +%FT%TZ)" > ${holder}`,
+        sh`exec 9>>${lock}`,
+        sh`flock -n -x 9 || fail "DeployLock: another deploy or rollback holds ${dq(lockPath(stateDir))} ($(cat ${holder} 2>/dev/null || echo 'holder unknown')); nothing was changed. Wait for it to finish, then re-run"`,
+        sh`printf '%s pid %s since %s\\n' ${what} "$$" "$(date -u +%FT%TZ)" > ${holder}`,
     ];
 }
 
@@ -73,15 +73,15 @@ export function lockLines(stateDir: string, what: string): string[] {
  * the host is left old (or, past the journal's removal, new and recorded).
  */
 export function failureTrapLines(stateDir: string, withRevert = true): string[] {
-    const log = shq(stateDir + "/deploy.log");
+    const log = stateDir + "/deploy.log";
     return lines(
         withRevert ? `step=start; journaled=no` : `step=start`,
         `on_exit() {`,
         `  local rc=$?`,
         `  trap - EXIT`,
         `  [ "$rc" -ne 0 ] || exit 0`,
-        `  { printf 'Release: step %s failed (exit %s); last lines of the host log ${stateDir}/deploy.log:\\n' "$step" "$rc"`,
-        `    tail -n 12 ${log} | sed -E 's/((BACKUP_GPG_FPR|GOVERNANCE_PRINCIPAL|[A-Z_]*(PASSWORD|SECRET|TOKEN)[A-Z_]*)=).*/\\1[masked]/'; } >&4 2>/dev/null || true`,
+        sh`  { printf 'Release: step %s failed (exit %s); last lines of the host log ${sq(stateDir)}/deploy.log:\\n' "$step" "$rc"`,
+        sh`    tail -n 12 ${log} | sed -E 's/((BACKUP_GPG_FPR|GOVERNANCE_PRINCIPAL|[A-Z_]*(PASSWORD|SECRET|TOKEN)[A-Z_]*)=).*/\\1[masked]/'; } >&4 2>/dev/null || true`,
         withRevert ? [
             `  if [ "$journaled" = yes ]; then`,
             `    say "Release: reverting to the pre-deploy state after the failure of step $step"; revert`,
@@ -116,30 +116,30 @@ export function exchangeFunction(): string {
 export function revertFunction(c: SwapSite, r: ReleaseFacts): string[] {
     const L = hostLayout(c);
     const stage = stagingPath(c, r);
-    const dot = shq(c.paths.dotRepo);
-    const T = shq(L.target);
-    const J = shq(L.journal);
-    const led = shq(L.ledger);
+    const dot = c.paths.dotRepo;
+    const T = L.target;
+    const J = L.journal;
+    const led = L.ledger;
     return [
         `revert() { # back to the exact pre-deploy state recorded in the journal`,
-        `  local head pre new; head="$(sed -n 's/^dot_head=//p' ${J})"; pre="$(sed -n 's/^pre_tree=//p' ${J})"; new="$(sed -n 's/^new_tree=//p' ${J})"`,
-        `  [ "$new" = ${shq(r.manifestDigest)} ] || fail "Release: the interrupted deploy in ${L.journal} was of another release ($new); resolve it by hand: its pre-deploy tree is under ${c.paths.stagingDir} or ${L.artifacts}"`,
-        `  if [ "$(tree_digest ${T} | cut -d' ' -f1)" != "$pre" ]; then`,
-        `    for cand in ${shq(stage + "/old-tree")} ${shq(stage + "/tree")}; do`,
-        `      if [ -d "$cand" ] && [ "$(tree_digest "$cand" | cut -d' ' -f1)" = "$pre" ]; then exchange "$cand" ${T}; break; fi`,
+        sh`  local head pre new; head="$(sed -n 's/^dot_head=//p' ${J})"; pre="$(sed -n 's/^pre_tree=//p' ${J})"; new="$(sed -n 's/^new_tree=//p' ${J})"`,
+        sh`  [ "$new" = ${r.manifestDigest} ] || fail "Release: the interrupted deploy in ${dq(L.journal)} was of another release ($new); resolve it by hand: its pre-deploy tree is under ${dq(c.paths.stagingDir)} or ${dq(L.artifacts)}"`,
+        sh`  if [ "$(tree_digest ${T} | cut -d' ' -f1)" != "$pre" ]; then`,
+        sh`    for cand in ${stage + "/old-tree"} ${stage + "/tree"}; do`,
+        sh`      if [ -d "$cand" ] && [ "$(tree_digest "$cand" | cut -d' ' -f1)" = "$pre" ]; then exchange "$cand" ${T}; break; fi`,
         `    done`,
         `  fi`,
         // In the run that failed, the old tree may already be in this run's artifact dir.
-        `  if [ "$journaled" = yes ] && [ "$(tree_digest ${T} | cut -d' ' -f1)" != "$pre" ]; then`,
-        `    if [ -d "$art/tree" ] && [ "$(tree_digest "$art/tree" | cut -d' ' -f1)" = "$pre" ]; then exchange "$art/tree" ${T}; fi`,
+        sh`  if [ "$journaled" = yes ] && [ "$(tree_digest ${T} | cut -d' ' -f1)" != "$pre" ]; then`,
+        sh`    if [ -d "$art/tree" ] && [ "$(tree_digest "$art/tree" | cut -d' ' -f1)" = "$pre" ]; then exchange "$art/tree" ${T}; fi`,
         `  fi`,
-        `  [ "$(tree_digest ${T} | cut -d' ' -f1)" = "$pre" ] || fail "Release: cannot find the pre-deploy tree to revert to; see ${L.journal} and the dot repo history"`,
-        `  if [ -n "$head" ] && [ "$(git -C ${dot} rev-parse HEAD)" != "$head" ]; then git -C ${dot} reset -q --soft "$head"; fi`,
-        `  git -C ${dot} reset -q -- ${shq(c.paths.targetDir)}`,
-        `  if [ -f ${shq(L.ledger + ".pre")} ]; then mv -T ${shq(L.ledger + ".pre")} ${led}; elif [ -f ${led} ] && grep -qx ${shq(`digest=${r.manifestDigest}`)} ${led}; then rm -- ${led}; fi`,
-        `  if [ -e ${shq(stage)} ]; then rm -r -- ${shq(stage)}; fi`,
+        sh`  [ "$(tree_digest ${T} | cut -d' ' -f1)" = "$pre" ] || fail "Release: cannot find the pre-deploy tree to revert to; see ${dq(L.journal)} and the dot repo history"`,
+        sh`  if [ -n "$head" ] && [ "$(git -C ${dot} rev-parse HEAD)" != "$head" ]; then git -C ${dot} reset -q --soft "$head"; fi`,
+        sh`  git -C ${dot} reset -q -- ${c.paths.targetDir}`,
+        sh`  if [ -f ${L.ledger + ".pre"} ]; then mv -T ${L.ledger + ".pre"} ${led}; elif [ -f ${led} ] && grep -qx ${`digest=${r.manifestDigest}`} ${led}; then rm -- ${led}; fi`,
+        sh`  if [ -e ${stage} ]; then rm -r -- ${stage}; fi`,
         `  if [ "$journaled" = yes ] && [ -d "$art" ]; then rm -r -- "$art"; fi`,
-        `  rm -- ${J}`,
+        sh`  rm -- ${J}`,
         `  journaled=no`,
         `  say "Release: reverted to the pre-deploy tree, dot-repo HEAD and index, and ledger"`,
         `}`,
@@ -150,25 +150,25 @@ export function revertFunction(c: SwapSite, r: ReleaseFacts): string[] {
 export function preconditionLines(c: SwapSite, r: ReleaseFacts): string[] {
     const L = hostLayout(c);
     const stage = stagingPath(c, r);
-    const dot = shq(c.paths.dotRepo);
-    const T = shq(L.target);
+    const dot = c.paths.dotRepo;
+    const T = L.target;
     return [
-        `[ -z "$(git -C ${dot} remote)" ] || fail "Release: ${c.paths.dotRepo} has a git remote; refusing (O6 forbids remotes)"`,
+        sh`[ -z "$(git -C ${dot} remote)" ] || fail "Release: ${dq(c.paths.dotRepo)} has a git remote; refusing (O6 forbids remotes)"`,
         // Killed after the old tree went into the artifact dir (so after the dot commit): complete it instead.
-        `if [ -f ${shq(L.journal)} ] && [ ! -e ${shq(stage + "/old-tree")} ] && [ ! -e ${shq(stage + "/tree")} ] \\`,
-        `   && grep -qx ${shq(`new_tree=${r.manifestDigest}`)} ${shq(L.journal)} && [ -d "$(sed -n 's/^artifact=//p' ${shq(L.journal)})/tree" ] \\`,
-        `   && [ "$(tree_digest ${T} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ]; then`,
+        sh`if [ -f ${L.journal} ] && [ ! -e ${stage + "/old-tree"} ] && [ ! -e ${stage + "/tree"} ] \\`,
+        sh`   && grep -qx ${`new_tree=${r.manifestDigest}`} ${L.journal} && [ -d "$(sed -n 's/^artifact=//p' ${L.journal})/tree" ] \\`,
+        sh`   && [ "$(tree_digest ${T} | cut -d' ' -f1)" = ${r.manifestDigest} ]; then`,
         `  say "Release: interrupted deploy of this release was past its artifact step; completing its record"`,
-        `  j_art="$(sed -n 's/^artifact=//p' ${shq(L.journal)})"; j_pre="$(sed -n 's/^pre_tree=//p' ${shq(L.journal)})"`,
+        sh`  j_art="$(sed -n 's/^artifact=//p' ${L.journal})"; j_pre="$(sed -n 's/^pre_tree=//p' ${L.journal})"`,
         ...ledgerLines(c, r, "j_art", "j_pre").map((l) => "  " + l),
-        `  if [ -e ${shq(stage)} ]; then rm -r -- ${shq(stage)}; fi`,
-        `  if [ -e ${shq(L.ledger + ".pre")} ]; then rm -- ${shq(L.ledger + ".pre")}; fi`,
-        `  rm -- ${shq(L.journal)}`,
+        sh`  if [ -e ${stage} ]; then rm -r -- ${stage}; fi`,
+        sh`  if [ -e ${L.ledger + ".pre"} ]; then rm -- ${L.ledger + ".pre"}; fi`,
+        sh`  rm -- ${L.journal}`,
         `fi`,
-        `if [ -f ${shq(L.journal)} ]; then say "Release: interrupted deploy found; reverting to the pre-state first"; revert; fi`,
-        `if [ -f ${shq(L.ledger)} ] && grep -qx ${shq(`digest=${r.manifestDigest}`)} ${shq(L.ledger)} \\`,
-        `   && [ "$(tree_digest ${T} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ]; then`,
-        `  say "Release: ${r.manifestDigest.slice(0, 12)} already in place"; exit 0`,
+        sh`if [ -f ${L.journal} ]; then say "Release: interrupted deploy found; reverting to the pre-state first"; revert; fi`,
+        sh`if [ -f ${L.ledger} ] && grep -qx ${`digest=${r.manifestDigest}`} ${L.ledger} \\`,
+        sh`   && [ "$(tree_digest ${T} | cut -d' ' -f1)" = ${r.manifestDigest} ]; then`,
+        sh`  say "Release: ${dq(r.manifestDigest.slice(0, 12))} already in place"; exit 0`,
         `fi`,
     ];
 }
@@ -181,8 +181,8 @@ export function preconditionLines(c: SwapSite, r: ReleaseFacts): string[] {
 export function recordDigestLines(c: SwapSite, r: ReleaseFacts): string[] {
     const stage = stagingPath(c, r);
     return [
-        `record_digest() { ${helperCall(TREE_DIGEST, '"$1" --record "$3" "$2"')}\n}`,
-        `got="$(record_digest ${shq(stage + "/tree")} ${shq(hostLayout(c).treeCache)} ${shq(`${r.manifestDigest} ${r.fileCount}`)})"`,
+        sh`record_digest() { ${raw(helperCall(TREE_DIGEST, '"$1" --record "$3" "$2"'))}\n}`,
+        sh`got="$(record_digest ${stage + "/tree"} ${hostLayout(c).treeCache} ${`${r.manifestDigest} ${r.fileCount}`})"`,
     ];
 }
 
@@ -191,11 +191,11 @@ function verifyStagedLines(c: SwapSite, r: ReleaseFacts, what: string, done: str
     const stage = stagingPath(c, r);
     return [
         ...recordDigestLines(c, r),
-        `if [ "$got" != ${shq(`${r.manifestDigest} ${r.fileCount}`)} ]; then`,
-        `  rm -r -- ${shq(stage)}`,
-        `  fail "Release: staged tree digest $got${what} does not match the manifest ${r.manifestDigest} ${r.fileCount}; staging removed, nothing else touched"`,
+        sh`if [ "$got" != ${`${r.manifestDigest} ${r.fileCount}`} ]; then`,
+        sh`  rm -r -- ${stage}`,
+        sh`  fail "Release: staged tree digest $got${dq(what)} does not match the manifest ${dq(r.manifestDigest)} ${dq(r.fileCount)}; staging removed, nothing else touched"`,
         `fi`,
-        `say "Release: ${done}"`,
+        sh`say "Release: ${dq(done)}"`,
     ];
 }
 
@@ -203,11 +203,11 @@ function verifyStagedLines(c: SwapSite, r: ReleaseFacts, what: string, done: str
 export function uploadLines(c: SwapSite, r: ReleaseFacts): string[] {
     const stage = stagingPath(c, r);
     return [
-        `if [ -e ${shq(stage)} ]; then rm -r -- ${shq(stage)}; fi`,
-        `install -d -m 0755 ${shq(stage)} ${shq(stage + "/tree")}`,
-        `if ! tar -x --no-same-owner --no-same-permissions -f - -C ${shq(stage + "/tree")}; then`,
-        `  rm -r -- ${shq(stage)}`,
-        `  fail "Release: unpacking the archive in ${stage} failed (disk full?); staging removed, nothing else touched"`,
+        sh`if [ -e ${stage} ]; then rm -r -- ${stage}; fi`,
+        sh`install -d -m 0755 ${stage} ${stage + "/tree"}`,
+        sh`if ! tar -x --no-same-owner --no-same-permissions -f - -C ${stage + "/tree"}; then`,
+        sh`  rm -r -- ${stage}`,
+        sh`  fail "Release: unpacking the archive in ${dq(stage)} failed (disk full?); staging removed, nothing else touched"`,
         `fi`,
         ...verifyStagedLines(c, r, "", `staged and verified ${r.fileCount} files in ${stage}`),
     ];
@@ -228,7 +228,7 @@ export interface StagingDelta {
 function pathLines(prefix: string, dir: string, paths: string[]): string[] {
     const out: string[] = [];
     for (let i = 0; i < paths.length; i += 8) {
-        out.push(`${prefix} ${paths.slice(i, i + 8).map((p) => shq(`${dir}/${p}`)).join(" ")}`);
+        out.push(sh`${raw(prefix)} ${paths.slice(i, i + 8).map((p) => `${dir}/${p}`)}`);
     }
     return out;
 }
@@ -244,11 +244,11 @@ export function copyFromLiveLines(c: SwapSite, r: ReleaseFacts, d: StagingDelta)
     const stage = stagingPath(c, r);
     const tree = stage + "/tree";
     return [
-        `if [ -e ${shq(stage)} ]; then rm -r -- ${shq(stage)}; fi`,
-        `install -d -m 0755 ${shq(stage)}`,
-        `if ! cp -a -- ${shq(hostLayout(c).target)} ${shq(tree)}; then`,
-        `  rm -r -- ${shq(stage)}`,
-        `  fail "Release: copying the live tree into ${stage} failed (disk full?); staging removed, nothing else touched"`,
+        sh`if [ -e ${stage} ]; then rm -r -- ${stage}; fi`,
+        sh`install -d -m 0755 ${stage}`,
+        sh`if ! cp -a -- ${hostLayout(c).target} ${tree}; then`,
+        sh`  rm -r -- ${stage}`,
+        sh`  fail "Release: copying the live tree into ${dq(stage)} failed (disk full?); staging removed, nothing else touched"`,
         `fi`,
         ...pathLines("rm --", tree, d.remove),
         ...pathLines("rmdir --ignore-fail-on-non-empty --", tree, d.emptied),
@@ -263,9 +263,9 @@ export function copyFromLiveLines(c: SwapSite, r: ReleaseFacts, d: StagingDelta)
 export function deltaUploadLines(c: SwapSite, r: ReleaseFacts, d: StagingDelta): string[] {
     const stage = stagingPath(c, r);
     return [
-        `if ! tar -x --no-same-owner --no-same-permissions -f - -C ${shq(stage + "/tree")}; then`,
-        `  rm -r -- ${shq(stage)}`,
-        `  fail "Release: unpacking the ${d.changedCount} changed files in ${stage} failed (disk full?); staging removed, nothing else touched"`,
+        sh`if ! tar -x --no-same-owner --no-same-permissions -f - -C ${stage + "/tree"}; then`,
+        sh`  rm -r -- ${stage}`,
+        sh`  fail "Release: unpacking the ${dq(d.changedCount)} changed files in ${dq(stage)} failed (disk full?); staging removed, nothing else touched"`,
         `fi`,
         ...verifyStagedLines(c, r, ` (the live tree ${d.baseDigest.slice(0, 12)} plus ${d.changedCount} changed files)`,
             `staged ${d.changedCount} changed files over a copy of the live tree and verified all ${r.fileCount} files in ${stage}`),
@@ -280,16 +280,17 @@ export function deltaUploadLines(c: SwapSite, r: ReleaseFacts, d: StagingDelta):
 export function journalLines(c: SwapSite, r: ReleaseFacts): string[] {
     const L = hostLayout(c);
     const stage = stagingPath(c, r);
+    // Shell: $ts is the run's timestamp; the digest prefix is hex.
     const name = `$ts-${r.manifestDigest.slice(0, 12)}`;
     return [
         `ts="$(date -u +%Y%m%dT%H%M%SZ)"`,
-        `for sfx in '' -1 -2 -3 -4 -5 -6 -7 -8 -9; do art=${shq(L.artifacts)}/"${name}$sfx"; [ -e "$art" ] || break; done`,
-        `[ ! -e "$art" ] || fail "Release: artifact dirs ${L.artifacts}/${name}* all exist; prune old artifacts (reviewed), then re-run; nothing was changed"`,
-        `pre_tree="$(tree_digest ${shq(L.target)} | cut -d' ' -f1)"`,
-        `if [ -e ${shq(L.ledger + ".pre")} ]; then rm -- ${shq(L.ledger + ".pre")}; fi`,
-        `if [ -f ${shq(L.ledger)} ]; then cp -p -- ${shq(L.ledger)} ${shq(L.ledger + ".pre")}; fi`,
-        `printf 'stage=%s\\nartifact=%s\\npre_tree=%s\\ndot_head=%s\\nnew_tree=%s\\n' ${shq(stage)} "$art" "$pre_tree" "$(git -C ${shq(c.paths.dotRepo)} rev-parse HEAD)" ${shq(r.manifestDigest)} > ${shq(L.journal + ".tmp")}`,
-        `mv -T ${shq(L.journal + ".tmp")} ${shq(L.journal)}`,
+        sh`for sfx in '' -1 -2 -3 -4 -5 -6 -7 -8 -9; do art=${L.artifacts}/"${raw(name)}$sfx"; [ -e "$art" ] || break; done`,
+        sh`[ ! -e "$art" ] || fail "Release: artifact dirs ${dq(L.artifacts)}/${raw(name)}* all exist; prune old artifacts (reviewed), then re-run; nothing was changed"`,
+        sh`pre_tree="$(tree_digest ${L.target} | cut -d' ' -f1)"`,
+        sh`if [ -e ${L.ledger + ".pre"} ]; then rm -- ${L.ledger + ".pre"}; fi`,
+        sh`if [ -f ${L.ledger} ]; then cp -p -- ${L.ledger} ${L.ledger + ".pre"}; fi`,
+        sh`printf 'stage=%s\\nartifact=%s\\npre_tree=%s\\ndot_head=%s\\nnew_tree=%s\\n' ${stage} "$art" "$pre_tree" "$(git -C ${c.paths.dotRepo} rev-parse HEAD)" ${r.manifestDigest} > ${L.journal + ".tmp"}`,
+        sh`mv -T ${L.journal + ".tmp"} ${L.journal}`,
         `journaled=yes`,
     ];
 }
@@ -298,24 +299,24 @@ export function journalLines(c: SwapSite, r: ReleaseFacts): string[] {
 export function exchangeLines(c: SwapSite, r: ReleaseFacts): string[] {
     const stage = stagingPath(c, r);
     return [
-        `exchange ${shq(stage + "/tree")} ${shq(hostLayout(c).target)}`,
-        `mv -T ${shq(stage + "/tree")} ${shq(stage + "/old-tree")}`,
+        sh`exchange ${stage + "/tree"} ${hostLayout(c).target}`,
+        sh`mv -T ${stage + "/tree"} ${stage + "/old-tree"}`,
     ];
 }
 
 /** Post-deploy assertions on the live tree; any failure reverts. */
 export function assertLines(c: SwapSite, r: ReleaseFacts): string[] {
-    const T = shq(hostLayout(c).target);
+    const T = hostLayout(c).target;
     return [
-        `if ! ${helperCall(ASSERT_RELEASE, `${T} ${shq(RELEASE_VERSION)}`)}`,
+        sh`if ! ${raw(helperCall(ASSERT_RELEASE, sh`${T} ${RELEASE_VERSION}`))}`,
         `then revert; fail "Release: post-deploy assertions failed; the previous tree is back in place"; fi`,
-        `[ "$(tree_digest ${T} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ] || { revert; fail "Release: deployed tree does not match the manifest; reverted"; }`,
+        sh`[ "$(tree_digest ${T} | cut -d' ' -f1)" = ${r.manifestDigest} ] || { revert; fail "Release: deployed tree does not match the manifest; reverted"; }`,
     ];
 }
 
 /** The deploy commit in the dot repo (local only). */
 export function dotCommitLines(c: SwapSite, r: ReleaseFacts): string[] {
-    const dot = shq(c.paths.dotRepo);
+    const dot = c.paths.dotRepo;
     const msg = [
         `deploy iu-cutter ${RELEASE_VERSION} (O6)`,
         "",
@@ -325,15 +326,15 @@ export function dotCommitLines(c: SwapSite, r: ReleaseFacts): string[] {
         `files: ${r.fileCount}`,
         `execution_enabled: False`,
     ].join("\n");
-    const td = shq(c.paths.targetDir);
+    const td = c.paths.targetDir;
     return [
         // Files the dot repo's ignore rules match would silently miss the commit: refused (and reverted).
-        `ignored="$(git -C ${dot} ls-files --others --ignored --exclude-standard -- ${td} | head -n 5 | tr '\\n' ' ')"`,
+        sh`ignored="$(git -C ${dot} ls-files --others --ignored --exclude-standard -- ${td} | head -n 5 | tr '\\n' ' ')"`,
         `[ -z "$ignored" ] || fail "Release: the dot repo's ignore rules match release files (\${ignored}); the deploy commit would not record them. Add exceptions to the dot repo's .gitignore (reviewed), then re-run; reverted"`,
-        `git -C ${dot} add -A -- ${td}`,
+        sh`git -C ${dot} add -A -- ${td}`,
         // A commit of the release path only: whatever else is staged in the dot repo stays staged and out of the deploy commit.
-        `if git -C ${dot} diff --cached --quiet -- ${td}; then say "Release: the dot repo already records this tree at HEAD; no commit"; else`,
-        heredoc(`git -C ${dot} ${GIT_IDENTITY} commit -q --no-verify -F - -- ${td}`, msg),
+        sh`if git -C ${dot} diff --cached --quiet -- ${td}; then say "Release: the dot repo already records this tree at HEAD; no commit"; else`,
+        heredoc(sh`git -C ${dot} ${raw(GIT_IDENTITY)} commit -q --no-verify -F - -- ${td}`, msg),
         `fi`,
     ];
 }
@@ -342,24 +343,25 @@ export function dotCommitLines(c: SwapSite, r: ReleaseFacts): string[] {
 export function artifactLines(c: SwapSite, r: ReleaseFacts): string[] {
     const stage = stagingPath(c, r);
     return [
-        `install -d -m 0700 ${shq(hostLayout(c).artifacts)}`,
+        sh`install -d -m 0700 ${hostLayout(c).artifacts}`,
         `mkdir -m 0700 -- "$art"`,
         // One rename when staging and the artifacts share a filesystem; else mv copies, then removes the source.
-        `mv -T -- ${shq(stage + "/old-tree")} "$art/tree"`,
+        sh`mv -T -- ${stage + "/old-tree"} "$art/tree"`,
     ];
 }
 
 /** The ledger records the release and the origin tree (before this stack's first deploy: destroy returns there). */
 export function ledgerLines(c: SwapSite, r: ReleaseFacts, artVar = "art", preVar = "pre_tree"): string[] {
     const L = hostLayout(c);
-    const led = shq(L.ledger);
+    const led = L.ledger;
     return [
-        `origin_art="$${artVar}"; origin_pre="$${preVar}"`,
-        `if [ -f ${led} ] && grep -q '^origin_artifact=' ${led}; then`,
-        `  origin_art="$(sed -n 's/^origin_artifact=//p' ${led})"; origin_pre="$(sed -n 's/^origin_pre_tree=//p' ${led})"`,
+        // artVar/preVar name shell variables of this script.
+        sh`origin_art="$${raw(artVar)}"; origin_pre="$${raw(preVar)}"`,
+        sh`if [ -f ${led} ] && grep -q '^origin_artifact=' ${led}; then`,
+        sh`  origin_art="$(sed -n 's/^origin_artifact=//p' ${led})"; origin_pre="$(sed -n 's/^origin_pre_tree=//p' ${led})"`,
         `fi`,
-        `printf 'digest=%s\\ncommit=%s\\nartifact=%s\\npre_tree=%s\\norigin_artifact=%s\\norigin_pre_tree=%s\\n' ${shq(r.manifestDigest)} ${shq(r.commit)} "$${artVar}" "$${preVar}" "$origin_art" "$origin_pre" > ${shq(L.ledger + ".tmp")}`,
-        `mv -T ${shq(L.ledger + ".tmp")} ${led}`,
+        sh`printf 'digest=%s\\ncommit=%s\\nartifact=%s\\npre_tree=%s\\norigin_artifact=%s\\norigin_pre_tree=%s\\n' ${r.manifestDigest} ${r.commit} "$${dq(artVar)}" "$${dq(preVar)}" "$origin_art" "$origin_pre" > ${L.ledger + ".tmp"}`,
+        sh`mv -T ${L.ledger + ".tmp"} ${led}`,
     ];
 }
 
@@ -367,11 +369,11 @@ export function ledgerLines(c: SwapSite, r: ReleaseFacts, artVar = "art", preVar
 export function finishLines(c: SwapSite, r: ReleaseFacts): string[] {
     const L = hostLayout(c);
     return [
-        `rm -r -- ${shq(stagingPath(c, r))}`,
-        `if [ -e ${shq(L.ledger + ".pre")} ]; then rm -- ${shq(L.ledger + ".pre")}; fi`,
-        `rm -- ${shq(L.journal)}`,
+        sh`rm -r -- ${stagingPath(c, r)}`,
+        sh`if [ -e ${L.ledger + ".pre"} ]; then rm -- ${L.ledger + ".pre"}; fi`,
+        sh`rm -- ${L.journal}`,
         `journaled=no; step=complete`,
-        `say "Release: iu-cutter ${RELEASE_VERSION} in place; previous tree kept in $art/tree; recorded in ${c.paths.dotRepo} as $(git -C ${shq(c.paths.dotRepo)} rev-parse --short HEAD)"`,
+        sh`say "Release: iu-cutter ${dq(RELEASE_VERSION)} in place; previous tree kept in $art/tree; recorded in ${dq(c.paths.dotRepo)} as $(git -C ${c.paths.dotRepo} rev-parse --short HEAD)"`,
     ];
 }
 
@@ -383,48 +385,48 @@ export function rollbackMandatePath(c: SwapSite): string {
 /** The delete script: the origin tree comes back byte for byte, and the dot repo records it. */
 export function rollbackScript(c: SwapSite, r: ReleaseFacts): string {
     const L = hostLayout(c);
-    const dot = shq(c.paths.dotRepo);
-    const T = shq(L.target);
-    const led = shq(L.ledger);
+    const dot = c.paths.dotRepo;
+    const T = L.target;
+    const led = L.ledger;
     const restore = `${c.paths.stagingDir}/rollback`;
     return lines(
         ...hostScriptPrelude(c),
         ...failureTrapLines(c.paths.stateDir, false),
         ...lockLines(c.paths.stateDir, `rollback of ${r.manifestDigest.slice(0, 12)}`),
         `step=rollback`,
-        `say "--- $(date -u +%FT%TZ) rollback of ${r.manifestDigest}"`,
+        sh`say "--- $(date -u +%FT%TZ) rollback of ${dq(r.manifestDigest)}"`,
         // A protected host is only rolled back by the reviewed rollback (its mandate file), never by a plain destroy.
         c.host.protected ? [
-            `[ -f ${shq(rollbackMandatePath(c))} ] && grep -qx ${shq(`release=${r.manifestDigest}`)} ${shq(rollbackMandatePath(c))} \\`,
-            `  || fail "RollbackGate: ${c.host.name} is protected and no approved rollback mandate for release ${r.manifestDigest.slice(0, 12)} is on the host (${rollbackMandatePath(c)}); a plain destroy is refused and nothing was changed. Roll back through the reviewed workflow: set rollback: true, review, approve, deploy"`,
+            sh`[ -f ${rollbackMandatePath(c)} ] && grep -qx ${`release=${r.manifestDigest}`} ${rollbackMandatePath(c)} \\`,
+            sh`  || fail "RollbackGate: ${dq(c.host.name)} is protected and no approved rollback mandate for release ${dq(r.manifestDigest.slice(0, 12))} is on the host (${dq(rollbackMandatePath(c))}); a plain destroy is refused and nothing was changed. Roll back through the reviewed workflow: set rollback: true, review, approve, deploy"`,
         ] : [],
-        `[ -f ${led} ] || { say "Rollback: no deploy recorded in ${L.ledger}; nothing to restore"; exit 0; }`,
-        `art="$(sed -n 's/^origin_artifact=//p' ${led})"`,
-        `pre="$(sed -n 's/^origin_pre_tree=//p' ${led})"`,
-        `if [ -z "$art" ]; then art="$(sed -n 's/^artifact=//p' ${led})"; pre="$(sed -n 's/^pre_tree=//p' ${led})"; fi`,
+        sh`[ -f ${led} ] || { say "Rollback: no deploy recorded in ${dq(L.ledger)}; nothing to restore"; exit 0; }`,
+        sh`art="$(sed -n 's/^origin_artifact=//p' ${led})"`,
+        sh`pre="$(sed -n 's/^origin_pre_tree=//p' ${led})"`,
+        sh`if [ -z "$art" ]; then art="$(sed -n 's/^artifact=//p' ${led})"; pre="$(sed -n 's/^pre_tree=//p' ${led})"; fi`,
         `[ -d "$art/tree" ] || fail "Rollback: the pre-deploy tree $art/tree is missing; restore by hand from the dot repo history"`,
-        `if [ -e ${shq(restore)} ]; then rm -r -- ${shq(restore)}; fi`,
-        `install -d -m 0700 ${shq(restore)}`,
-        `cp -a -- "$art/tree" ${shq(restore + "/tree")}`,
-        `[ "$(tree_digest ${shq(restore + "/tree")} | cut -d' ' -f1)" = "$pre" ] || fail "Rollback: $art/tree does not match its recorded digest $pre; refusing"`,
-        `live="$(tree_digest ${T} | cut -d' ' -f1)"`,
-        `exchange ${shq(restore + "/tree")} ${T}`,
+        sh`if [ -e ${restore} ]; then rm -r -- ${restore}; fi`,
+        sh`install -d -m 0700 ${restore}`,
+        sh`cp -a -- "$art/tree" ${restore + "/tree"}`,
+        sh`[ "$(tree_digest ${restore + "/tree"} | cut -d' ' -f1)" = "$pre" ] || fail "Rollback: $art/tree does not match its recorded digest $pre; refusing"`,
+        sh`live="$(tree_digest ${T} | cut -d' ' -f1)"`,
+        sh`exchange ${restore + "/tree"} ${T}`,
         // A live tree changed since the deploy (a hot-fix) is never discarded: it is kept beside the artifacts and named.
-        `if [ "$live" != ${shq(r.manifestDigest)} ]; then`,
-        `  kept=${shq(L.artifacts)}/"$(date -u +%Y%m%dT%H%M%SZ)-hand-edited"`,
-        `  install -d -m 0700 ${shq(L.artifacts)}; mkdir -m 0700 -- "$kept"; mv -T -- ${shq(restore + "/tree")} "$kept/tree"`,
-        `  say "Rollback: the live tree had been changed since the deploy (digest $live, deployed ${r.manifestDigest}); it is kept in $kept/tree"`,
+        sh`if [ "$live" != ${r.manifestDigest} ]; then`,
+        sh`  kept=${L.artifacts}/"$(date -u +%Y%m%dT%H%M%SZ)-hand-edited"`,
+        sh`  install -d -m 0700 ${L.artifacts}; mkdir -m 0700 -- "$kept"; mv -T -- ${restore + "/tree"} "$kept/tree"`,
+        sh`  say "Rollback: the live tree had been changed since the deploy (digest $live, deployed ${dq(r.manifestDigest)}); it is kept in $kept/tree"`,
         `  printf 'Rollback: the live tree had been changed since the deploy; it is kept in %s/tree\\n' "$kept" >&4 2>/dev/null || true`,
         `fi`,
-        `git -C ${dot} add -A -- ${shq(c.paths.targetDir)}`,
-        `if ! git -C ${dot} diff --cached --quiet -- ${shq(c.paths.targetDir)}; then`,
-        heredoc(`  git -C ${dot} ${GIT_IDENTITY} commit -q --no-verify -F - -- ${shq(c.paths.targetDir)}`, `rollback iu-cutter to the pre-deploy tree (O6 rollback)\n\nremoved-manifest-digest: ${r.manifestDigest}`),
+        sh`git -C ${dot} add -A -- ${c.paths.targetDir}`,
+        sh`if ! git -C ${dot} diff --cached --quiet -- ${c.paths.targetDir}; then`,
+        heredoc(sh`  git -C ${dot} ${raw(GIT_IDENTITY)} commit -q --no-verify -F - -- ${c.paths.targetDir}`, `rollback iu-cutter to the pre-deploy tree (O6 rollback)\n\nremoved-manifest-digest: ${r.manifestDigest}`),
         `fi`,
-        `rm -- ${led}`,
-        `if [ -e ${shq(restore)} ]; then rm -r -- ${shq(restore)}; fi`,
-        c.host.protected ? `rm -- ${shq(rollbackMandatePath(c))}` : [],
+        sh`rm -- ${led}`,
+        sh`if [ -e ${restore} ]; then rm -r -- ${restore}; fi`,
+        c.host.protected ? sh`rm -- ${rollbackMandatePath(c)}` : [],
         `step=complete`,
-        `say "Rollback: pre-deploy tree restored from $art/tree; recorded in ${c.paths.dotRepo} as $(git -C ${dot} rev-parse --short HEAD)"`,
+        sh`say "Rollback: pre-deploy tree restored from $art/tree; recorded in ${dq(c.paths.dotRepo)} as $(git -C ${dot} rev-parse --short HEAD)"`,
     );
 }
 
@@ -440,7 +442,7 @@ export function swapScript(c: SwapSite, r: ReleaseFacts, delta?: StagingDelta): 
         ...revertFunction(c, r),
         ...failureTrapLines(c.paths.stateDir),
         ...lockLines(c.paths.stateDir, `deploy of ${r.manifestDigest.slice(0, 12)}`),
-        `say "--- $(date -u +%FT%TZ) deploy ${r.manifestDigest}"`,
+        sh`say "--- $(date -u +%FT%TZ) deploy ${dq(r.manifestDigest)}"`,
         `step=precondition`, ...preconditionLines(c, r),
         `step=upload`, ...(delta ? [...copyFromLiveLines(c, r, delta), ...deltaUploadLines(c, r, delta)] : uploadLines(c, r)),
         `step=journal`, ...journalLines(c, r),

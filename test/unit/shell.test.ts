@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { spawnSync } from "child_process";
-import { raw, sh, shq } from "../../lib/scripts/shell";
+import { dq, raw, sh, shq, sq } from "../../lib/scripts/shell";
 
 const HOSTILE = [
     "", " ", "a b", "it's", "'", "''", "\"", "$(reboot)", "`reboot`", "${HOME}", "$HOME", "a;reboot", "a&&reboot", "a|reboot",
@@ -43,4 +43,18 @@ describe("sh: quoting by construction", () => {
         expect(sh`x="$(${raw(inner)})"`).to.equal("x=\"$(printf %s 'a b')\"");
         expect(words(sh`$(${"printf %s hi"})`)).to.not.deep.equal(["hi"]);
     });
+});
+
+describe("sh: values inside quotes (dq, sq)", () => {
+    const echo = (script: string) => {
+        const r = spawnSync("bash", ["-c", `set -f; printf '%s' ${script}`], { encoding: "utf8" });
+        expect(r.status, r.stderr).to.equal(0);
+        return r.stdout;
+    };
+    for (const v of HOSTILE.filter((x) => !x.includes("\u0001"))) {
+        it(`stays text inside "…" and '…': ${JSON.stringify(v)}`, () => {
+            expect(echo(sh`"a${dq(v)}b"`)).to.equal(`a${v}b`);
+            expect(echo(sh`'a${sq(v)}b'`)).to.equal(`a${v}b`);
+        });
+    }
 });
