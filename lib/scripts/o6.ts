@@ -10,7 +10,7 @@
 import { RELEASE_VERSION, StackConfig } from "../config/config";
 import { TREE_DIGEST } from "./helpers";
 import { governanceGrantsAssignment } from "./psql";
-import { heredoc, lines, sh, shq, STRICT } from "./shell";
+import { dq, heredoc, lines, raw, sh, shq, STRICT } from "./shell";
 
 export interface ReleaseFacts {
     commit: string;
@@ -31,15 +31,15 @@ const ANCHOR_ORDER = ["tree", "compose", "envProduction", "dotGitStatus"] as con
  */
 export function anchorDigests(c: StackConfig): Record<typeof ANCHOR_ORDER[number], string> {
     const L = hostLayout(c);
-    const dot = shq(c.paths.dotRepo);
-    const original = shq(L.envBackupDir + "/original");
+    const dot = c.paths.dotRepo;
+    const original = L.envBackupDir + "/original";
     return {
-        tree: `tree_digest ${shq(L.target)} | cut -d' ' -f1`,
-        compose: `sha256sum < ${shq(c.identity.composeMarker)} | cut -c1-64`,
+        tree: sh`tree_digest ${L.target} | cut -d' ' -f1`,
+        compose: sh`sha256sum < ${c.identity.composeMarker} | cut -c1-64`,
         // The env file is the one anchor an earlier step of this same deploy
         // changes (secrets); its untouched original is kept, so that is checked.
-        envProduction: `if [ -f ${original} ]; then sha256sum < ${original}; else sha256sum < ${shq(c.paths.envProductionFile)}; fi | cut -c1-64`,
-        dotGitStatus: `{ git -C ${dot} rev-parse HEAD; git --no-optional-locks -C ${dot} status --porcelain=v1 --untracked-files=all; } | sha256sum | cut -c1-64`,
+        envProduction: sh`if [ -f ${original} ]; then sha256sum < ${original}; else sha256sum < ${c.paths.envProductionFile}; fi | cut -c1-64`,
+        dotGitStatus: sh`{ git -C ${dot} rev-parse HEAD; git --no-optional-locks -C ${dot} status --porcelain=v1 --untracked-files=all; } | sha256sum | cut -c1-64`,
     };
 }
 
@@ -54,21 +54,21 @@ export function probeScript(c: StackConfig): string {
         STRICT,
         ...bashFunctions(),
         `printf 'hostname=%s\\n' "$(hostname)"`,
-        `if [ -f ${shq(c.identity.composeMarker)} ]; then echo marker=present; else echo marker=missing; fi`,
-        `if [ -f ${shq(c.identity.envFile)} ]; then echo envfile=present; else echo envfile=missing; fi`,
+        sh`if [ -f ${c.identity.composeMarker} ]; then echo marker=present; else echo marker=missing; fi`,
+        sh`if [ -f ${c.identity.envFile} ]; then echo envfile=present; else echo envfile=missing; fi`,
         // A no-op run does not re-hash the tree: the cache is keyed by every entry's stat; the guards always hash.
-        `tree_digest_cached() { ${helperCall(TREE_DIGEST, '"$1" --cached "$2"')}\n}`,
-        `if [ -d ${shq(L.target)} ]; then printf 'tree=%s\\n' "$(tree_digest_cached ${shq(L.target)} ${shq(L.treeCache)})"; else echo tree=absent; fi`,
-        `if [ -f ${shq(c.identity.composeMarker)} ]; then printf 'compose=%s\\n' "$(${A.compose})"; else echo compose=absent; fi`,
-        `if [ -f ${shq(c.paths.envProductionFile)} ]; then printf 'envProduction=%s\\n' "$(sha256sum < ${shq(c.paths.envProductionFile)} | cut -c1-64)"; else echo envProduction=absent; fi`,
-        `if [ -f ${shq(L.envBackupDir + "/original")} ]; then printf 'envProductionOriginal=%s\\n' "$(sha256sum < ${shq(L.envBackupDir + "/original")} | cut -c1-64)"; else echo envProductionOriginal=; fi`,
-        `if git -C ${shq(c.paths.dotRepo)} rev-parse --git-dir >/dev/null 2>&1; then`,
-        `  printf 'dotGitStatus=%s\\n' "$( ${A.dotGitStatus})"`,
-        `  printf 'dotRemotes=%s\\n' "$(git -C ${shq(c.paths.dotRepo)} remote | tr '\\n' ' ')"`,
+        sh`tree_digest_cached() { ${raw(helperCall(TREE_DIGEST, '"$1" --cached "$2"'))}\n}`,
+        sh`if [ -d ${L.target} ]; then printf 'tree=%s\\n' "$(tree_digest_cached ${L.target} ${L.treeCache})"; else echo tree=absent; fi`,
+        sh`if [ -f ${c.identity.composeMarker} ]; then printf 'compose=%s\\n' "$(${raw(A.compose)})"; else echo compose=absent; fi`,
+        sh`if [ -f ${c.paths.envProductionFile} ]; then printf 'envProduction=%s\\n' "$(sha256sum < ${c.paths.envProductionFile} | cut -c1-64)"; else echo envProduction=absent; fi`,
+        sh`if [ -f ${L.envBackupDir + "/original"} ]; then printf 'envProductionOriginal=%s\\n' "$(sha256sum < ${L.envBackupDir + "/original"} | cut -c1-64)"; else echo envProductionOriginal=; fi`,
+        sh`if git -C ${c.paths.dotRepo} rev-parse --git-dir >/dev/null 2>&1; then`,
+        sh`  printf 'dotGitStatus=%s\\n' "$( ${raw(A.dotGitStatus)})"`,
+        sh`  printf 'dotRemotes=%s\\n' "$(git -C ${c.paths.dotRepo} remote | tr '\\n' ' ')"`,
         `else echo dotGitStatus=absent; echo dotRemotes=; fi`,
-        `if [ -f ${shq(L.journal)} ]; then printf 'journal=%s\\n' "$(tr '\\n' ' ' < ${shq(L.journal)})"; else echo journal=; fi`,
-        `if [ -f ${shq(L.ledger)} ]; then printf 'ledger=%s\\n' "$(tr '\\n' ' ' < ${shq(L.ledger)})"; else echo ledger=; fi`,
-        `if [ -d ${shq(L.artifacts)} ]; then printf 'artifacts=%s\\n' "$(ls -1 -- ${shq(L.artifacts)} | tr '\\n' ' ')"; else echo artifacts=; fi`,
+        sh`if [ -f ${L.journal} ]; then printf 'journal=%s\\n' "$(tr '\\n' ' ' < ${L.journal})"; else echo journal=; fi`,
+        sh`if [ -f ${L.ledger} ]; then printf 'ledger=%s\\n' "$(tr '\\n' ' ' < ${L.ledger})"; else echo ledger=; fi`,
+        sh`if [ -d ${L.artifacts} ]; then printf 'artifacts=%s\\n' "$(ls -1 -- ${L.artifacts} | tr '\\n' ' ')"; else echo artifacts=; fi`,
         ...layoutProbeLines(c),
     );
 }
@@ -81,13 +81,13 @@ export function probeScript(c: StackConfig): string {
  */
 export function layoutProbeLines(c: { paths: Pick<StackConfig["paths"], "dotRepo" | "targetDir" | "stateDir" | "stagingDir"> }): string[] {
     const L = hostLayout(c);
-    const S = shq(c.paths.stagingDir);
+    const S = c.paths.stagingDir;
     return [
         `lay=""`,
-        `if [ -L ${shq(L.target)} ]; then lay="$lay target-symlink:$(readlink ${shq(L.target)})"; fi`,
-        `if [ -L ${S} ]; then lay="$lay staging-symlink:$(readlink ${S})"; fi`,
-        `near=${S}; while [ ! -e "$near" ] && [ "$near" != / ]; do near="$(dirname "$near")"; done`,
-        `if [ -d ${shq(c.paths.dotRepo)} ] && [ "$(stat -L -c %m "$near")" != "$(stat -c %m ${shq(c.paths.dotRepo)})" ]; then lay="$lay staging-other-fs:$(stat -L -c %m "$near")"; fi`,
+        sh`if [ -L ${L.target} ]; then lay="$lay target-symlink:$(readlink ${L.target})"; fi`,
+        sh`if [ -L ${S} ]; then lay="$lay staging-symlink:$(readlink ${S})"; fi`,
+        sh`near=${S}; while [ ! -e "$near" ] && [ "$near" != / ]; do near="$(dirname "$near")"; done`,
+        sh`if [ -d ${c.paths.dotRepo} ] && [ "$(stat -L -c %m "$near")" != "$(stat -c %m ${c.paths.dotRepo})" ]; then lay="$lay staging-other-fs:$(stat -L -c %m "$near")"; fi`,
         `printf 'layout=%s\\n' "$lay"`,
         `printf 'clock=%s\\n' "$(date -u +%s)"`,
     ];
@@ -98,11 +98,11 @@ export function identityGuardScript(c: { host: Pick<StackConfig["host"], "name">
     return lines(
         STRICT,
         failFunction("HostIdentityGuard"),
-        `[ "$(hostname)" = ${shq(c.host.name)} ] || fail "hostname is '$(hostname)', expected ${c.host.name}: wrong host, nothing was written"`,
-        `[ -f ${shq(c.identity.composeMarker)} ] || fail "compose marker ${c.identity.composeMarker} is missing: not the expected stack host"`,
-        `[ -f ${shq(c.identity.envFile)} ] || fail "${c.identity.envFile} is missing: not the expected stack host"`,
-        `[ -z "$(git -C ${shq(c.paths.dotRepo)} remote)" ] || fail "${c.paths.dotRepo} has a git remote; O6/O7 forbid remotes (remove it out of band after review)"`,
-        `echo "HostIdentityGuard: ok (${c.host.name})"`,
+        sh`[ "$(hostname)" = ${c.host.name} ] || fail "hostname is '$(hostname)', expected ${dq(c.host.name)}: wrong host, nothing was written"`,
+        sh`[ -f ${c.identity.composeMarker} ] || fail "compose marker ${dq(c.identity.composeMarker)} is missing: not the expected stack host"`,
+        sh`[ -f ${c.identity.envFile} ] || fail "${dq(c.identity.envFile)} is missing: not the expected stack host"`,
+        sh`[ -z "$(git -C ${c.paths.dotRepo} remote)" ] || fail "${dq(c.paths.dotRepo)} has a git remote; O6/O7 forbid remotes (remove it out of band after review)"`,
+        sh`echo "HostIdentityGuard: ok (${dq(c.host.name)})"`,
     );
 }
 
@@ -116,19 +116,19 @@ export function preStateGuardScript(c: StackConfig, r: ReleaseFacts): string {
     const A = anchorDigests(c);
     const a = c.anchors;
     const check = (name: string, cmd: string, pinned: string | undefined) => pinned === undefined
-        ? `fail "anchors.${name} is not pinned: copy the observed value from the review package into the stack config"`
-        : `[ "$(${cmd})" = ${shq(pinned)} ] || fail "anchors.${name} drifted: observed $(${cmd}), pinned ${pinned}. Re-run the review; nothing was written"`;
+        ? sh`fail "anchors.${dq(name)} is not pinned: copy the observed value from the review package into the stack config"`
+        : sh`[ "$(${raw(cmd)})" = ${pinned} ] || fail "anchors.${dq(name)} drifted: observed $(${raw(cmd)}), pinned ${dq(pinned)}. Re-run the review; nothing was written"`;
     return lines(
         STRICT,
         ...bashFunctions(),
         failFunction("PreStateAnchor"),
         ...lockCheckLines(c, "PreStateAnchor"),
-        `if [ -f ${shq(L.ledger)} ] && grep -qx ${shq(`digest=${r.manifestDigest}`)} ${shq(L.ledger)} \\`,
-        `   && [ "$(tree_digest ${shq(L.target)} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ]; then`,
-        `  echo "PreStateAnchor: release ${r.manifestDigest.slice(0, 12)} already in place"; exit 0`,
+        sh`if [ -f ${L.ledger} ] && grep -qx ${`digest=${r.manifestDigest}`} ${L.ledger} \\`,
+        sh`   && [ "$(tree_digest ${L.target} | cut -d' ' -f1)" = ${r.manifestDigest} ]; then`,
+        sh`  echo "PreStateAnchor: release ${dq(r.manifestDigest.slice(0, 12))} already in place"; exit 0`,
         `fi`,
-        `if [ -f ${shq(L.journal)} ]; then`,
-        `  grep -qx ${shq(`pre_tree=${a.tree ?? "unpinned"}`)} ${shq(L.journal)} || fail "an incomplete deploy journal ${L.journal} is not from this reviewed deploy; inspect it by hand"`,
+        sh`if [ -f ${L.journal} ]; then`,
+        sh`  grep -qx ${`pre_tree=${a.tree ?? "unpinned"}`} ${L.journal} || fail "an incomplete deploy journal ${dq(L.journal)} is not from this reviewed deploy; inspect it by hand"`,
         `  echo "PreStateAnchor: resuming an interrupted deploy of this release"; exit 0`,
         `fi`,
         ...ANCHOR_ORDER.map((n) => check(n, A[n], a[n])),
@@ -144,9 +144,9 @@ export function preStateGuardScript(c: StackConfig, r: ReleaseFacts): string {
 export function lockCheckLines(c: { paths: Pick<StackConfig["paths"], "stateDir"> }, who: string): string[] {
     const lock = `${c.paths.stateDir}/deploy.lock`;
     return [
-        `if [ -f ${shq(lock)} ]; then`,
-        `  exec 9<${shq(lock)}`,
-        `  flock -n -s 9 || fail "DeployLock: another deploy or rollback holds ${lock} ($(cat ${shq(lock + ".holder")} 2>/dev/null || echo 'holder unknown')); ${who}: nothing was written. Wait for it to finish, then re-run"`,
+        sh`if [ -f ${lock} ]; then`,
+        sh`  exec 9<${lock}`,
+        sh`  flock -n -s 9 || fail "DeployLock: another deploy or rollback holds ${dq(lock)} ($(cat ${lock + ".holder"} 2>/dev/null || echo 'holder unknown')); ${dq(who)}: nothing was written. Wait for it to finish, then re-run"`,
         `  flock -u 9`,
         `fi`,
     ];
@@ -160,10 +160,10 @@ export function rollbackGuardScript(c: StackConfig, r: ReleaseFacts): string {
         ...bashFunctions(),
         failFunction("RollbackGate"),
         ...lockCheckLines(c, "RollbackGate"),
-        `[ -f ${shq(L.ledger)} ] && grep -qx ${shq(`digest=${r.manifestDigest}`)} ${shq(L.ledger)} || fail "release ${r.manifestDigest.slice(0, 12)} is not the deployed one (${L.ledger}); nothing to roll back"`,
-        `[ "$(tree_digest ${shq(L.target)} | cut -d' ' -f1)" = ${shq(r.manifestDigest)} ] || fail "the deployed tree was changed since the deploy; refusing to roll back over it"`,
-        `[ ! -f ${shq(L.journal)} ] || fail "an interrupted deploy journal exists (${L.journal}); resolve it first"`,
-        `echo "RollbackGate: release ${r.manifestDigest.slice(0, 12)} in place; rollback may proceed"`,
+        sh`[ -f ${L.ledger} ] && grep -qx ${`digest=${r.manifestDigest}`} ${L.ledger} || fail "release ${dq(r.manifestDigest.slice(0, 12))} is not the deployed one (${dq(L.ledger)}); nothing to roll back"`,
+        sh`[ "$(tree_digest ${L.target} | cut -d' ' -f1)" = ${r.manifestDigest} ] || fail "the deployed tree was changed since the deploy; refusing to roll back over it"`,
+        sh`[ ! -f ${L.journal} ] || fail "an interrupted deploy journal exists (${dq(L.journal)}); resolve it first"`,
+        sh`echo "RollbackGate: release ${dq(r.manifestDigest.slice(0, 12))} in place; rollback may proceed"`,
     );
 }
 
@@ -259,16 +259,16 @@ export function secretsScript(c: StackConfig): { create: string; delete: string 
 
 /** Local annotated tag at the pinned commit in the source repo; never pushed. */
 export function tagScript(c: { release: Pick<StackConfig["release"], "tag" | "provenance"> }, fullCommit: string): string {
-    const tag = shq(c.release.tag);
+    const tag = c.release.tag;
     return lines(
         STRICT,
-        `if git rev-parse -q --verify ${shq(`refs/tags/${c.release.tag}`)} >/dev/null; then`,
-        `  [ "$(git rev-parse ${shq(`${c.release.tag}^{commit}`)})" = ${shq(fullCommit)} ] || { echo "Release: tag ${c.release.tag} exists at another commit; refusing to move it" >&2; exit 1; }`,
-        `  echo "tag ${c.release.tag} already at ${fullCommit.slice(0, 12)}"; exit 0`,
+        sh`if git rev-parse -q --verify ${`refs/tags/${c.release.tag}`} >/dev/null; then`,
+        sh`  [ "$(git rev-parse ${`${c.release.tag}^{commit}`})" = ${fullCommit} ] || { echo "Release: tag ${dq(c.release.tag)} exists at another commit; refusing to move it" >&2; exit 1; }`,
+        sh`  echo "tag ${dq(c.release.tag)} already at ${dq(fullCommit.slice(0, 12))}"; exit 0`,
         `fi`,
-        heredoc(`git -c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost tag -a ${tag} ${shq(fullCommit)} -F -`,
+        heredoc(sh`git -c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost tag -a ${tag} ${fullCommit} -F -`,
             `iu-cutter ${RELEASE_VERSION}\n\n${c.release.provenance}`),
-        `echo "tag ${c.release.tag} created at ${fullCommit.slice(0, 12)} (local only)"`,
+        sh`echo "tag ${dq(c.release.tag)} created at ${dq(fullCommit.slice(0, 12))} (local only)"`,
     );
 }
 
@@ -292,7 +292,7 @@ export function retentionScript(c: { paths: Pick<StackConfig["paths"], "dotRepo"
     return lines(
         STRICT,
         ...prune.map((n) => sh`if [ -d ${`${L.artifacts}/${n}`} ]; then rm -r -- ${`${L.artifacts}/${n}`}; fi`),
-        `echo "ArtifactRetention: ${prune.length} previous tree(s) pruned; keeping the newest ${c.retention.artifacts} and every rollback target"`,
+        sh`echo "ArtifactRetention: ${dq(prune.length)} previous tree(s) pruned; keeping the newest ${dq(c.retention.artifacts)} and every rollback target"`,
     );
 }
 

@@ -5,7 +5,7 @@
  */
 import { StackConfig } from "../config/config";
 import { bashFunctions, failFunction, hostLayout } from "./prelude";
-import { lines, shq, STRICT } from "./shell";
+import { dq, lines, raw, sh, STRICT } from "./shell";
 
 export interface O6Deploy {
     ledgerDigest: string;
@@ -28,10 +28,10 @@ export interface O7Observation {
 export function o6DeployDigests(c: StackConfig): { L: ReturnType<typeof hostLayout>; led: string; ledgerDigest: string; tree: string; dotCommit: string } {
     const L = hostLayout(c);
     return {
-        L, led: shq(L.ledger),
-        ledgerDigest: `sha256sum < ${shq(L.ledger)} | cut -c1-64`,
-        tree: `tree_digest ${shq(L.target)} | cut -d' ' -f1`,
-        dotCommit: `git --no-optional-locks -C ${shq(c.paths.dotRepo)} rev-parse HEAD`,
+        L, led: L.ledger,
+        ledgerDigest: sh`sha256sum < ${L.ledger} | cut -c1-64`,
+        tree: sh`tree_digest ${L.target} | cut -d' ' -f1`,
+        dotCommit: sh`git --no-optional-locks -C ${c.paths.dotRepo} rev-parse HEAD`,
     };
 }
 
@@ -42,10 +42,10 @@ export function o7ProbeScript(c: StackConfig): string {
     return lines(
         STRICT,
         ...bashFunctions(),
-        `if [ -f ${led} ]; then printf 'ledgerDigest=%s\\n' "$(${D.ledgerDigest})"; printf 'ledgerRelease=%s\\n' "$(sed -n 's/^digest=//p' ${led})"; else echo ledgerDigest=absent; echo ledgerRelease=; fi`,
-        `printf 'dotCommit=%s\\n' "$(${D.dotCommit} 2>/dev/null || true)"`,
-        `if [ -d ${shq(L.target)} ]; then printf 'tree=%s\\n' "$(${D.tree})"; else echo tree=absent; fi`,
-        `if [ -e ${shq(L.journal)} ]; then echo journal=present; else echo journal=absent; fi`,
+        sh`if [ -f ${led} ]; then printf 'ledgerDigest=%s\\n' "$(${raw(D.ledgerDigest)})"; printf 'ledgerRelease=%s\\n' "$(sed -n 's/^digest=//p' ${led})"; else echo ledgerDigest=absent; echo ledgerRelease=; fi`,
+        sh`printf 'dotCommit=%s\\n' "$(${raw(D.dotCommit)} 2>/dev/null || true)"`,
+        sh`if [ -d ${L.target} ]; then printf 'tree=%s\\n' "$(${raw(D.tree)})"; else echo tree=absent; fi`,
+        sh`if [ -e ${L.journal} ]; then echo journal=present; else echo journal=absent; fi`,
     );
 }
 
@@ -54,12 +54,12 @@ export function o6DeployGuardScript(c: StackConfig, d: O6Deploy): string {
     const D = o6DeployDigests(c);
     const { L, led } = D;
     return lines(STRICT, ...bashFunctions(), failFunction("O6DeployGuard"),
-        `[ -f ${led} ] || fail "no O6 deploy recorded on the host (${L.ledger}); O7 refused, nothing was run"`,
-        `[ "$(${D.ledgerDigest})" = ${shq(d.ledgerDigest)} ] || fail "the ledger ${L.ledger} is not the reviewed O6 deploy's (sha256 ${d.ledgerDigest}); O7 refused"`,
-        `grep -qx ${shq(`digest=${d.releaseDigest}`)} ${led} || fail "the ledger does not record release ${d.releaseDigest}; O7 refused"`,
-        `[ "$(${D.tree})" = ${shq(d.releaseDigest)} ] || fail "the deployed tree is not release ${d.releaseDigest}; O7 refused"`,
-        `[ "$(${D.dotCommit})" = ${shq(d.dotCommit)} ] || fail "the dot repo HEAD is not the O6 deploy commit ${d.dotCommit}; O7 refused"`,
-        `[ ! -e ${shq(L.journal)} ] || fail "an interrupted deploy journal is present; O7 refused"`,
-        `echo "O6DeployGuard: ok (release ${d.releaseDigest.slice(0, 12)}, dot ${d.dotCommit.slice(0, 12)})"`,
+        sh`[ -f ${led} ] || fail "no O6 deploy recorded on the host (${dq(L.ledger)}); O7 refused, nothing was run"`,
+        sh`[ "$(${raw(D.ledgerDigest)})" = ${d.ledgerDigest} ] || fail "the ledger ${dq(L.ledger)} is not the reviewed O6 deploy's (sha256 ${dq(d.ledgerDigest)}); O7 refused"`,
+        sh`grep -qx ${`digest=${d.releaseDigest}`} ${led} || fail "the ledger does not record release ${dq(d.releaseDigest)}; O7 refused"`,
+        sh`[ "$(${raw(D.tree)})" = ${d.releaseDigest} ] || fail "the deployed tree is not release ${dq(d.releaseDigest)}; O7 refused"`,
+        sh`[ "$(${raw(D.dotCommit)})" = ${d.dotCommit} ] || fail "the dot repo HEAD is not the O6 deploy commit ${dq(d.dotCommit)}; O7 refused"`,
+        sh`[ ! -e ${L.journal} ] || fail "an interrupted deploy journal is present; O7 refused"`,
+        sh`echo "O6DeployGuard: ok (release ${dq(d.releaseDigest.slice(0, 12))}, dot ${dq(d.dotCommit.slice(0, 12))})"`,
     );
 }

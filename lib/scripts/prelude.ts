@@ -4,6 +4,7 @@
  */
 import { StackConfig } from "../config/config";
 import { Helper, TREE_DIGEST } from "./helpers";
+import { sh, sq } from "./shell";
 
 /** A pinned helper run from a heredoc: `python3 - ARGS <<'PY'` + the file verbatim; `orElse` runs if it fails. */
 export function helperCall(h: Helper, args: string, orElse?: string): string {
@@ -12,7 +13,7 @@ export function helperCall(h: Helper, args: string, orElse?: string): string {
 
 /** The one definition of fail(): the message names the guard or step. */
 export function failFunction(who: string): string {
-    return `fail() { printf '${who}: %s\\n' "$*" >&2; exit 1; }`;
+    return sh`fail() { printf '${sq(who)}: %s\\n' "$*" >&2; exit 1; }`;
 }
 
 /** tree_digest DIR: prints "<sha256> <count>" (the pinned helper). */
