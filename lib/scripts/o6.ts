@@ -22,6 +22,9 @@ export interface ReleaseFacts {
 export { bashFunctions, failFunction, helperCall, hostLayout } from "./prelude";
 import { bashFunctions, failFunction, helperCall, hostLayout } from "./prelude";
 
+/** The host paths and identity files the probes and guards read. */
+type HostSite = { paths: StackConfig["paths"]; identity: StackConfig["identity"] };
+
 const ANCHOR_ORDER = ["tree", "compose", "envProduction", "dotGitStatus"] as const;
 
 /**
@@ -29,7 +32,7 @@ const ANCHOR_ORDER = ["tree", "compose", "envProduction", "dotGitStatus"] as con
  * anchor's sha256 on the host. The probe (review) and the PreStateAnchor
  * guard (right before the first write) run the same commands.
  */
-export function anchorDigests(c: StackConfig): Record<typeof ANCHOR_ORDER[number], string> {
+export function anchorDigests(c: HostSite): Record<typeof ANCHOR_ORDER[number], string> {
     const L = hostLayout(c);
     const dot = c.paths.dotRepo;
     const original = L.envBackupDir + "/original";
@@ -47,7 +50,7 @@ export function anchorDigests(c: StackConfig): Record<typeof ANCHOR_ORDER[number
  * Read-only probe, run at preview and at up: prints key=value lines the
  * program compares with the stack's pins. Writes nothing anywhere.
  */
-export function probeScript(c: StackConfig): string {
+export function probeScript(c: HostSite): string {
     const L = hostLayout(c);
     const A = anchorDigests(c);
     return lines(
@@ -111,7 +114,7 @@ export function identityGuardScript(c: { host: Pick<StackConfig["host"], "name">
  * still equal the pinned (reviewed) value, unless this exact release is
  * already in place (ledger) or a crash of this same deploy left a journal.
  */
-export function preStateGuardScript(c: StackConfig, r: ReleaseFacts): string {
+export function preStateGuardScript(c: HostSite & { anchors: StackConfig["anchors"] }, r: ReleaseFacts): string {
     const L = hostLayout(c);
     const A = anchorDigests(c);
     const a = c.anchors;
@@ -153,7 +156,7 @@ export function lockCheckLines(c: { paths: Pick<StackConfig["paths"], "stateDir"
 }
 
 /** RollbackGate: a rollback only starts from the exact deployed release. */
-export function rollbackGuardScript(c: StackConfig, r: ReleaseFacts): string {
+export function rollbackGuardScript(c: { paths: StackConfig["paths"] }, r: ReleaseFacts): string {
     const L = hostLayout(c);
     return lines(
         STRICT,

@@ -25,7 +25,7 @@ export interface O7Observation {
 }
 
 /** The O6 deploy, defined once: the command that prints each fact on the host. */
-export function o6DeployDigests(c: StackConfig): { L: ReturnType<typeof hostLayout>; led: string; ledgerDigest: string; tree: string; dotCommit: string } {
+export function o6DeployDigests(c: { paths: StackConfig["paths"] }): { L: ReturnType<typeof hostLayout>; led: string; ledgerDigest: string; tree: string; dotCommit: string } {
     const L = hostLayout(c);
     return {
         L, led: L.ledger,
@@ -36,7 +36,7 @@ export function o6DeployDigests(c: StackConfig): { L: ReturnType<typeof hostLayo
 }
 
 /** Read-only probe of the O6 deploy on the host: writes nothing anywhere. */
-export function o7ProbeScript(c: StackConfig): string {
+export function o7ProbeScript(c: { paths: StackConfig["paths"] }): string {
     const D = o6DeployDigests(c);
     const { L, led } = D;
     return lines(
@@ -50,7 +50,7 @@ export function o7ProbeScript(c: StackConfig): string {
 }
 
 /** The O6 deploy guard: re-checked on the host right before the dry run. Read-only. */
-export function o6DeployGuardScript(c: StackConfig, d: O6Deploy): string {
+export function o6DeployGuardScript(c: { paths: StackConfig["paths"] }, d: O6Deploy): string {
     const D = o6DeployDigests(c);
     const { L, led } = D;
     return lines(STRICT, ...bashFunctions(), failFunction("O6DeployGuard"),
