@@ -36,7 +36,9 @@ export function hostFactsScript(c: StackConfig): string {
         `agent=""; if [ -d ${shq(L.target)} ]; then agent="$(cd ${shq(L.target)} && PYTHONDONTWRITEBYTECODE=1 ${AGENT_VERSION_COMMAND} 2>/dev/null | head -n 1)" || agent=""; fi`,
         `printf 'agent=%s\\n' "$agent"`,
         `printf 'psql=%s\\n' "$(command -v ${psqlProgram(c)} || true)"`,
-        `if command -v ${psqlProgram(c)} >/dev/null && ${readOnlyPsql(c)} >/dev/null 2>&1 <<'SQL'\nBEGIN READ ONLY;\nSELECT 1;\nROLLBACK;\nSQL\nthen echo database=reachable; else echo database=unreachable; fi`,
+        // Reachable means the database answered the query, not just an exit status 0 (a docker that ran nothing also exits 0).
+        `db=""; if command -v ${psqlProgram(c)} >/dev/null; then db="$(${readOnlyPsql(c)} 2>/dev/null <<'SQL'\nBEGIN READ ONLY;\nSELECT 'iucutter-db-answered';\nROLLBACK;\nSQL\n)" || db=""; fi`,
+        `if [ "$db" = iucutter-db-answered ]; then echo database=reachable; else echo database=unreachable; fi`,
         `if [ -f ${shq(c.identity.composeMarker)} ]; then echo composeMarker=present; else echo composeMarker=missing; fi`,
         `if [ -f ${shq(c.identity.envFile)} ]; then echo envFile=present; else echo envFile=missing; fi`,
         // The staging dir may not exist yet: its nearest existing ancestor is where it will be made.
