@@ -109,6 +109,39 @@ export const orchestratorSchema = z.object({
     state_dir: absPath("cutterConfig.orchestrator.state_dir"),
 }).strict();
 
+/**
+ * How the deploy reaches the database to read it (issue 13 item 2), always as
+ * the read-only role: `tcp` (psql -h/-p on the host) or `docker-exec` (psql
+ * inside the database container: `docker exec -i CONTAINER psql …`, the one
+ * docker form the policy pack lets run). Absent: tcp at
+ * cutterConfig.orchestrator.db_host/db_port/db_name (the orchestrator's own values).
+ */
+const pgName = (what: string) => z.string({ required_error: `${what} is required` })
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain PostgreSQL name (letters, digits, _)");
+const readOnlyRole = z.literal("context_pack_readonly", {
+    errorMap: () => ({ message: "must be \"context_pack_readonly\": the deploy reads the database only as the read-only role" }),
+}).default("context_pack_readonly");
+export const databaseAccessSchema = z.discriminatedUnion("kind", [
+    z.object({
+        kind: z.literal("tcp"),
+        host: z.string().min(1, "must not be empty").regex(/^[A-Za-z0-9.:[\]-]+$/, "must be an IP address or DNS name"),
+        port: z.number({ invalid_type_error: "must be a number (set it with --path and no quotes)" }).int().min(1, "must be 1-65535").max(65535, "must be 1-65535"),
+        database: pgName("database.access.database"),
+        role: readOnlyRole,
+    }).strict(),
+    z.object({
+        kind: z.literal("docker-exec"),
+        /** The database container's name as `docker ps --format '{{.Names}}'` shows it. */
+        container: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "must be a docker container name (letters, digits, _ . -)"),
+        database: pgName("database.access.database"),
+        role: readOnlyRole,
+    }).strict(),
+], { errorMap: (i, ctx) => i.code === "invalid_union_discriminator" ? { message: "kind must be \"tcp\" or \"docker-exec\"" } : { message: ctx.defaultError } });
+export const databaseSchema = z.object({
+    access: databaseAccessSchema.optional(),
+}).strict();
+export type DatabaseAccess = z.infer<typeof databaseAccessSchema>;
+
 const dirSchema = z.object({
     path: absPath("cutterConfig.dirs[].path"),
     mode: z.string().regex(/^0?[0-7]{3}$/, "must be an octal mode like \"0750\""),
@@ -292,6 +325,7 @@ export const stackConfigSchema = z.object({
     identity: identitySchema,
     paths: pathsSchema,
     retention: retentionSchema.default({}),
+    database: databaseSchema.default({}),
     release: releaseSchema,
     anchors: anchorsSchema.default({}),
     cutterConfig: cutterConfigSchema,

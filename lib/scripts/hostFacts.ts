@@ -9,7 +9,7 @@
 import { StackConfig } from "../config/config";
 import { hostLayout } from "./o6";
 import { lines, shq, STRICT } from "./shell";
-import { readOnlyPsql } from "./psql";
+import { describeDatabaseAccess, psqlProgram, readOnlyPsql } from "./psql";
 import { parseKeyValues } from "../core/keyValues";
 
 /** The agent CLI's version command, run in the live tree with bytecode writing off. */
@@ -35,8 +35,10 @@ export function hostFactsScript(c: StackConfig): string {
         `printf 'python=%s\\n' "$(python3 --version 2>&1 | head -n 1 || true)"`,
         `agent=""; if [ -d ${shq(L.target)} ]; then agent="$(cd ${shq(L.target)} && PYTHONDONTWRITEBYTECODE=1 ${AGENT_VERSION_COMMAND} 2>/dev/null | head -n 1)" || agent=""; fi`,
         `printf 'agent=%s\\n' "$agent"`,
-        `printf 'psql=%s\\n' "$(command -v psql || true)"`,
-        `if command -v psql >/dev/null && ${readOnlyPsql(c)} >/dev/null 2>&1 <<'SQL'\nBEGIN READ ONLY;\nSELECT 1;\nROLLBACK;\nSQL\nthen echo database=reachable; else echo database=unreachable; fi`,
+        `printf 'psql=%s\\n' "$(command -v ${psqlProgram(c)} || true)"`,
+        // Reachable means the database answered the query, not just an exit status 0 (a docker that ran nothing also exits 0).
+        `db=""; if command -v ${psqlProgram(c)} >/dev/null; then db="$(${readOnlyPsql(c)} 2>/dev/null <<'SQL'\nBEGIN READ ONLY;\nSELECT 'iucutter-db-answered';\nROLLBACK;\nSQL\n)" || db=""; fi`,
+        `if [ "$db" = iucutter-db-answered ]; then echo database=reachable; else echo database=unreachable; fi`,
         `if [ -f ${shq(c.identity.composeMarker)} ]; then echo composeMarker=present; else echo composeMarker=missing; fi`,
         `if [ -f ${shq(c.identity.envFile)} ]; then echo envFile=present; else echo envFile=missing; fi`,
         // The staging dir may not exist yet: its nearest existing ancestor is where it will be made.
@@ -71,10 +73,13 @@ export function hostFactProblems(c: StackConfig, f: HostFacts, releaseBytes: num
         p.push(`agent CLI: \`${AGENT_VERSION_COMMAND}\` in ${hostLayout(c).target} printed no version line`);
     }
     if (f.psql === "") {
-        p.push("psql: not found on the host's PATH");
+        p.push(psqlProgram(c) === "psql" ? "psql: not found on the host's PATH"
+            : "psql: docker not found on the host's PATH (database.access is docker-exec)");
     }
     if (f.database !== "reachable") {
-        p.push(`database: not reachable as context_pack_readonly at ${o.db_host}:${o.db_port}/${o.db_name} (cutterConfig.orchestrator.db_*)`);
+        p.push(c.database.access
+            ? `database: not reachable as context_pack_readonly via ${describeDatabaseAccess(c)} (database.access)`
+            : `database: not reachable as context_pack_readonly at ${o.db_host}:${o.db_port}/${o.db_name} (cutterConfig.orchestrator.db_*)`);
     }
     if (f.composeMarker !== "present") {
         p.push(`compose marker: ${c.identity.composeMarker} is missing (identity.composeMarker)`);

@@ -9,7 +9,7 @@
  */
 import { RELEASE_VERSION, StackConfig } from "../config/config";
 import { TREE_DIGEST } from "./helpers";
-import { governanceGrantsAssignment } from "./psql";
+import { describeDatabaseAccess, governanceGrantsAssignment } from "./psql";
 import { dq, heredoc, lines, raw, sh, shq, STRICT } from "./shell";
 
 export interface ReleaseFacts {
@@ -239,7 +239,7 @@ export function secretsScript(c: StackConfig): { create: string; delete: string 
         `IFS= read -r GOVERNANCE_PRINCIPAL || fail "governance principal missing on stdin"`,
         `gpg --batch --with-colons --list-keys "$BACKUP_GPG_FPR" 2>/dev/null | grep -q '^fpr:' \\`,
         `  || fail "GAP-3: the BACKUP_GPG_FPR key is not in the host's GnuPG keyring; import it first"`,
-        governanceGrantsAssignment(c, "GRANTS", `fail "GAP-4: cannot read the grant matrix as context_pack_readonly (database unreachable?)"`),
+        governanceGrantsAssignment(c, "GRANTS", `fail ${shq(`GAP-4: cannot read the grant matrix as context_pack_readonly via ${describeDatabaseAccess(c)} (database.access; database unreachable?)`)}`),
         heredoc(`PINNED="$(cat`, pinned) + `\n)"`,
         `[ -n "$GRANTS" ] || fail "GAP-4: the governance principal has no grants or does not exist"`,
         `[ "$GRANTS" = "$PINNED" ] || fail "GAP-4: the governance principal's grants differ from governance.grants (pinned)"`,

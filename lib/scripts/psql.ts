@@ -3,14 +3,41 @@
  * invocation (the form the policy pack accepts) and the governance-grants
  * query that both GAP-4 checks run (the secrets step and the O7 evidence).
  */
-import { StackConfig } from "../config/config";
+import { DatabaseAccess, StackConfig } from "../config/config";
 import { shq } from "./shell";
 
-/** The read-only psql invocation as the read-only role; `vars` become psql variables (-v k=v, quoted). */
-export function readOnlyPsql(c: { cutterConfig: Pick<StackConfig["cutterConfig"], "orchestrator"> }, vars: Record<string, string> = {}): string {
+type DbConfig = { cutterConfig: Pick<StackConfig["cutterConfig"], "orchestrator">; database?: StackConfig["database"] };
+
+/** database.access as configured, or tcp at the orchestrator's db_host/db_port/db_name when absent. */
+export function databaseAccess(c: DbConfig): DatabaseAccess {
     const o = c.cutterConfig.orchestrator;
+    return c.database?.access ?? { kind: "tcp", host: o.db_host, port: o.db_port, database: o.db_name, role: "context_pack_readonly" };
+}
+
+/** Where the deploy reads the database, for messages: `tcp HOST:PORT/DB` or `docker-exec CONTAINER/DB`. */
+export function describeDatabaseAccess(c: DbConfig): string {
+    const a = databaseAccess(c);
+    return a.kind === "tcp" ? `tcp ${a.host}:${a.port}/${a.database}` : `docker-exec ${a.container}/${a.database}`;
+}
+
+/** The program that must exist on the host for the read-only psql (psql itself, or docker for docker-exec). */
+export function psqlProgram(c: DbConfig): "psql" | "docker" {
+    return databaseAccess(c).kind === "tcp" ? "psql" : "docker";
+}
+
+/**
+ * The read-only psql invocation as the read-only role, per database.access;
+ * `vars` become psql variables (-v k=v, quoted). docker-exec runs psql inside
+ * the container over its local socket (no -h/-p), with `-i` only: the one
+ * docker form the policy pack accepts.
+ */
+export function readOnlyPsql(c: DbConfig, vars: Record<string, string> = {}): string {
+    const a = databaseAccess(c);
     const v = Object.entries(vars).map(([k, x]) => ` -v ${k}=${shq(x)}`).join("");
-    return `psql -X -q -A -t -v ON_ERROR_STOP=1${v} -h ${shq(o.db_host)} -p ${shq(String(o.db_port))} -U context_pack_readonly -d ${shq(o.db_name)}`;
+    const base = `psql -X -q -A -t -v ON_ERROR_STOP=1${v}`;
+    return a.kind === "tcp"
+        ? `${base} -h ${shq(a.host)} -p ${shq(String(a.port))} -U ${a.role} -d ${shq(a.database)}`
+        : `docker exec -i ${shq(a.container)} ${base} -U ${a.role} -d ${shq(a.database)}`;
 }
 
 /** The governance principal's grants as `schema.table:PRIVILEGE` lines, sorted (psql variable :'principal'), read-only. */
@@ -25,6 +52,6 @@ export const GOVERNANCE_GRANTS_SQL = [
 ].join("\n");
 
 /** `VAR="$(psql … as the read-only role, principal from $GOVERNANCE_PRINCIPAL …)"`: the grants, for a comparison with the pin. */
-export function governanceGrantsAssignment(c: { cutterConfig: Pick<StackConfig["cutterConfig"], "orchestrator"> }, variable: string, orElse: string): string {
+export function governanceGrantsAssignment(c: DbConfig, variable: string, orElse: string): string {
     return `${variable}="$(${readOnlyPsql(c)} -v principal="$GOVERNANCE_PRINCIPAL" <<'SQL'\n${GOVERNANCE_GRANTS_SQL}\nSQL\n)" || ${orElse}`;
 }

@@ -164,7 +164,8 @@ export async function runEngine(root: string, args: string[], env: Record<string
     try {
         const code = await new Promise<number>((resolve, reject) => {
             const child = spawn("pulumi", [...args, "--non-interactive", "--color", "never", "--suppress-outputs", "--event-log", log],
-                { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+                // PULUMI_DEBUG_COMMANDS enables --event-log (the Automation API sets it too).
+                { cwd: root, env: { ...process.env, PULUMI_DEBUG_COMMANDS: "true", ...env }, stdio: ["ignore", "pipe", "pipe"] });
             child.stdout.on("data", (b: Buffer) => c.onOutput(b.toString("utf8")));
             child.stderr.on("data", (b: Buffer) => c.onOutput(b.toString("utf8")));
             child.on("error", reject);

@@ -17,6 +17,7 @@ import { HostUnreachable, Observation, parseProbe, runReadOnly } from "../host/o
 import { buildPlan, DeployPlan, orderedCommands, rollbackCommands } from "../plan/plan";
 import { buildArchive, inspectRelease, loadRunbook, releaseDelta, ReleaseManifest, ReleaseRefused, ReleaseTestResult, Runbook, runReleaseTests } from "../release/release";
 import { grantMatrixProbeScript } from "../scripts/verification";
+import { describeDatabaseAccess } from "../scripts/psql";
 import { hostFactProblems, HostFacts, hostFactsScript, parseHostFacts } from "../scripts/hostFacts";
 import { artifactsToPrune, probeScript } from "../scripts/o6";
 import { SshTarget } from "../host/ssh";
@@ -248,7 +249,7 @@ function preflightO7(x: O7Input): Preflight {
     const contracts: Contracts = { ...x.contracts, grantMatrix: { pinned: v.grantMatrixSha256, observed: gm, defaultQuery: v.grantMatrixSql === DEFAULT_GRANT_MATRIX_QUERY } };
     if (!cfg.rollback && gm !== v.grantMatrixSha256) {
         throw new GuardRefusal("GrantMatrixAnchor", gm === "unreadable"
-            ? "cannot read the grant matrix on the host as context_pack_readonly (verification.grantMatrixSql); O7 refused before anything ran. Check the database access and the query."
+            ? `cannot read the grant matrix on the host as context_pack_readonly via ${describeDatabaseAccess(cfg)} (verification.grantMatrixSql); O7 refused before anything ran. Check database.access and the query.`
             : `the grant matrix observed now (sha256 ${gm}, verification.grantMatrixSql) is not the O4 pin (verification.grantMatrixSha256 ${v.grantMatrixSha256}); O7 refused before anything ran. Grants changed, or the query is not the one O4's pin was computed with.`);
     }
     const verifiesDeploy = pinned ?? observed;

@@ -207,6 +207,12 @@ ok("sql/captured-in-variable", "sql",
     hostCommand(`n="$(${PSQL_RO} <<'SQL'\nBEGIN READ ONLY;\nSELECT count(*) FROM cutter.documents;\nROLLBACK;\nSQL\n)"\necho "documents=$n"`));
 ok("sql/docker-exec-psql", "sql",
     hostCommand(roSql("SELECT count(*) FROM cutter.documents;", `docker exec -i pg ${PSQL_RO}`)));
+// The program's docker-exec form (lib/scripts/psql.ts, database.access.kind docker-exec): psql over the container's socket, no -h/-p.
+const PSQL_DOCKER = "docker exec -i incomex-db psql -X -q -A -t -v ON_ERROR_STOP=1 -U context_pack_readonly -d incomex";
+ok("sql/docker-exec-psql-program-form", "sql", hostCommand(roSql("SELECT count(*) FROM cutter.documents;", PSQL_DOCKER)));
+ok("sql/docker-exec-psql-long-interactive", "sql", hostCommand(roSql("SELECT 1;", PSQL_DOCKER.replace(" -i ", " --interactive "))));
+ok("sql/docker-exec-psql-grants-assignment", "sql",
+    hostCommand(`GRANTS="$(${PSQL_DOCKER} -v principal="$GOVERNANCE_PRINCIPAL" <<'SQL'\nBEGIN READ ONLY;\nSELECT 1 WHERE :'principal' <> '';\nROLLBACK;\nSQL\n)" || exit 1\necho "$GRANTS"`));
 ok("sql/pgconnect-timeout", "sql", hostCommand(`PGCONNECT_TIMEOUT=5 ${roSql("SELECT 1;")}`));
 ok("sql/pgpassfile", "secrets", hostCommand(`PGPASSFILE=/root/.pgpass ${roSql("SELECT 1;")}`));
 

@@ -328,6 +328,26 @@ ev("sql/v-argument-command-substitution", "sql",
     hostCommand(`psql -X -q -At -v ON_ERROR_STOP=1 -v doc="$(${RESTART})" -h 127.0.0.1 -p 5432 -U context_pack_readonly -d incomex <<'SQL'\nBEGIN READ ONLY;\nSELECT :'doc';\nROLLBACK;\nSQL`));
 ev("sql/docker-exec-psql-superuser", "sql", hostCommand("docker exec -i pg psql -U postgres -d incomex -c 'TRUNCATE cutter.cuts'"));
 ev("sql/docker-exec-sh", "sql", hostCommand("docker exec -i pg sh -c 'psql -U postgres -d incomex -c \"DELETE FROM cutter.documents\"'"));
+// database.access docker-exec: only `docker exec -i CONTAINER psql` in the read-only form; every other docker verb or exec option is refused.
+ev("sql/docker-exec-user-root", "sql", hostCommand("docker exec -u root -i incomex-db psql -X -q -A -t -v ON_ERROR_STOP=1 -U context_pack_readonly -d incomex"), "runs psql as another OS user");
+ev("sql/docker-exec-user-long", "sql", hostCommand("docker exec --user postgres -i incomex-db psql -X -q -A -t -v ON_ERROR_STOP=1 -U context_pack_readonly -d incomex"));
+ev("sql/docker-exec-no-i", "sql", hostCommand("docker exec incomex-db psql -X -q -A -t -v ON_ERROR_STOP=1 -U context_pack_readonly -d incomex"));
+ev("sql/docker-exec-tty", "sql", hostCommand("docker exec -it incomex-db psql -X -q -A -t -v ON_ERROR_STOP=1 -U context_pack_readonly -d incomex"), "a flag cluster the form does not allow");
+ev("sql/docker-exec-env-pguser", "sql", hostCommand("docker exec -i -e PGUSER=postgres incomex-db psql -X -q -A -t -v ON_ERROR_STOP=1 -U context_pack_readonly -d incomex"), "-e sets the user inside the container");
+ev("sql/docker-exec-privileged", "sql", hostCommand("docker exec --privileged -i incomex-db psql -X -q -A -t -v ON_ERROR_STOP=1 -U context_pack_readonly -d incomex"));
+ev("sql/docker-exec-workdir", "sql", hostCommand("docker exec -w /tmp -i incomex-db psql -X -q -A -t -v ON_ERROR_STOP=1 -U context_pack_readonly -d incomex"));
+ev("sql/docker-exec-dynamic-container", "sql", hostCommand("C=\"$(cat /tmp/c)\"\ndocker exec -i \"$C\" psql -X -q -A -t -v ON_ERROR_STOP=1 -U context_pack_readonly -d incomex"), "the container is chosen at run time");
+ev("sql/docker-exec-pg-dump", "sql", hostCommand("docker exec -i incomex-db pg_dump -U context_pack_readonly incomex"));
+ev("sql/docker-exec-psql-write", "sql", hostCommand("docker exec -i incomex-db psql -X -q -A -t -v ON_ERROR_STOP=1 -U context_pack_readonly -d incomex <<'SQL'\nBEGIN;\nDELETE FROM cutter.cuts;\nCOMMIT;\nSQL"));
+ev("sql/docker-exec-psql-superuser-heredoc", "sql", hostCommand("docker exec -i incomex-db psql -X -q -A -t -v ON_ERROR_STOP=1 -U postgres -d incomex <<'SQL'\nBEGIN READ ONLY;\nSELECT 1;\nROLLBACK;\nSQL"));
+ev("sql/docker-exec-psql-file", "sql", hostCommand("docker exec -i incomex-db psql -X -q -A -t -v ON_ERROR_STOP=1 -U context_pack_readonly -d incomex -f /tmp/x.sql"));
+ev("sql/docker-run-psql", "sql", hostCommand("docker run --rm -i postgres:16 psql -X -q -A -t -v ON_ERROR_STOP=1 -U context_pack_readonly -d incomex"));
+ev("sql/docker-remote-daemon", "sql", hostCommand("docker -H tcp://10.0.0.2:2375 exec -i incomex-db psql -X -q -A -t -v ON_ERROR_STOP=1 -U context_pack_readonly -d incomex"));
+ev("sql/docker-compose-exec-psql", "sql", hostCommand("docker compose -f /opt/incomex/docker/docker-compose.yml exec -T db psql -X -q -A -t -v ON_ERROR_STOP=1 -U context_pack_readonly -d incomex"));
+ev("sql/docker-cp", "sql", hostCommand("docker cp /tmp/x incomex-db:/tmp/x"));
+ev("sql/docker-stop", "sql", hostCommand("docker stop incomex-db"));
+ev("sql/docker-start", "sql", hostCommand("docker start incomex-db"));
+ev("sql/docker-container-exec-sh", "sql", hostCommand("docker container exec -i incomex-db sh"));
 ev("sql/pg-restore", "sql", hostCommand("pg_restore -U context_pack_readonly -h 127.0.0.1 -d incomex --clean /var/lib/cutter/backups/incomex.dump"));
 
 // ---------------------------------------------------------------- kill switch

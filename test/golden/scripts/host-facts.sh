@@ -3,12 +3,13 @@ printf 'python=%s\n' "$(python3 --version 2>&1 | head -n 1 || true)"
 agent=""; if [ -d /opt/incomex/dot/iu-cutter ]; then agent="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 python3 -m cutter_agent.cli --version 2>/dev/null | head -n 1)" || agent=""; fi
 printf 'agent=%s\n' "$agent"
 printf 'psql=%s\n' "$(command -v psql || true)"
-if command -v psql >/dev/null && psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p 5432 -U context_pack_readonly -d live >/dev/null 2>&1 <<'SQL'
+db=""; if command -v psql >/dev/null; then db="$(psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p 5432 -U context_pack_readonly -d live 2>/dev/null <<'SQL'
 BEGIN READ ONLY;
-SELECT 1;
+SELECT 'iucutter-db-answered';
 ROLLBACK;
 SQL
-then echo database=reachable; else echo database=unreachable; fi
+)" || db=""; fi
+if [ "$db" = iucutter-db-answered ]; then echo database=reachable; else echo database=unreachable; fi
 if [ -f /opt/incomex/dot/docker-compose.yml ]; then echo composeMarker=present; else echo composeMarker=missing; fi
 if [ -f /opt/incomex/dot/.env ]; then echo envFile=present; else echo envFile=missing; fi
 s=/opt/incomex/.iu-cutter-staging; while [ ! -e "$s" ]; do s="$(dirname "$s")"; done

@@ -13,7 +13,7 @@ SELECT n.nspname || '.' || k.relname || ':' || a.privilege_type
  ORDER BY 1;
 ROLLBACK;
 SQL
-)" || fail "GAP-4: cannot read the grant matrix as context_pack_readonly (database unreachable?)"
+)" || fail 'GAP-4: cannot read the grant matrix as context_pack_readonly via tcp 127.0.0.1:5432/live (database.access; database unreachable?)'
 PINNED="$(cat <<'IUCUTTER_EOF'
 cutter.documents:SELECT
 IUCUTTER_EOF
