@@ -56,7 +56,7 @@ export const identitySchema = z.object({
 /** How many previous trees stay on the host (issue 15): older artifact dirs are pruned by a reviewed command. */
 export const retentionSchema = z.object({
     /** Timestamped artifact dirs kept under paths.stateDir/artifacts (newest first). The ledger's rollback targets are never pruned. */
-    artifacts: z.number({ invalid_type_error: "must be a whole number" }).int("must be a whole number").min(1, "must keep at least 1").max(100, "at most 100").default(5),
+    artifacts: z.number({ invalid_type_error: "must be a whole number" }).int("must be a whole number").min(1, "must keep at least 1").max(10000, "at most 10000").default(5),
 }).strict();
 
 export const pathsSchema = z.object({

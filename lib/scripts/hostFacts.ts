@@ -81,19 +81,12 @@ export function hostFactProblems(c: StackConfig, f: HostFacts, releaseBytes: num
             ? `database: not reachable as context_pack_readonly via ${describeDatabaseAccess(c)} (database.access)`
             : `database: not reachable as context_pack_readonly at ${o.db_host}:${o.db_port}/${o.db_name} (cutterConfig.orchestrator.db_*)`);
     }
-    if (f.composeMarker !== "present") {
-        p.push(`compose marker: ${c.identity.composeMarker} is missing (identity.composeMarker)`);
-    }
-    if (f.envFile !== "present") {
-        p.push(`.env: ${c.identity.envFile} is missing (identity.envFile)`);
-    }
+    // The compose marker, .env and one filesystem for staging and the live tree are
+    // HostIdentityGuard's facts (lib/host/identity.ts), judged there once; the review shows them here.
     if (staging) {
         const need = Math.ceil((2 * releaseBytes) / 1024);
         if (!Number.isFinite(f.stagingFreeKiB) || f.stagingFreeKiB < need) {
             p.push(`staging free space: ${f.stagingFreeKiB} KiB free for ${c.paths.stagingDir}, the release needs ${need} KiB (twice its ${releaseBytes} bytes: the new tree and the old tree's copy)`);
-        }
-        if (f.liveDevice === "none" || f.stagingDevice !== f.liveDevice) {
-            p.push(`same filesystem: ${c.paths.stagingDir} (device ${f.stagingDevice}) and ${c.paths.dotRepo} (device ${f.liveDevice}) are not on one filesystem; the atomic exchange needs them to be (paths.stagingDir)`);
         }
     }
     return p;

@@ -117,7 +117,7 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
             fs.writeFileSync(path.join(d, "tree", "someone-elses"), "keep me\n");
             made.push(d);
         }
-        stack = await newStack("artname");
+        stack = await newStack("artname", { overrides: { retention: { artifacts: 1000 } } });
         const res = await stack.up();
         expect(res.summary.result).to.equal("succeeded");
         const art = fs.readFileSync(LEDGER(), "utf8").match(/^artifact=(.*)$/m)![1];

@@ -149,10 +149,7 @@ describe("contracts: host facts (read-only, at review)", () => {
         ["the agent CLI", { agent: "" }, /^agent CLI: `python3 -m cutter_agent\.cli --version` in \/opt\/incomex\/dot\/iu-cutter printed no version line/],
         ["psql", { psql: "" }, /^psql: not found/],
         ["the database", { database: "unreachable" }, /^database: not reachable as context_pack_readonly at 127\.0\.0\.1:5432\/live/],
-        ["the compose marker", { composeMarker: "missing" }, /^compose marker: \/opt\/incomex\/dot\/docker-compose\.yml is missing/],
-        [".env", { envFile: "missing" }, /^\.env: \/opt\/incomex\/dot\/\.env is missing/],
         ["free space", { stagingFreeKiB: 100 }, /^staging free space: 100 KiB free .* needs 196 KiB/],
-        ["one filesystem", { stagingDevice: "2050" }, /^same filesystem: .*device 2050.*device 2049/],
     ];
     for (const [what, change, re] of missing) {
         it(`refuses, naming it: ${what}`, () => {
@@ -161,6 +158,9 @@ describe("contracts: host facts (read-only, at review)", () => {
             expect(p[0]).to.match(re);
         });
     }
+    it("leaves the compose marker, .env and one filesystem to HostIdentityGuard (one judgement each)", () => {
+        expect(hostFactProblems(parse(), { ...ok, composeMarker: "missing", envFile: "missing", stagingDevice: "2050" }, 100_000, true)).to.deep.equal([]);
+    });
     it("O7 (no staging) does not judge staging space or filesystem", () => {
         expect(hostFactProblems(parse(), { ...ok, stagingFreeKiB: 1, stagingDevice: "x" }, 100_000, false)).to.deep.equal([]);
     });
