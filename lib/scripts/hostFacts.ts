@@ -8,7 +8,7 @@
  */
 import { StackConfig } from "../config/config";
 import { hostLayout } from "./o6";
-import { lines, shq, STRICT } from "./shell";
+import { lines, raw, sh, STRICT } from "./shell";
 import { describeDatabaseAccess, psqlProgram, readOnlyPsql } from "./psql";
 import { parseKeyValues } from "../core/keyValues";
 
@@ -33,19 +33,19 @@ export function hostFactsScript(c: StackConfig): string {
     return lines(
         STRICT,
         `printf 'python=%s\\n' "$(python3 --version 2>&1 | head -n 1 || true)"`,
-        `agent=""; if [ -d ${shq(L.target)} ]; then agent="$(cd ${shq(L.target)} && PYTHONDONTWRITEBYTECODE=1 ${AGENT_VERSION_COMMAND} 2>/dev/null | head -n 1)" || agent=""; fi`,
+        sh`agent=""; if [ -d ${L.target} ]; then agent="$(cd ${L.target} && PYTHONDONTWRITEBYTECODE=1 ${raw(AGENT_VERSION_COMMAND)} 2>/dev/null | head -n 1)" || agent=""; fi`,
         `printf 'agent=%s\\n' "$agent"`,
         `printf 'psql=%s\\n' "$(command -v ${psqlProgram(c)} || true)"`,
         // Reachable means the database answered the query, not just an exit status 0 (a docker that ran nothing also exits 0).
         `db=""; if command -v ${psqlProgram(c)} >/dev/null; then db="$(${readOnlyPsql(c)} 2>/dev/null <<'SQL'\nBEGIN READ ONLY;\nSELECT 'iucutter-db-answered';\nROLLBACK;\nSQL\n)" || db=""; fi`,
         `if [ "$db" = iucutter-db-answered ]; then echo database=reachable; else echo database=unreachable; fi`,
-        `if [ -f ${shq(c.identity.composeMarker)} ]; then echo composeMarker=present; else echo composeMarker=missing; fi`,
-        `if [ -f ${shq(c.identity.envFile)} ]; then echo envFile=present; else echo envFile=missing; fi`,
+        sh`if [ -f ${c.identity.composeMarker} ]; then echo composeMarker=present; else echo composeMarker=missing; fi`,
+        sh`if [ -f ${c.identity.envFile} ]; then echo envFile=present; else echo envFile=missing; fi`,
         // The staging dir may not exist yet: its nearest existing ancestor is where it will be made.
-        `s=${shq(c.paths.stagingDir)}; while [ ! -e "$s" ]; do s="$(dirname "$s")"; done`,
+        sh`s=${c.paths.stagingDir}; while [ ! -e "$s" ]; do s="$(dirname "$s")"; done`,
         `printf 'stagingFreeKiB=%s\\n' "$(df -Pk "$s" | tail -n 1 | tr -s ' ' | cut -d' ' -f4)"`,
         `printf 'stagingDevice=%s\\n' "$(stat -c %d "$s")"`,
-        `printf 'liveDevice=%s\\n' "$(stat -c %d ${shq(c.paths.dotRepo)} 2>/dev/null || echo none)"`,
+        sh`printf 'liveDevice=%s\\n' "$(stat -c %d ${c.paths.dotRepo} 2>/dev/null || echo none)"`,
     );
 }
 

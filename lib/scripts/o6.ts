@@ -10,7 +10,7 @@
 import { RELEASE_VERSION, StackConfig } from "../config/config";
 import { TREE_DIGEST } from "./helpers";
 import { describeDatabaseAccess, governanceGrantsAssignment } from "./psql";
-import { dq, heredoc, lines, raw, sh, shq, STRICT } from "./shell";
+import { dq, heredoc, lines, raw, sh, STRICT } from "./shell";
 
 export interface ReleaseFacts {
     commit: string;
@@ -239,22 +239,22 @@ export function secretsScript(c: StackConfig): { create: string; delete: string 
         `IFS= read -r GOVERNANCE_PRINCIPAL || fail "governance principal missing on stdin"`,
         `gpg --batch --with-colons --list-keys "$BACKUP_GPG_FPR" 2>/dev/null | grep -q '^fpr:' \\`,
         `  || fail "GAP-3: the BACKUP_GPG_FPR key is not in the host's GnuPG keyring; import it first"`,
-        governanceGrantsAssignment(c, "GRANTS", `fail ${shq(`GAP-4: cannot read the grant matrix as context_pack_readonly via ${describeDatabaseAccess(c)} (database.access; database unreachable?)`)}`),
+        governanceGrantsAssignment(c, "GRANTS", sh`fail ${`GAP-4: cannot read the grant matrix as context_pack_readonly via ${describeDatabaseAccess(c)} (database.access; database unreachable?)`}`),
         heredoc(`PINNED="$(cat`, pinned) + `\n)"`,
         `[ -n "$GRANTS" ] || fail "GAP-4: the governance principal has no grants or does not exist"`,
         `[ "$GRANTS" = "$PINNED" ] || fail "GAP-4: the governance principal's grants differ from governance.grants (pinned)"`,
-        `install -d -m 0700 ${shq(L.envBackupDir)}`,
-        `if [ ! -e ${shq(backup)} ]; then cp -p -- ${shq(env)} ${shq(backup)}; fi`,
+        sh`install -d -m 0700 ${L.envBackupDir}`,
+        sh`if [ ! -e ${backup} ]; then cp -p -- ${env} ${backup}; fi`,
         `umask 077`,
-        `{ grep -v -e '^BACKUP_GPG_FPR=' -e '^GOVERNANCE_PRINCIPAL=' ${shq(backup)} || true`,
-        `  printf 'BACKUP_GPG_FPR=%s\\nGOVERNANCE_PRINCIPAL=%s\\n' "$BACKUP_GPG_FPR" "$GOVERNANCE_PRINCIPAL"; } > ${shq(env + ".iucutter-tmp")}`,
-        `chmod 0600 ${shq(env + ".iucutter-tmp")}`,
-        `mv -T ${shq(env + ".iucutter-tmp")} ${shq(env)}`,
+        sh`{ grep -v -e '^BACKUP_GPG_FPR=' -e '^GOVERNANCE_PRINCIPAL=' ${backup} || true`,
+        sh`  printf 'BACKUP_GPG_FPR=%s\\nGOVERNANCE_PRINCIPAL=%s\\n' "$BACKUP_GPG_FPR" "$GOVERNANCE_PRINCIPAL"; } > ${env + ".iucutter-tmp"}`,
+        sh`chmod 0600 ${env + ".iucutter-tmp"}`,
+        sh`mv -T ${env + ".iucutter-tmp"} ${env}`,
         `echo "Secrets: BACKUP_GPG_FPR and GOVERNANCE_PRINCIPAL set in ${env} (0600); key and grants verified"`,
     );
     const del = lines(
         STRICT,
-        `if [ -e ${shq(backup)} ]; then cp -p -- ${shq(backup)} ${shq(env + ".iucutter-tmp")} && mv -T ${shq(env + ".iucutter-tmp")} ${shq(env)} && rm -- ${shq(backup)}; fi`,
+        sh`if [ -e ${backup} ]; then cp -p -- ${backup} ${env + ".iucutter-tmp"} && mv -T ${env + ".iucutter-tmp"} ${env} && rm -- ${backup}; fi`,
         `echo "Secrets: ${env} restored to its pre-deploy content"`,
     );
     return { create, delete: del };

@@ -4,7 +4,7 @@
  * query that both GAP-4 checks run (the secrets step and the O7 evidence).
  */
 import { DatabaseAccess, StackConfig } from "../config/config";
-import { shq } from "./shell";
+import { raw, sh } from "./shell";
 
 type DbConfig = { cutterConfig: Pick<StackConfig["cutterConfig"], "orchestrator">; database?: StackConfig["database"] };
 
@@ -33,11 +33,11 @@ export function psqlProgram(c: DbConfig): "psql" | "docker" {
  */
 export function readOnlyPsql(c: DbConfig, vars: Record<string, string> = {}): string {
     const a = databaseAccess(c);
-    const v = Object.entries(vars).map(([k, x]) => ` -v ${k}=${shq(x)}`).join("");
-    const base = `psql -X -q -A -t -v ON_ERROR_STOP=1${v}`;
+    const v = Object.entries(vars).map(([k, x]) => sh` -v ${`${k}=${x}`}`).join("");
+    const base = sh`psql -X -q -A -t -v ON_ERROR_STOP=1${raw(v)}`;
     return a.kind === "tcp"
-        ? `${base} -h ${shq(a.host)} -p ${shq(String(a.port))} -U ${a.role} -d ${shq(a.database)}`
-        : `docker exec -i ${shq(a.container)} ${base} -U ${a.role} -d ${shq(a.database)}`;
+        ? sh`${raw(base)} -h ${a.host} -p ${a.port} -U ${a.role} -d ${a.database}`
+        : sh`docker exec -i ${a.container} ${raw(base)} -U ${a.role} -d ${a.database}`;
 }
 
 /** The governance principal's grants as `schema.table:PRIVILEGE` lines, sorted (psql variable :'principal'), read-only. */
@@ -53,5 +53,6 @@ export const GOVERNANCE_GRANTS_SQL = [
 
 /** `VAR="$(psql … as the read-only role, principal from $GOVERNANCE_PRINCIPAL …)"`: the grants, for a comparison with the pin. */
 export function governanceGrantsAssignment(c: DbConfig, variable: string, orElse: string): string {
-    return `${variable}="$(${readOnlyPsql(c)} -v principal="$GOVERNANCE_PRINCIPAL" <<'SQL'\n${GOVERNANCE_GRANTS_SQL}\nSQL\n)" || ${orElse}`;
+    // `variable` names a shell variable and `orElse` is rendered shell; the SQL is a quoted heredoc.
+    return sh`${raw(variable)}="$(${raw(readOnlyPsql(c))} -v principal="$GOVERNANCE_PRINCIPAL" <<'SQL'\n${raw(GOVERNANCE_GRANTS_SQL)}\nSQL\n)" || ${raw(orElse)}`;
 }

@@ -9,7 +9,7 @@
  */
 import { DEFAULT_GRANT_MATRIX_QUERY, RELEASE_VERSION, StackConfig } from "../config/config";
 import { sha256Hex } from "../core/digest";
-import { heredoc, lines, shq, STRICT } from "./shell";
+import { dq, heredoc, lines, raw, sh, STRICT } from "./shell";
 import { ASSERT_RELEASE } from "./helpers";
 import { splitPsql } from "../../policies/lib/parsers/psqlText";
 import { GuardRefusal } from "../core/refusal";
@@ -91,10 +91,10 @@ export function verificationCleanupScript(c: StackConfig, manifestDigest: string
         failFunction("RollbackGate"),
         // The run's evidence goes only through the reviewed O7 rollback on a protected host, never a plain destroy.
         ...(c.host.protected ? [
-            `[ -f ${shq(m)} ] && grep -qx ${shq(`run=${id}`)} ${shq(m)} || fail "${c.host.name} is protected and no approved O7 rollback mandate for run ${id} is on the host (${m}); a plain destroy is refused and the run's evidence is kept. Roll back through the reviewed workflow: set rollback: true on the O7 stack, review, approve, deploy"`,
+            sh`[ -f ${m} ] && grep -qx ${`run=${id}`} ${m} || fail "${dq(c.host.name)} is protected and no approved O7 rollback mandate for run ${dq(id)} is on the host (${dq(m)}); a plain destroy is refused and the run's evidence is kept. Roll back through the reviewed workflow: set rollback: true on the O7 stack, review, approve, deploy"`,
         ] : []),
-        ...files.map((f) => `if [ -e ${shq(f)} ]; then rm -- ${shq(f)}; fi`),
-        ...(c.host.protected ? [`rm -- ${shq(m)}`] : []),
+        ...files.map((f) => sh`if [ -e ${f} ]; then rm -- ${f}; fi`),
+        ...(c.host.protected ? [sh`rm -- ${m}`] : []),
         `echo "DryRunVerification: run ${id} forgotten"`,
     );
 }
@@ -110,19 +110,19 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
     const start = fill(v.commands.start, vars);
     const resume = fill(v.commands.resume, vars);
     const live = fill(v.commands.checkLiveRefused, vars);
-    const T = shq(L.target);
+    const T = L.target;
     const grants = [...c.governance.grants].sort().join("\n");
     const doc = v.targetDocument;
     const step = (name: string, cmd: string) => [
         // No bytecode in the vendored tree: the dry run must leave the deploy exactly as it was.
-        `set +e; out="$(cd ${T} && PYTHONDONTWRITEBYTECODE=1 ${cmd} 2>&1)"; rc=$?; set -e`,
-        `printf '%s\\n' "$out" > ${shq(`${o.state_dir}/${vars.runId}.${name}.log`)}`,
+        sh`set +e; out="$(cd ${T} && PYTHONDONTWRITEBYTECODE=1 ${raw(cmd)} 2>&1)"; rc=$?; set -e`,
+        sh`printf '%s\\n' "$out" > ${`${o.state_dir}/${vars.runId}.${name}.log`}`,
         `all="$all$out"$'\\n'`,
     ];
     const A = v.adapter;
     const X = A.exitCodes;
     /** The output has a whole line matching the adapter's pattern. */
-    const has = (re: string) => `printf '%s\\n' "$out" | grep -Eqx ${shq(re)}`;
+    const has = (re: string) => sh`printf '%s\\n' "$out" | grep -Eqx ${re}`;
     const liveCheck = (when: string) => [
         ...step(`live-${when}`, live),
         `[ "$rc" = ${X.liveRefused} ] && ${has(A.liveRefused)} || fail "live mode was not refused ${when} the dry run (exit $rc): $(printf '%s' "$out" | tail -1)"`,
@@ -134,11 +134,11 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
         `IFS= read -r GOVERNANCE_PRINCIPAL || fail "governance principal missing on stdin"`,
         `all=""`,
         `# --- before: kill-switch, row counts, grant matrix ---------------------`,
-        helperCall(ASSERT_RELEASE, `${T} ${shq(RELEASE_VERSION)}`, `fail "execution_enabled is not False (or the deployed tree is not ${RELEASE_VERSION}) before the dry run"`),
+        helperCall(ASSERT_RELEASE, sh`${T} ${RELEASE_VERSION}`, `fail "execution_enabled is not False (or the deployed tree is not ${RELEASE_VERSION}) before the dry run"`),
         `counts_before="$(${psql} <<'SQL'\n${countsSql}\nSQL\n)" || fail "cannot read the row counts as context_pack_readonly"`,
         `grants_before="$(${psql} <<'SQL'\n${gm}\nSQL\n)" || fail "cannot read the grant matrix"`,
         `grant_sha="$(printf '%s\\n' "$grants_before" | sha256sum | cut -c1-64)"`,
-        `[ "$grant_sha" = ${shq(v.grantMatrixSha256)} ] || fail "grant matrix sha256 is $grant_sha, pinned ${v.grantMatrixSha256}: grants changed"`,
+        sh`[ "$grant_sha" = ${v.grantMatrixSha256} ] || fail "grant matrix sha256 is $grant_sha, pinned ${dq(v.grantMatrixSha256)}: grants changed"`,
         `# --- the dry run: SG1 pause, resume, SG2 pause, resume, closeout, idempotent closeout ---`,
         ...liveCheck("before"),
         ...step("1-start", start),
@@ -152,24 +152,24 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
         ...step("4-closeout-again", resume),
         `[ "$rc" = ${X.closed} ] && ${has(A.alreadyClosed)} && ! ${has(A.phase)} || fail "closeout resume is not idempotent (exit $rc)"`,
         ...liveCheck("after"),
-        `phases="$(printf '%s' "$all" | sed -n -E ${shq(`s#^(${A.phase})$#\\2/11 #p`)} | tr -d '\\n')"`,
-        `[ "$phases" = ${shq(Array.from({ length: 11 }, (_, i) => `${i + 1}/11 `).join(""))} ] || fail "phases run were: $phases (expected 1/11 .. 11/11 once each, in order)"`,
+        sh`phases="$(printf '%s' "$all" | sed -n -E ${`s#^(${A.phase})$#\\2/11 #p`} | tr -d '\\n')"`,
+        sh`[ "$phases" = ${Array.from({ length: 11 }, (_, i) => `${i + 1}/11 `).join("")} ] || fail "phases run were: $phases (expected 1/11 .. 11/11 once each, in order)"`,
         `# --- after: the same counts and grants (non-mutation proof), kill-switch --------`,
         `counts_after="$(${psql} <<'SQL'\n${countsSql}\nSQL\n)" || fail "cannot read the row counts"`,
         `[ "$counts_after" = "$counts_before" ] || fail "row counts changed during the dry run: before [$(printf '%s' "$counts_before" | tr '\\n' ' ')] after [$(printf '%s' "$counts_after" | tr '\\n' ' ')]"`,
         `grants_after="$(${psql} <<'SQL'\n${gm}\nSQL\n)"`,
         `[ "$grants_after" = "$grants_before" ] || fail "the grant matrix changed during the dry run"`,
-        helperCall(ASSERT_RELEASE, `${T} ${shq(RELEASE_VERSION)}`, `fail "execution_enabled is not False after the dry run"`),
+        helperCall(ASSERT_RELEASE, sh`${T} ${RELEASE_VERSION}`, `fail "execution_enabled is not False after the dry run"`),
         `# --- readiness evidence (GAP-3..6, GAP-8), all read-only ----------------------`,
-        `if gpg --batch --with-colons --list-keys "$BACKUP_GPG_FPR" 2>/dev/null | grep -q '^fpr:' && grep -qxF "BACKUP_GPG_FPR=$BACKUP_GPG_FPR" ${shq(c.paths.envProductionFile)}; then gap3=ok; else gap3=missing; fi`,
+        sh`if gpg --batch --with-colons --list-keys "$BACKUP_GPG_FPR" 2>/dev/null | grep -q '^fpr:' && grep -qxF "BACKUP_GPG_FPR=$BACKUP_GPG_FPR" ${c.paths.envProductionFile}; then gap3=ok; else gap3=missing; fi`,
         governanceGrantsAssignment(c, "gov", `gov=""`),
         heredoc(`pinned_gov="$(cat`, grants) + `\n)"`,
-        `if [ -n "$gov" ] && [ "$gov" = "$pinned_gov" ] && grep -q '^GOVERNANCE_PRINCIPAL=' ${shq(c.paths.envProductionFile)}; then gap4=ok; else gap4=mismatch; fi`,
+        sh`if [ -n "$gov" ] && [ "$gov" = "$pinned_gov" ] && grep -q '^GOVERNANCE_PRINCIPAL=' ${c.paths.envProductionFile}; then gap4=ok; else gap4=mismatch; fi`,
         `gap5=ok`,
-        ...c.cutterConfig.dirs.map((d) => `[ "$(stat -c '%a %U:%G' ${shq(d.path)} 2>/dev/null)" = ${shq(`${d.mode.replace(/^0(?=\d{3}$)/, "")} ${d.owner}:${d.group}`)} ] || gap5=dirs`),
-        `grep -qx 'execution_enabled = false' ${shq(c.cutterConfig.orchestratorConfigFile)} || gap5=config`,
-        `runbook_sha="$(sha256sum < ${shq(c.cutterConfig.rollbackRunbookDest)} | cut -c1-64)" || runbook_sha=absent`,
-        `if [ "$runbook_sha" = ${shq(sha256Hex(runbook))} ] && ${readOnlyPsql(c, c.cutterConfig.rollbackRunbookPrepareVars)} >/dev/null <<'SQL'\n${runbookPrepareSql(runbook)}\nSQL\nthen gap6=ok; else gap6=failed; fi`,
+        ...c.cutterConfig.dirs.map((d) => sh`[ "$(stat -c '%a %U:%G' ${d.path} 2>/dev/null)" = ${`${d.mode.replace(/^0(?=\d{3}$)/, "")} ${d.owner}:${d.group}`} ] || gap5=dirs`),
+        sh`grep -qx 'execution_enabled = false' ${c.cutterConfig.orchestratorConfigFile} || gap5=config`,
+        sh`runbook_sha="$(sha256sum < ${c.cutterConfig.rollbackRunbookDest} | cut -c1-64)" || runbook_sha=absent`,
+        sh`if [ "$runbook_sha" = ${sha256Hex(runbook)} ] && ${raw(readOnlyPsql(c, c.cutterConfig.rollbackRunbookPrepareVars))} >/dev/null <<'SQL'\n${raw(runbookPrepareSql(runbook))}\nSQL\nthen gap6=ok; else gap6=failed; fi`,
         ...(doc ? [
             `doc="$(${psql} <<'SQL'\nBEGIN READ ONLY;\nSELECT d.title || '|' || (SELECT count(*) FROM cutter.candidates c WHERE c.document_id = d.id) FROM cutter.documents d WHERE d.id = ${doc.id};\nROLLBACK;\nSQL\n)" || doc=""`,
         ] : [`doc=""`]),

@@ -35,7 +35,7 @@ describe("database.access: the one psql builder", () => {
 
     it("tcp: the configured host, port and database, not the orchestrator's", () => {
         const c = withAccess({ kind: "tcp", host: "db.internal", port: 6543, database: "incomex" });
-        expect(readOnlyPsql(c, { doc: "a b" })).to.equal("psql -X -q -A -t -v ON_ERROR_STOP=1 -v doc='a b' -h db.internal -p 6543 -U context_pack_readonly -d incomex");
+        expect(readOnlyPsql(c, { doc: "a b" })).to.equal("psql -X -q -A -t -v ON_ERROR_STOP=1 -v 'doc=a b' -h db.internal -p 6543 -U context_pack_readonly -d incomex");
     });
 
     it("docker-exec: `docker exec -i CONTAINER psql …` over the container's socket (no -h/-p), as the read-only role", () => {
