@@ -72,4 +72,9 @@ describe("architecture: layers and boundaries", () => {
             expect(fs.readFileSync(path.join(ROOT, f), "utf8")).not.to.match(/require\(|^import /m);
         }
     });
+
+    it("shell is quoted by construction: only the sh template (lib/scripts/shell.ts) calls shq", () => {
+        const bad = lib.filter((f) => !f.endsWith(path.join("scripts", "shell.ts")) && /\bshq\(/.test(fs.readFileSync(path.join(ROOT, f), "utf8")));
+        expect(bad).to.deep.equal([]);
+    });
 });
