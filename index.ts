@@ -154,10 +154,6 @@ async function o7Program(pf: Preflight, reviewData: ReviewData, reviewDir: strin
     };
     if (cfg.rollback) {
         await pulumi.log.warn(`ROLLBACK: this update forgets the O7 run of the O6 deploy ${o7.verifiesDeploy.ledgerDigest.slice(0, 12)} (mandate ${mandateDigest})`);
-        if (o7.plan.rollbackMandate) {
-            // Written after the identity guard; the dry run's delete (which runs after it in this update) checks it on a protected host.
-            remoteFromPlan(o7.plan.rollbackMandate, pf.target, { dependsOn: [host.identityGuard] });
-        }
         return { ...base, rollback: true };
     }
     const deployGuard = new O6DeployGuard("o6-deploy", {

