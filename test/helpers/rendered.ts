@@ -12,7 +12,7 @@ import { buildPlan, orderedCommands, rollbackCommands } from "../../lib/plan/pla
 import { hostFactsScript } from "../../lib/scripts/hostFacts";
 import { grantMatrixProbeScript } from "../../lib/scripts/verification";
 import { readRunbook } from "./runbook";
-import { probeScript } from "../../lib/scripts/o6";
+import { probeScript, retentionScript } from "../../lib/scripts/o6";
 import { renderMarkdown, ReviewData } from "../../lib/workflow/review";
 import { rawConfig } from "./configFixture";
 
@@ -39,9 +39,12 @@ export function renderedScripts(c: StackConfig = fixtureConfig()): Array<[string
         ["o6-deploy-guard", o6DeployGuardScript(c, FIXTURE_DEPLOY)],
         ["host-facts", hostFactsScript(c)],
         ["grant-matrix-probe", grantMatrixProbeScript(c)],
+        ["artifact-retention", retentionScript(c, [`20250101T000000Z-${"0".repeat(12)}`, `20250102T000000Z-${"0".repeat(12)}-1`])],
     ];
     const groups: Array<[string, ReturnType<typeof orderedCommands>]> = [
         ["o6", orderedCommands(plan)], ["o6-rollback", rollbackCommands(plan)], ["o7", o7Commands(o7)], ["o7-rollback", o7RollbackCommands(o7)],
+        // A reviewed rollback plan (rollback: true) carries the host-side rollback mandate.
+        ["o6-rollback-plan", rollbackCommands(buildPlan({ ...c, rollback: true }, FIXTURE_RELEASE, readRunbook())).filter((x) => x.resource === "rollback-mandate")],
     ];
     for (const [g, cmds] of groups) {
         for (const cmd of cmds) {
