@@ -17,7 +17,6 @@ import { ASSERT_RELEASE, EXCHANGE, TREE_DIGEST } from "./helpers";
 import { bashFunctions, helperCall, hostLayout, ReleaseFacts } from "./o6";
 import { dq, heredoc, lines, raw, sh, sq, STRICT } from "./shell";
 
-/** Where one release is staged: inside paths.stagingDir, named by its digest. */
 /**
  * The few stack facts the swap's steps read: where things are on the host,
  * and the host's name and protection. The whole stack config fits this type;
@@ -28,6 +27,7 @@ export type SwapSite = {
     host: Pick<StackConfig["host"], "name" | "protected">;
 };
 
+/** Where one release is staged: inside paths.stagingDir, named by its digest. */
 export function stagingPath(c: SwapSite, r: ReleaseFacts): string {
     return `${c.paths.stagingDir}/release-${r.manifestDigest.slice(0, 16)}`;
 }

@@ -31,8 +31,9 @@ export const FIXTURE_DEPLOY = { ledgerDigest: "f".repeat(64), releaseDigest: "e"
 
 /** [file name, script text] for every rendered script; names are stable (they are golden file names). */
 export function renderedScripts(c: StackConfig = fixtureConfig()): Array<[string, string]> {
-    const plan = buildPlan(c, FIXTURE_RELEASE, readRunbook());
-    const o7 = buildO7Plan(c, plan, FIXTURE_DEPLOY, FIXTURE_RELEASE.manifestDigest, readRunbook());
+    // As preflight builds them: an O6 stack carries no dry run (that is O7's own plan).
+    const plan = buildPlan({ ...c, verification: undefined }, FIXTURE_RELEASE, readRunbook());
+    const o7 = buildO7Plan(c, buildPlan(c, FIXTURE_RELEASE, readRunbook()), FIXTURE_DEPLOY, FIXTURE_RELEASE.manifestDigest, readRunbook());
     const scripts: Array<[string, string]> = [
         ["probe", probeScript(c)],
         ["o7-probe", o7ProbeScript(c)],
@@ -44,7 +45,7 @@ export function renderedScripts(c: StackConfig = fixtureConfig()): Array<[string
     const groups: Array<[string, ReturnType<typeof orderedCommands>]> = [
         ["o6", orderedCommands(plan)], ["o6-rollback", rollbackCommands(plan)], ["o7", o7Commands(o7)], ["o7-rollback", o7RollbackCommands(o7)],
         // A reviewed rollback plan (rollback: true) carries the host-side rollback mandate.
-        ["o6-rollback-plan", rollbackCommands(buildPlan({ ...c, rollback: true }, FIXTURE_RELEASE, readRunbook())).filter((x) => x.resource === "rollback-mandate")],
+        ["o6-rollback-plan", rollbackCommands(buildPlan({ ...c, verification: undefined, rollback: true }, FIXTURE_RELEASE, readRunbook())).filter((x) => x.resource === "rollback-mandate")],
     ];
     for (const [g, cmds] of groups) {
         for (const cmd of cmds) {
@@ -60,7 +61,7 @@ export function renderedScripts(c: StackConfig = fixtureConfig()): Array<[string
 
 /** The O6 review package for the fixture config (what a reviewer reads), with fixed times and verdicts. */
 export function renderedReview(c: StackConfig = fixtureConfig()): string {
-    const plan = buildPlan(c, FIXTURE_RELEASE, readRunbook());
+    const plan = buildPlan({ ...c, verification: undefined }, FIXTURE_RELEASE, readRunbook());
     const m = new Mandate();
     orderedCommands(plan).forEach((cmd) => m.add(cmd));
     const data: ReviewData = {
