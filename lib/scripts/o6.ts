@@ -8,7 +8,6 @@
  * stdin and are never echoed.
  */
 import { RELEASE_VERSION, StackConfig } from "../config/config";
-import { TREE_DIGEST } from "./helpers";
 import { describeDatabaseAccess, governanceGrantsAssignment } from "./psql";
 import { dq, heredoc, lines, raw, sh, STRICT } from "./shell";
 
@@ -19,8 +18,8 @@ export interface ReleaseFacts {
 }
 
 // The prelude pieces every script shares are defined once in ./prelude.
-export { bashFunctions, failFunction, helperCall, hostLayout } from "./prelude";
-import { bashFunctions, failFunction, helperCall, hostLayout } from "./prelude";
+export { bashFunctions, cachedDigestFunction, failFunction, helperCall, hostLayout } from "./prelude";
+import { bashFunctions, cachedDigestFunction, failFunction, hostLayout } from "./prelude";
 
 /** The host paths and identity files the probes and guards read. */
 type HostSite = { paths: StackConfig["paths"]; identity: StackConfig["identity"] };
@@ -60,7 +59,7 @@ export function probeScript(c: HostSite): string {
         sh`if [ -f ${c.identity.composeMarker} ]; then echo marker=present; else echo marker=missing; fi`,
         sh`if [ -f ${c.identity.envFile} ]; then echo envfile=present; else echo envfile=missing; fi`,
         // A no-op run does not re-hash the tree: the cache is keyed by every entry's stat; the guards always hash.
-        sh`tree_digest_cached() { ${raw(helperCall(TREE_DIGEST, '"$1" --cached "$2"'))}\n}`,
+        cachedDigestFunction(),
         sh`if [ -d ${L.target} ]; then printf 'tree=%s\\n' "$(tree_digest_cached ${L.target} ${L.treeCache})"; else echo tree=absent; fi`,
         sh`if [ -f ${c.identity.composeMarker} ]; then printf 'compose=%s\\n' "$(${raw(A.compose)})"; else echo compose=absent; fi`,
         sh`if [ -f ${c.paths.envProductionFile} ]; then printf 'envProduction=%s\\n' "$(sha256sum < ${c.paths.envProductionFile} | cut -c1-64)"; else echo envProduction=absent; fi`,

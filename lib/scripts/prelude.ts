@@ -21,6 +21,15 @@ export function bashFunctions(): string[] {
     return [`tree_digest() { ${helperCall(TREE_DIGEST, '"$1"')}\n}`];
 }
 
+/**
+ * tree_digest_cached DIR CACHE: the digest recorded in CACHE when DIR's stat
+ * signature (every entry's path, mode, size, mtime, ctime, inode, device) is
+ * exactly the recorded one, else a full hash. Never used by a guard.
+ */
+export function cachedDigestFunction(): string {
+    return `tree_digest_cached() { ${helperCall(TREE_DIGEST, '"$1" --cached "$2"')}\n}`;
+}
+
 /** Layout of the host-side state under paths.stateDir. */
 export function hostLayout(c: { paths: Pick<StackConfig["paths"], "dotRepo" | "targetDir" | "stateDir"> }) {
     const target = `${c.paths.dotRepo}/${c.paths.targetDir}`;
@@ -30,7 +39,7 @@ export function hostLayout(c: { paths: Pick<StackConfig["paths"], "dotRepo" | "t
         journal: `${c.paths.stateDir}/deploy.journal`,
         ledger: `${c.paths.stateDir}/deployed-release`,
         envBackupDir: `${c.paths.stateDir}/artifacts/env-production`,
-        /** The live tree's digest keyed by its stat signature (written by a verified staging; read by the probe only). */
+        /** The digest of the tree a verified staging hashed, keyed by its stat signature (read by the probe and the swap's own re-checks, never by a guard). */
         treeCache: `${c.paths.stateDir}/tree-digest.cache`,
     };
 }

@@ -75,11 +75,12 @@ export function preflight(inp: PreflightInput): Preflight {
     let runbook: Runbook;
     try {
         manifest = inspectRelease(cfg.release.sourceRepo, cfg.release.commit, buildDir);
-        // The release's own suite, on a clean copy of the pinned commit (roadmap: "tests 366/366").
+        // The release's own suite, on a clean copy of the pinned commit (roadmap: "tests 366/366"). Every
+        // review runs it; the deploy takes the review's passing result for the same tree and interpreter.
         // A rollback (back to the old tree) is never blocked by the new release's tests.
         releaseTests = cfg.rollback
             ? { command: "(not run: rollback)", python: "", expected: cfg.release.expectedTests, passed: 0, failed: 0, errors: 0, skipped: 0, notRun: "rollback" }
-            : runReleaseTests(cfg.release.sourceRepo, manifest.commit, cfg.release.expectedTests, cfg.release.testPython);
+            : runReleaseTests(cfg.release.sourceRepo, manifest.commit, cfg.release.expectedTests, cfg.release.testPython, { dir: buildDir, reuse: !inp.isDryRun });
         runbook = loadRunbook(cfg.cutterConfig.rollbackRunbook, cfg.release.sourceRepo, manifest.commit);
     } catch (e) {
         if (e instanceof ReleaseRefused) {

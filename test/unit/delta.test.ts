@@ -112,11 +112,11 @@ describe("delta redeploy: what ships", () => {
         const full = buildPlan(c, { commit: "6".repeat(40), manifestDigest: "e".repeat(64), fileCount: 12, archivePath: "/tmp/r.tar" }, readRunbook());
         const plan = buildPlan(c, { commit: "6".repeat(40), manifestDigest: "e".repeat(64), fileCount: 12, archivePath: "/tmp/d.tar", delta }, readRunbook());
         const s = plan.swap.create;
-        expect(s).to.contain("cp -a -- /opt/incomex/dot/iu-cutter /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree");
+        expect(s).to.contain("cp -R -P -- /opt/incomex/dot/iu-cutter /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree");
         expect(s).to.contain("rm -- '/opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree/docs/o ld.md'");
         expect(s).to.contain("rmdir --ignore-fail-on-non-empty -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree/docs");
         expect(s, "the whole staged tree is verified").to.contain(`if [ "$got" != ${"'" + "e".repeat(64) + " 12'"} ]; then`);
-        expect(s.indexOf("cp -a --"), "copy-from-live comes before the journal").to.be.lessThan(s.indexOf("deploy.journal.tmp"));
+        expect(s.indexOf("cp -R -P --"), "copy-from-live comes before the journal").to.be.lessThan(s.indexOf("deploy.journal.tmp"));
         expect(plan.swap.stdinFile).to.equal("/tmp/d.tar");
         expect(plan.swap.writes, "same declared writes as the full upload").to.deep.equal(full.swap.writes);
         expect(plan.swap.delete, "same rollback").to.equal(full.swap.delete);
@@ -219,16 +219,28 @@ describe("no re-hash on a no-op: the probe's stat-signature cache", () => {
         expect(now).to.not.equal(want);
     });
 
-    it("is read by the probe only: every guard and the swap's checks hash the tree", () => {
+    it("never stands in for a guard, a staging verification or a revert: those hash the tree", () => {
         const raw = rawConfig();
         raw.anchors = { tree: "a".repeat(64), compose: "b".repeat(64), envProduction: "c".repeat(64), dotGitStatus: "d".repeat(64) };
         const c = parseStackConfig(raw, ["backupGpgFpr", "governancePrincipal"]);
         const plan = buildPlan(c, { commit: "6".repeat(40), manifestDigest: "e".repeat(64), fileCount: 12, archivePath: "/tmp/r.tar" }, readRunbook());
         expect(probeScript(c)).to.contain("tree_digest_cached /opt/incomex/dot/iu-cutter /var/lib/cutter/tree-digest.cache");
-        for (const cmd of [plan.identityGuard, plan.preStateGuard, plan.swap]) {
+        for (const cmd of [plan.identityGuard, plan.preStateGuard]) {
             expect(cmd.create, cmd.resource).to.not.contain("tree_digest_cached");
         }
         expect(plan.preStateGuard.create).to.contain("tree_digest /opt/incomex/dot/iu-cutter");
-        expect(plan.swap.create).to.contain("record_digest /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /var/lib/cutter/tree-digest.cache");
+        const swap = plan.swap.create;
+        expect(swap).to.contain("record_digest /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /var/lib/cutter/tree-digest.cache");
+        // The swap takes the cache in exactly two places: the journal's pre-state (measured before staging records its
+        // own tree; the guard hashed it just before) and the re-check after the exchange of the tree staging hashed.
+        const uses = swap.split("\n").filter((l) => l.includes("tree_digest_cached ") && !l.startsWith("tree_digest_cached()"));
+        expect(uses).to.have.length(2);
+        expect(uses[0]).to.equal(`pre_tree="$(tree_digest_cached /opt/incomex/dot/iu-cutter /var/lib/cutter/tree-digest.cache | cut -d' ' -f1)"`);
+        expect(swap.indexOf(uses[0])).to.be.lessThan(swap.indexOf("record_digest /opt"));
+        expect(uses[1]).to.match(/^\[ "\$\(tree_digest_cached \/opt\/incomex\/dot\/iu-cutter \/var\/lib\/cutter\/tree-digest.cache \| cut -d' ' -f1\)" = e{64} \] \|\| \{ revert; fail/);
+        expect(swap.indexOf(uses[1])).to.be.greaterThan(swap.indexOf("exchange /opt"));
+        const revert = swap.slice(swap.indexOf("revert() {"), swap.indexOf("\n}\n", swap.indexOf("revert() {")));
+        expect(revert).to.contain("tree_digest /opt/incomex/dot/iu-cutter");
+        expect(revert).to.not.contain("tree_digest_cached");
     });
 });

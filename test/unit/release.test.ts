@@ -262,6 +262,65 @@ describe("release tests at review (release.expectedTests)", () => {
         const { dir, head } = repo({ "tests/test_import.py": "import no_such_module\n" });
         expect(refusal(() => runReleaseTests(dir, head, 10, py)).message).to.match(/^ReleaseTests: .*1 errors/);
     });
+    describe("the deploy takes the review's result for the same tree and interpreter", () => {
+        /** An interpreter that counts its runs of the suite (not its --version calls). */
+        function countingPython(): { exe: string; runs: () => number } {
+            const d = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-py-"));
+            const exe = path.join(d, "python3");
+            const log = path.join(d, "runs");
+            fs.writeFileSync(exe, `#!/bin/sh\ncase "$*" in *pytest*) echo run >> ${log} ;; esac\nexec ${py} "$@"\n`, { mode: 0o755 });
+            return { exe, runs: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean).length : 0) };
+        }
+        const record = (reuse: boolean) => ({ dir: fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-rec-")), reuse });
+
+        it("a review always runs the suite; the deploy after it runs none and gets the same result", () => {
+            const { dir, head } = repo();
+            const p = countingPython();
+            const rec = record(false);
+            const atReview = runReleaseTests(dir, head, 10, p.exe, rec);
+            const again = runReleaseTests(dir, head, 10, p.exe, rec);
+            expect(p.runs(), "each review runs it").to.equal(2);
+            const atDeploy = runReleaseTests(dir, head, 10, p.exe, { dir: rec.dir, reuse: true });
+            expect(p.runs(), "the deploy took the review's result").to.equal(2);
+            expect(atDeploy).to.deep.equal(atReview);
+            expect(again).to.deep.equal(atReview);
+        });
+        it("runs again for another tree, another expected count, or another interpreter", () => {
+            const { dir, head } = repo();
+            const p = countingPython();
+            const rec = record(false);
+            runReleaseTests(dir, head, 10, p.exe, rec);
+            const deploy = { dir: rec.dir, reuse: true };
+            expect(refusal(() => runReleaseTests(dir, head, 11, p.exe, deploy)).message).to.match(/passed 10, release\.expectedTests is 11/);
+            expect(p.runs()).to.equal(2);
+            const other = countingPython();
+            runReleaseTests(dir, head, 10, other.exe, deploy);
+            expect(other.runs(), "another interpreter runs the suite").to.equal(1);
+            fs.writeFileSync(path.join(dir, "tests", "test_more.py"), "def test_more():\n    assert True\n");
+            git(dir, "add", "-A");
+            git(dir, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "more");
+            const next = git(dir, "rev-parse", "HEAD").trim();
+            expect(runReleaseTests(dir, next, 11, p.exe, deploy).passed).to.equal(11);
+            expect(p.runs(), "a new tree runs the suite").to.equal(3);
+        });
+        it("never keeps a failing result, and a tampered record is not taken", () => {
+            const { dir, head } = repo({ "tests/test_broken.py": "def test_broken():\n    assert 1 == 2\n" });
+            const p = countingPython();
+            const rec = record(false);
+            refusal(() => runReleaseTests(dir, head, 11, p.exe, rec));
+            expect(fs.readdirSync(rec.dir)).to.deep.equal([]);
+            // A record edited so that it no longer says "every expected test passed" is not taken.
+            const good = repo();
+            runReleaseTests(good.dir, good.head, 10, p.exe, rec);
+            const [f] = fs.readdirSync(rec.dir);
+            const kept = JSON.parse(fs.readFileSync(path.join(rec.dir, f), "utf8"));
+            kept.result.passed = 9;
+            fs.writeFileSync(path.join(rec.dir, f), JSON.stringify(kept));
+            const before = p.runs();
+            expect(runReleaseTests(good.dir, good.head, 10, p.exe, { dir: rec.dir, reuse: true }).passed).to.equal(10);
+            expect(p.runs(), "a record that is not a pass of the expected count is ignored").to.equal(before + 1);
+        });
+    });
     it("refuses when the interpreter has no pytest", () => {
         const { dir, head } = repo();
         expect(refusal(() => runReleaseTests(dir, head, 10, "/nonexistent/python3")).message).to.match(/^ReleaseTests: cannot run \/nonexistent\/python3/);

@@ -135,6 +135,8 @@ ok("git/show-stat", "push", hostCommand(`${G} show --stat HEAD`));
 ok("git/cat-file-describe", "push", hostCommand(`${G} cat-file -t HEAD\n${G} describe --tags --always`));
 ok("git/grep-docs-for-push", "push", hostCommand(`grep -r 'git push' ${P.target}/docs`));
 ok("git/echo-push-forbidden", "push", hostCommand("echo 'git push is forbidden here; the dot repo has no remote'"));
+ok("git/add-into-one-pack", "push",
+    hostCommand(`git -C ${P.dot} -c core.bigFileThreshold=1 add -A -- iu-cutter`, { writes: [P.target, `${P.dot}/.git`] }), "bulk check-in: blobs into one pack");
 ok("git/local-rev-parse", "push", localCommand("git rev-parse HEAD"));
 ok("git/local-status", "push", localCommand("git status --porcelain"));
 ok("git/command-local-rev-parse", "push", commandLocal("git rev-parse HEAD", { dir: P.localDir }));

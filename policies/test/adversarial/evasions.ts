@@ -527,6 +527,12 @@ ev("push/git-config-file-flag", "push",
 ev("push/alias-bang-push", "push", hostCommand(`git -C ${P.dot} -c alias.x='!git push origin HEAD' x`));
 ev("push/core-hooks-path", "push",
     hostCommand(`git -c core.hooksPath=/var/lib/cutter/state/hooks -C ${P.dot} commit -q -m deploy`, { writes: DOT_W }));
+ev("push/big-file-threshold-smuggles-alias", "push",
+    hostCommand(`git -C ${P.dot} -c 'core.bigFileThreshold=1 alias.x=!git push' add -A -- iu-cutter`, { writes: DOT_W }));
+ev("push/core-fsmonitor-command", "push",
+    hostCommand(`git -C ${P.dot} -c core.fsmonitor='git push origin HEAD' add -A -- iu-cutter`, { writes: DOT_W }));
+ev("push/big-file-threshold-then-ssh-command", "push",
+    hostCommand(`git -C ${P.dot} -c core.bigFileThreshold=1 -c core.sshCommand='sh -c reboot' fetch origin`, { writes: DOT_W }));
 ev("push/ext-transport", "push", hostCommand(`git -C ${P.dot} -c protocol.ext.allow=always fetch 'ext::sh -c reboot'`));
 ev("push/shipped-post-commit-hook", "push",
     hostCommand(`tar -x --no-same-owner --no-same-permissions -f - -C ${P.dot}`, {

@@ -13,6 +13,10 @@ exchange() { python3 - "$1" "$2" <<'PY'
 # [pinned helper exchange.py, sha256 1726b8b66e8ae5cc…: shown once under "Pinned helpers"]
 PY
 }
+tree_digest_cached() { python3 - "$1" --cached "$2" <<'PY'
+# [pinned helper tree_digest.py, sha256 b01f5357db9c8410…: shown once under "Pinned helpers"]
+PY
+}
 revert() { # back to the exact pre-deploy state recorded in the journal
   local head pre new; head="$(sed -n 's/^dot_head=//p' /var/lib/cutter/deploy.journal)"; pre="$(sed -n 's/^pre_tree=//p' /var/lib/cutter/deploy.journal)"; new="$(sed -n 's/^new_tree=//p' /var/lib/cutter/deploy.journal)"
   [ "$new" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ] || fail "Release: the interrupted deploy in /var/lib/cutter/deploy.journal was of another release ($new); resolve it by hand: its pre-deploy tree is under /opt/incomex/.iu-cutter-staging or /var/lib/cutter/artifacts"
@@ -75,9 +79,10 @@ if [ -f /var/lib/cutter/deployed-release ] && grep -qx digest=eeeeeeeeeeeeeeeeee
   say "Release: eeeeeeeeeeee already in place"; exit 0
 fi
 step=upload
+pre_tree="$(tree_digest_cached /opt/incomex/dot/iu-cutter /var/lib/cutter/tree-digest.cache | cut -d' ' -f1)"
 if [ -e /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee ]; then rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee; fi
 install -d -m 0755 /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree
-if ! tar -x --no-same-owner --no-same-permissions -f - -C /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree; then
+if ! tar -x -m --no-same-owner --no-same-permissions -f - -C /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree; then
   rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee
   fail "Release: unpacking the archive in /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee failed (disk full?); staging removed, nothing else touched"
 fi
@@ -95,7 +100,6 @@ step=journal
 ts="$(date -u +%Y%m%dT%H%M%SZ)"
 for sfx in '' -1 -2 -3 -4 -5 -6 -7 -8 -9; do art=/var/lib/cutter/artifacts/"$ts-eeeeeeeeeeee$sfx"; [ -e "$art" ] || break; done
 [ ! -e "$art" ] || fail "Release: artifact dirs /var/lib/cutter/artifacts/$ts-eeeeeeeeeeee* all exist; prune old artifacts (reviewed), then re-run; nothing was changed"
-pre_tree="$(tree_digest /opt/incomex/dot/iu-cutter | cut -d' ' -f1)"
 if [ -e /var/lib/cutter/deployed-release.pre ]; then rm -- /var/lib/cutter/deployed-release.pre; fi
 if [ -f /var/lib/cutter/deployed-release ]; then cp -p -- /var/lib/cutter/deployed-release /var/lib/cutter/deployed-release.pre; fi
 printf 'stage=%s\nartifact=%s\npre_tree=%s\ndot_head=%s\nnew_tree=%s\n' /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee "$art" "$pre_tree" "$(git -C /opt/incomex/dot rev-parse HEAD)" eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee > /var/lib/cutter/deploy.journal.tmp
@@ -109,11 +113,11 @@ if ! python3 - /opt/incomex/dot/iu-cutter 0.6.0 <<'PY'
 # [pinned helper assert_release.py, sha256 8aa56dc410659f26…: shown once under "Pinned helpers"]
 PY
 then revert; fail "Release: post-deploy assertions failed; the previous tree is back in place"; fi
-[ "$(tree_digest /opt/incomex/dot/iu-cutter | cut -d' ' -f1)" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ] || { revert; fail "Release: deployed tree does not match the manifest; reverted"; }
+[ "$(tree_digest_cached /opt/incomex/dot/iu-cutter /var/lib/cutter/tree-digest.cache | cut -d' ' -f1)" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ] || { revert; fail "Release: deployed tree does not match the manifest; reverted"; }
 step=dot-commit
 ignored="$(git -C /opt/incomex/dot ls-files --others --ignored --exclude-standard -- iu-cutter | head -n 5 | tr '\n' ' ')"
 [ -z "$ignored" ] || fail "Release: the dot repo's ignore rules match release files (${ignored}); the deploy commit would not record them. Add exceptions to the dot repo's .gitignore (reviewed), then re-run; reverted"
-git -C /opt/incomex/dot add -A -- iu-cutter
+git -C /opt/incomex/dot -c core.bigFileThreshold=1 add -A -- iu-cutter
 if git -C /opt/incomex/dot diff --cached --quiet -- iu-cutter; then say "Release: the dot repo already records this tree at HEAD; no commit"; else
 git -C /opt/incomex/dot -c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost -c core.hooksPath=/dev/null commit -q --no-verify -F - -- iu-cutter <<'IUCUTTER_EOF'
 deploy iu-cutter 0.6.0 (O6)
