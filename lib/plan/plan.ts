@@ -7,7 +7,7 @@
 import { StackConfig } from "../config/config";
 import { canonicalJson, sha256Hex } from "../core/digest";
 import { MandateCommand } from "./mandate";
-import { verificationCleanupScript, verificationScript } from "../scripts/verification";
+import { o7RollbackMandatePath, verificationCleanupScript, verificationScript } from "../scripts/verification";
 import {
     dirsScript, fileScript, hostLayout, identityGuardScript, preStateGuardScript, ReleaseFacts,
     renderOrchestratorConfig, retentionScript, rollbackGuardScript, secretsScript, tagScript,
@@ -92,7 +92,7 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
             "O7: run the orchestrator in Mode.DRYRUN through context_pack_readonly (SG1 pause, resume, SG2 pause, resume, closeout, idempotent closeout); "
             + "row counts and grant matrix identical before and after; Mode.LIVE refused before, during and after; readiness evidence for GAP-3..8",
             { create: verificationScript(c, r.manifestDigest, runbook), delete: verificationCleanupScript(c, r.manifestDigest, runbook) },
-            [c.cutterConfig.orchestrator.state_dir],
+            [c.cutterConfig.orchestrator.state_dir, o7RollbackMandatePath(c)],
             { triggers: [r.manifestDigest], secretInputs: ["backupGpgFpr", "governancePrincipal"], captureStdout: true })
         : undefined;
     // Retention (issue 15): the previous trees beyond retention.artifacts, named one by one as the probe saw them.
