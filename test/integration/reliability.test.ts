@@ -15,7 +15,7 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { inspectRelease } from "../../lib/release/release";
 import * as ops from "../../lib/workflow/operations";
 import { configureSandboxStack, sandboxSigners } from "../../scripts/sandboxStack";
-import { facts, failure, hostPath, hostSnapshot, mustRun, newStack, removeStack, REPO_ROOT, resetHost, SB, tmpDir, treeDigest } from "../helpers/sandbox";
+import { facts, failure, hostPath, hostSnapshot, mustRun, newO7Stack, newStack, removeStack, REPO_ROOT, resetHost, SB, tmpDir, treeDigest } from "../helpers/sandbox";
 
 const DOT = () => hostPath("/opt/incomex/dot");
 const TARGET = () => hostPath("/opt/incomex/dot/iu-cutter");
@@ -362,6 +362,42 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
             await signOff();
             expect(treeDigest(TARGET())).to.equal(oldTree);
             expect(fs.existsSync(hostPath("/var/lib/cutter/rollback-mandate")), "the mandate is consumed").to.equal(false);
+        });
+        it("O7: a plain `pulumi destroy` of a protected O7 stack is refused by RollbackGate and changes nothing; the reviewed rollback (O7, then O6) forgets the run and restores the pre-deploy tree", async () => {
+            resetHost();
+            const signers = sandboxSigners(tmpDir("iucutter-signers-"));
+            const oldTree = treeDigest(TARGET());
+            const oldHead = git("rev-parse", "HEAD").trim();
+            stack = await newStack("protdestroy-o6", { signers });
+            const signOff = async (name: string) => {
+                const r = await ops.review(name, { root: REPO_ROOT });
+                ops.approve(name, { role: "review", digest: r.mandateDigest, key: signers.keys.review }, REPO_ROOT);
+                ops.approve(name, { role: "sovereign", digest: r.mandateDigest, key: signers.keys.sovereign }, REPO_ROOT);
+                await ops.deploy(name, { root: REPO_ROOT });
+            };
+            await signOff(stack.name);
+            const o7 = await newO7Stack("protdestroy-o7", { signers });
+            try {
+                await signOff(o7.name);
+                const stateDir = hostPath("/var/lib/cutter/state");
+                const runFiles = () => fs.readdirSync(stateDir).filter((f) => /^run-o7-.*\.json$/.test(f));
+                expect(runFiles(), "the O7 run is recorded on the host").to.have.length(1);
+                const before = hostSnapshot();
+                const msg = await failure(o7.destroy());
+                expect(msg).to.match(/RollbackGate: vmi0000000\.sandbox\.invalid is protected and no approved O7 rollback mandate for run o7-[0-9a-f]{12}-\S+ is on the host \(\/var\/lib\/cutter\/o7-rollback-mandate\); a plain destroy is refused and nothing was changed/);
+                expect(hostSnapshot(), "the host is unchanged").to.equal(before);
+                expect(runFiles(), "the O7 run is not forgotten").to.have.length(1);
+                // The reviewed path: rollback on the O7 stack, then on the O6 stack.
+                await configureSandboxStack(o7.name, { o7: true, pinO7: true, signers, overrides: { rollback: true } });
+                await signOff(o7.name);
+                expect(runFiles(), "the reviewed O7 rollback forgot the run").to.have.length(0);
+                expect(fs.existsSync(hostPath("/var/lib/cutter/o7-rollback-mandate")), "the O7 mandate is consumed").to.equal(false);
+                await configureSandboxStack(stack.name, { pin: true, signers, overrides: { rollback: true } });
+                await signOff(stack.name);
+                expect(treeDigest(TARGET())).to.equal(oldTree);
+            } finally {
+                await removeStack(o7);
+            }
         });
     });
 
