@@ -395,9 +395,44 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
                 await configureSandboxStack(stack.name, { pin: true, signers, overrides: { rollback: true } });
                 await signOff(stack.name);
                 expect(treeDigest(TARGET())).to.equal(oldTree);
+                expect(git("rev-parse", "HEAD").trim(), "the dot repo's pre-deploy HEAD is back").to.equal(oldHead);
             } finally {
                 await removeStack(o7);
             }
+        });
+    });
+
+    describe("the dot repo on rollback", () => {
+        it("HEAD still the deploy commit: destroy resets HEAD and index to the pre-deploy ones, other staged changes stay staged", async () => {
+            resetHost();
+            const oldHead = git("rev-parse", "HEAD").trim();
+            fs.writeFileSync(hostPath("/opt/incomex/dot/staged-note.txt"), "staged by an operator\n");
+            git("add", "staged-note.txt");
+            const oldStatus = git("status", "--porcelain");
+            stack = await newStack("dotreset");
+            expect((await stack.up()).summary.result).to.equal("succeeded");
+            const deployCommit = git("rev-parse", "HEAD").trim();
+            expect(deployCommit).to.not.equal(oldHead);
+            await stack.destroy();
+            expect(git("rev-parse", "HEAD").trim(), "pre-deploy HEAD").to.equal(oldHead);
+            expect(git("status", "--porcelain"), "pre-deploy index (the operator's staged file still staged)").to.equal(oldStatus);
+            expect(fs.readFileSync(hostPath("/var/lib/cutter/artifacts/rolled-back-dot-commits"), "utf8")).to.contain(`dot commit ${deployCommit} rolled back to the pre-deploy HEAD ${oldHead}`);
+        });
+
+        it("someone committed on top of the deploy commit: destroy keeps that history and records the rollback as a new commit", async () => {
+            resetHost();
+            const oldTree = treeDigest(TARGET());
+            stack = await newStack("dotontop");
+            expect((await stack.up()).summary.result).to.equal("succeeded");
+            fs.writeFileSync(hostPath("/opt/incomex/dot/ops-note.txt"), "an operator's own commit\n");
+            git("add", "ops-note.txt");
+            git("-c", "user.name=op", "-c", "user.email=op@localhost", "commit", "-q", "-m", "operator note");
+            const onTop = git("rev-parse", "HEAD").trim();
+            await stack.destroy();
+            expect(treeDigest(TARGET())).to.equal(oldTree);
+            expect(git("log", "-1", "--format=%s").trim()).to.equal("rollback iu-cutter to the pre-deploy tree (O6 rollback)");
+            expect(git("rev-parse", "HEAD~1").trim(), "the operator's commit is kept").to.equal(onTop);
+            expect(git("status", "--porcelain")).to.equal("");
         });
     });
 
