@@ -484,3 +484,40 @@ export function swapScript(c: SwapSite, r: ReleaseFacts, delta?: StagingDelta): 
     return { create, delete: rollbackScript(c, r) };
 }
 
+/**
+ * The delete of `deploy-recovery` (a resource created before the swap, so it
+ * is in the state even when the swap's create failed): when an unfinished
+ * deploy's journal is on the host (the create failed after the exchange and
+ * its revert failed too, or the run was killed), a destroy reverts to the
+ * journal's pre-deploy state (tree, dot-repo HEAD and index, ledger). On a
+ * protected host only inside the reviewed rollback (its mandate). No journal:
+ * nothing to do (a completed deploy is rolled back by the release's delete).
+ */
+export function recoveryScript(c: SwapSite, r: ReleaseFacts): string {
+    const L = hostLayout(c);
+    const stage = stagingPath(c, r);
+    return lines(
+        ...hostScriptPrelude(c),
+        ...revertFunction(c, r),
+        ...failureTrapLines(c.paths.stateDir, false),
+        ...lockLines(c.paths.stateDir, `recovery of ${r.manifestDigest.slice(0, 12)}`),
+        // This run has no artifact dir of its own (journaled=no: revert() leaves every artifact dir as it is).
+        sh`step=recovery; journaled=no; art=${hostLayout(c).artifacts + "/none"}`,
+        sh`[ -f ${L.journal} ] || { say "DeployRecovery: no unfinished deploy journal on the host; nothing to restore"; exit 0; }`,
+        c.host.protected ? [
+            sh`[ -f ${rollbackMandatePath(c)} ] && grep -qx ${`release=${r.manifestDigest}`} ${rollbackMandatePath(c)} \\`,
+            sh`  || fail "RollbackGate: ${dq(c.host.name)} is protected and no approved rollback mandate for release ${dq(r.manifestDigest.slice(0, 12))} is on the host (${dq(rollbackMandatePath(c))}); a plain destroy is refused and nothing was changed (an unfinished deploy's journal is on the host: a reviewed up of this release reverts it first)"`,
+        ] : [],
+        sh`say "--- $(date -u +%FT%TZ) recovery: the unfinished deploy in ${dq(L.journal)} is reverted to its pre-deploy state"`,
+        // Past the artifact step the pre-deploy tree is in the run's artifact dir: a copy goes where revert looks for it.
+        sh`j_art="$(sed -n 's/^artifact=//p' ${L.journal})"`,
+        sh`if [ ! -e ${stage + "/old-tree"} ] && [ ! -e ${stage + "/tree"} ] && [ -n "$j_art" ] && [ -d "$j_art/tree" ]; then`,
+        sh`  install -d -m 0755 ${stage}`,
+        sh`  cp -a -- "$j_art/tree" ${stage + "/old-tree"}`,
+        `fi`,
+        `revert`,
+        c.host.protected ? sh`if [ -e ${rollbackMandatePath(c)} ]; then rm -- ${rollbackMandatePath(c)}; fi` : [],
+        `step=complete`,
+        sh`say "DeployRecovery: the pre-deploy tree, dot-repo HEAD and index, and ledger are back (from the journal)"`,
+    );
+}

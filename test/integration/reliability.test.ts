@@ -103,6 +103,36 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
         expect(treeDigest(TARGET())).to.equal(oldTree);
     });
 
+    it("a failing dot commit whose revert fails too (the dot repo's index is locked): the journal stays, the cause is shown, and a plain destroy restores the pre-deploy state from the journal", async () => {
+        resetHost();
+        const oldTree = treeDigest(TARGET());
+        const oldHead = git("rev-parse", "HEAD").trim();
+        stack = await newStack("revertfail");
+        const oldStatus = git("status", "--porcelain");
+        const indexLock = path.join(DOT(), ".git", "index.lock");
+        fs.writeFileSync(indexLock, "");
+        let msg = "";
+        try {
+            msg = await failure(stack.up());
+        } finally {
+            fs.rmSync(indexLock);
+        }
+        expect(msg).to.match(/Release: step dot-commit failed \(exit \d+\)/);
+        expect(msg, "git's own reason reaches the operator").to.match(/index\.lock/);
+        expect(msg, "the failed revert does not claim success").to.not.match(/Release: reverted after the failure/);
+        expect(fs.existsSync(JOURNAL()), "the journal of the unfinished deploy stays").to.equal(true);
+        // The release's create never reached the state; deploy-recovery (created before it) reverts from the journal.
+        const res = await stack.destroy();
+        expect(res.summary.result).to.equal("succeeded");
+        expect(res.stdout).to.match(/DeployRecovery: the pre-deploy tree, dot-repo HEAD and index, and ledger are back/);
+        expectOldAndRecorded(oldTree, oldHead, oldStatus);
+        // And a later up converges.
+        expect((await stack.up()).summary.result).to.equal("succeeded");
+        expect(treeDigest(TARGET())).to.equal(newDigest());
+        await stack.destroy();
+        expect(treeDigest(TARGET())).to.equal(oldTree);
+    });
+
     it("an artifact-name collision (dirs already there for every second of the run): a unique name is used, the others are untouched", async () => {
         resetHost();
         const d12 = newDigest().slice(0, 12);
