@@ -154,6 +154,9 @@ async function o7Program(pf: Preflight, reviewData: ReviewData, reviewDir: strin
     };
     if (cfg.rollback) {
         await pulumi.log.warn(`ROLLBACK: this update forgets the O7 run of the O6 deploy ${o7.verifiesDeploy.ledgerDigest.slice(0, 12)} (mandate ${mandateDigest})`);
+        // The guard, then the host-side mandate; the dry run's delete (which runs after them in this update) checks it on a protected host.
+        const rollbackGuard = remoteFromPlan(o7.plan.rollbackGuard!, pf.target, { dependsOn: [host.identityGuard] });
+        remoteFromPlan(o7.plan.rollbackMandate!, pf.target, { dependsOn: [host.identityGuard, rollbackGuard] });
         return { ...base, rollback: true };
     }
     const deployGuard = new O6DeployGuard("o6-deploy", {

@@ -22,14 +22,19 @@ export interface ReleaseArgs {
  */
 export class Release extends pulumi.ComponentResource {
     public readonly tag: pulumi.Resource;
+    public readonly recovery: pulumi.Resource;
     public readonly swap: pulumi.Resource;
     public readonly retention?: pulumi.Resource;
 
     constructor(name: string, args: ReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("iucutter:release:Release", name, {}, opts);
         this.tag = localFromPlan(args.plan.tag, args.sourceRepo, { parent: this, retainOnDelete: true });
-        this.swap = remoteFromPlan(args.plan.swap, args.target, {
+        // In the state before the swap runs: a destroy after a failed create still reverts from the host's journal.
+        this.recovery = remoteFromPlan(args.plan.recovery, args.target, {
             parent: this, dependsOn: [...args.guards, ...args.after],
+        });
+        this.swap = remoteFromPlan(args.plan.swap, args.target, {
+            parent: this, dependsOn: [...args.guards, ...args.after, this.recovery],
         });
         // Previous trees beyond retention.artifacts go only after the new release is in place and recorded.
         if (args.plan.retention) {

@@ -9,10 +9,11 @@
 import { StackConfig } from "../config/config";
 import { canonicalJson, sha256Hex } from "../core/digest";
 import { DeployPlan, PlannedCommand } from "./plan";
-import { verificationCleanupScript, verificationScript } from "../scripts/verification";
+import { o7RollbackMandateLine, o7RollbackMandatePath, verificationCleanupScript, verificationScript } from "../scripts/verification";
+import { fileScript } from "../scripts/o6";
 
-export { O6Deploy, O7Observation, o6DeployGuardScript, o7ProbeScript } from "../scripts/o7";
-import { O6Deploy, o6DeployGuardScript, O7Observation } from "../scripts/o7";
+export { O6Deploy, O7Observation, o6DeployGuardScript, o7ProbeScript, o7RollbackGuardScript } from "../scripts/o7";
+import { O6Deploy, o6DeployGuardScript, O7Observation, o7RollbackGuardScript } from "../scripts/o7";
 import { parseKeyValues } from "../core/keyValues";
 
 export function parseO7Probe(out: string): O7Observation | undefined {
@@ -58,6 +59,10 @@ export interface O7Plan {
     identityGuard: PlannedCommand;
     deployGuard: PlannedCommand;
     verify: PlannedCommand;
+    /** Rollback runs only: the pre-state guard of the O7 rollback (read-only). */
+    rollbackGuard?: PlannedCommand;
+    /** Rollback runs only: the host-side mandate the dry run's delete checks on a protected host (issue 15). */
+    rollbackMandate?: PlannedCommand;
 }
 
 /**
@@ -82,7 +87,21 @@ export function buildO7Plan(c: StackConfig, p: DeployPlan, d: O6Deploy, manifest
     };
     const o7Digest = sha256Hex(canonicalJson([deployGuard, verify]));
     const identityGuard: PlannedCommand = { ...p.identityGuard, triggers: [o7Digest, ...(c.rollback ? ["rollback"] : [])] };
-    return { identityGuard, deployGuard, verify };
+    if (!c.rollback) {
+        return { identityGuard, deployGuard, verify };
+    }
+    const rollbackGuard: PlannedCommand = {
+        resource: "o7-rollback-guard", component: "O6DeployGuard", where: "host",
+        description: `RollbackGate: the host carries the O6 deploy this O7 verified (ledger sha256 ${d.ledgerDigest.slice(0, 12)}…) or none, and no deploy runs, right before the O7 rollback`,
+        create: o7RollbackGuardScript(c, d), delete: "", writes: [], triggers: [o7Digest, "rollback"], secretInputs: [], guard: "PreStateAnchor",
+    };
+    const m = fileScript(o7RollbackMandatePath(c), o7RollbackMandateLine(cv, manifestDigest, runbook), "0600", "O7 rollback mandate");
+    const rollbackMandate: PlannedCommand = {
+        resource: "o7-rollback-mandate", component: "DryRunVerification", where: "host",
+        description: "RollbackGate: record on the host that the reviewed O7 rollback may forget this dry run (a protected host refuses a plain destroy)",
+        create: m.create, delete: m.delete, writes: m.writes, triggers: [], secretInputs: [],
+    };
+    return { identityGuard, deployGuard, verify, rollbackGuard, rollbackMandate };
 }
 
 export function o7Commands(p: O7Plan): PlannedCommand[] {
@@ -90,11 +109,12 @@ export function o7Commands(p: O7Plan): PlannedCommand[] {
 }
 
 /**
- * On an O7 rollback: the identity guard, then the dry run's delete (forget
- * the run: its state file and step logs). The O6 deploy may be gone already.
+ * On an O7 rollback: the identity guard, the rollback guard and the host-side
+ * rollback mandate (rollback: true), then the dry run's delete (forget the
+ * run: its state file and step logs). The O6 deploy may be gone already.
  */
 export function o7RollbackCommands(p: O7Plan): PlannedCommand[] {
-    return [p.identityGuard, {
+    return [p.identityGuard, ...(p.rollbackGuard ? [p.rollbackGuard] : []), ...(p.rollbackMandate ? [p.rollbackMandate] : []), {
         ...p.verify, description: `ROLLBACK (delete of ${p.verify.resource}): forget the O7 run`, create: p.verify.delete, delete: "",
     }];
 }

@@ -7,13 +7,14 @@
 import { StackConfig } from "../config/config";
 import { canonicalJson, sha256Hex } from "../core/digest";
 import { MandateCommand } from "./mandate";
-import { verificationCleanupScript, verificationScript } from "../scripts/verification";
+import { o7RollbackMandatePath, verificationCleanupScript, verificationScript } from "../scripts/verification";
 import {
     dirsScript, fileScript, hostLayout, identityGuardScript, preStateGuardScript, ReleaseFacts,
     renderOrchestratorConfig, retentionScript, rollbackGuardScript, secretsScript, tagScript,
 } from "../scripts/o6";
-import { rollbackMandatePath, StagingDelta, stagingPath, swapScript } from "../scripts/swap";
+import { recoveryScript, rollbackMandatePath, StagingDelta, stagingPath, swapScript } from "../scripts/swap";
 import { ReleaseDelta } from "../release/release";
+import { lines, STRICT } from "../scripts/shell";
 
 export interface PlannedCommand extends MandateCommand {
     /** Local file streamed on stdin, if any. */
@@ -33,6 +34,8 @@ export interface DeployPlan {
     verify?: PlannedCommand;
     /** Rollback runs only: the host-side mandate the release's delete checks on a protected host (issue 15). */
     rollbackMandate?: PlannedCommand;
+    /** Created before the swap, so it is in the state even if the swap's create fails: its delete reverts an unfinished deploy from the journal (issue 15). */
+    recovery: PlannedCommand;
     /** Deploys only: pruning of previous trees beyond retention.artifacts (after the swap). */
     retention?: PlannedCommand;
     /** sha256 over every writing command; the guards re-run when it changes. */
@@ -81,6 +84,12 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
         // The pinned pre-state tree is a trigger: re-pinning a drifted live tree re-runs the swap (a redeploy of
         // the same digest that restores the reviewed release), never "unchanged" over the drifted tree.
         { triggers: [r.manifestDigest, ...(c.anchors.tree ? [`pre-tree:${c.anchors.tree}`] : [])], stdinFile: r.archivePath, stdinFileDigest: r.manifestDigest });
+    const recovery = cmd("deploy-recovery", "Release",
+        "DeployRecovery: nothing on create; on destroy or rollback, an unfinished deploy's journal on the host (a failed create whose revert failed too, or a killed run) "
+        + "is reverted to its pre-deploy tree, dot-repo HEAD and index, and ledger (a protected host: only in the reviewed rollback)",
+        { create: lines(STRICT, `echo "DeployRecovery: armed (a destroy reverts an unfinished deploy from its journal)"`), delete: recoveryScript(c, r) },
+        [L.target, L.journal, L.ledger, `${L.ledger}.tmp`, `${c.paths.dotRepo}/.git`, `${c.paths.stateDir}/deploy.log`, c.paths.stateDir, c.paths.stagingDir, stage,
+            ...(c.host.protected ? [rollbackMandatePath(c)] : [])]);
     const tag: PlannedCommand = {
         resource: "release-tag", component: "Release", where: "local",
         description: `Create the local annotated tag ${c.release.tag} at ${r.commit.slice(0, 12)} in the source repo (never pushed)`,
@@ -92,7 +101,7 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
             "O7: run the orchestrator in Mode.DRYRUN through context_pack_readonly (SG1 pause, resume, SG2 pause, resume, closeout, idempotent closeout); "
             + "row counts and grant matrix identical before and after; Mode.LIVE refused before, during and after; readiness evidence for GAP-3..8",
             { create: verificationScript(c, r.manifestDigest, runbook), delete: verificationCleanupScript(c, r.manifestDigest, runbook) },
-            [c.cutterConfig.orchestrator.state_dir],
+            [c.cutterConfig.orchestrator.state_dir, o7RollbackMandatePath(c)],
             { triggers: [r.manifestDigest], secretInputs: ["backupGpgFpr", "governancePrincipal"], captureStdout: true })
         : undefined;
     // Retention (issue 15): the previous trees beyond retention.artifacts, named one by one as the probe saw them.
@@ -101,7 +110,7 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
             `ArtifactRetention: remove the ${r.prune.length} oldest previous tree(s) beyond retention.artifacts = ${c.retention.artifacts} (never a rollback target): ${r.prune.join(", ")}`,
             { create: retentionScript(c, r.prune) }, [L.artifacts, ...r.prune.map((n) => `${L.artifacts}/${n}`)], { triggers: [canonicalJson(r.prune)] })
         : undefined;
-    const writesDigest = sha256Hex(canonicalJson([dirs, orch, runbookCmd, secrets, swap, verify ?? null, ...(retention ? [retention] : [])]));
+    const writesDigest = sha256Hex(canonicalJson([dirs, orch, runbookCmd, secrets, recovery, swap, verify ?? null, ...(retention ? [retention] : [])]));
     const identityGuard = cmd("host-identity-guard", "HostConnection",
         "HostIdentityGuard: re-check hostname, compose marker, .env and that the dot repo has no remote, right before the first write",
         // Re-run in a rollback too (its own trigger), so the host's identity is checked right before the deletes.
@@ -118,12 +127,12 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
         ? cmd("rollback-mandate", "Release", `RollbackGate: record on the host that the reviewed rollback of ${r.manifestDigest.slice(0, 12)} may run (a protected host refuses a plain destroy)`,
             mandateFile, mandateFile.writes)
         : undefined;
-    return { identityGuard, preStateGuard, dirs, orchestratorConfig: orch, rollbackRunbook: runbookCmd, secrets, swap, tag, verify, writesDigest, rollbackMandate, retention };
+    return { identityGuard, preStateGuard, dirs, orchestratorConfig: orch, rollbackRunbook: runbookCmd, secrets, recovery, swap, tag, verify, writesDigest, rollbackMandate, retention };
 }
 
 /** Execution order, as the review package lists it. */
 export function orderedCommands(p: DeployPlan): PlannedCommand[] {
-    return [p.tag, p.identityGuard, p.preStateGuard, p.dirs, p.orchestratorConfig, p.rollbackRunbook, p.secrets, p.swap, ...(p.retention ? [p.retention] : []), ...(p.verify ? [p.verify] : [])];
+    return [p.tag, p.identityGuard, p.preStateGuard, p.dirs, p.orchestratorConfig, p.rollbackRunbook, p.secrets, p.recovery, p.swap, ...(p.retention ? [p.retention] : []), ...(p.verify ? [p.verify] : [])];
 }
 
 /**
@@ -131,7 +140,7 @@ export function orderedCommands(p: DeployPlan): PlannedCommand[] {
  * order (what `up` runs when the writes leave the program). The tag is kept.
  */
 export function rollbackCommands(p: DeployPlan): PlannedCommand[] {
-    const writes = [p.dirs, p.orchestratorConfig, p.rollbackRunbook, p.secrets, p.swap, ...(p.verify ? [p.verify] : [])].reverse();
+    const writes = [p.dirs, p.orchestratorConfig, p.rollbackRunbook, p.secrets, p.recovery, p.swap, ...(p.verify ? [p.verify] : [])].reverse();
     return [p.identityGuard, p.preStateGuard, ...(p.rollbackMandate ? [p.rollbackMandate] : []), ...writes.map((w) => ({
         ...w, description: `ROLLBACK (delete of ${w.resource}): ${w.description}`, create: w.delete, delete: "", stdinFile: undefined, stdinFileDigest: undefined,
     }))];

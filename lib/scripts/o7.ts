@@ -5,6 +5,7 @@
  */
 import { StackConfig } from "../config/config";
 import { bashFunctions, failFunction, hostLayout } from "./prelude";
+import { lockCheckLines } from "./o6";
 import { dq, lines, raw, sh, STRICT } from "./shell";
 
 export interface O6Deploy {
@@ -61,5 +62,23 @@ export function o6DeployGuardScript(c: { paths: StackConfig["paths"] }, d: O6Dep
         sh`[ "$(${raw(D.dotCommit)})" = ${d.dotCommit} ] || fail "the dot repo HEAD is not the O6 deploy commit ${dq(d.dotCommit)}; O7 refused"`,
         sh`[ ! -e ${L.journal} ] || fail "an interrupted deploy journal is present; O7 refused"`,
         sh`echo "O6DeployGuard: ok (release ${dq(d.releaseDigest.slice(0, 12))}, dot ${dq(d.dotCommit.slice(0, 12))})"`,
+    );
+}
+
+/**
+ * The O7 rollback's pre-state guard (read-only, right before the rollback
+ * mandate is written): the host carries the O6 deploy this O7 verified, or
+ * no O6 deploy at all (O6 rolled back first); no deploy runs, no journal.
+ */
+export function o7RollbackGuardScript(c: { paths: StackConfig["paths"] }, d: O6Deploy): string {
+    const D = o6DeployDigests(c);
+    const { L, led } = D;
+    return lines(STRICT, ...bashFunctions(), failFunction("RollbackGate"),
+        ...lockCheckLines(c, "RollbackGate"),
+        sh`if [ -f ${led} ] && [ "$(${raw(D.ledgerDigest)})" != ${d.ledgerDigest} ]; then`,
+        sh`  fail "the host's ledger ${dq(L.ledger)} records another O6 deploy than the one this O7 verified (ledger sha256 ${dq(d.ledgerDigest.slice(0, 12))}); nothing was changed. Review the O7 rollback again against the host's deploy"`,
+        `fi`,
+        sh`[ ! -e ${L.journal} ] || fail "an interrupted O6 deploy journal is present (${dq(L.journal)}); finish or roll back O6 first; nothing was changed"`,
+        sh`echo "RollbackGate: the O6 deploy this O7 verified (or none) is on the host; the O7 rollback may proceed"`,
     );
 }

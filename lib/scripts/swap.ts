@@ -380,11 +380,12 @@ export function ledgerLines(c: SwapSite, r: ReleaseFacts, artVar = "art", preVar
     const led = L.ledger;
     return [
         // artVar/preVar name shell variables of this script.
-        sh`origin_art="$${raw(artVar)}"; origin_pre="$${raw(preVar)}"`,
+        sh`origin_art="$${raw(artVar)}"; origin_pre="$${raw(preVar)}"; dot_head="$(sed -n 's/^dot_head=//p' ${L.journal})"; origin_head="$dot_head"`,
         sh`if [ -f ${led} ] && grep -q '^origin_artifact=' ${led}; then`,
-        sh`  origin_art="$(sed -n 's/^origin_artifact=//p' ${led})"; origin_pre="$(sed -n 's/^origin_pre_tree=//p' ${led})"`,
+        sh`  origin_art="$(sed -n 's/^origin_artifact=//p' ${led})"; origin_pre="$(sed -n 's/^origin_pre_tree=//p' ${led})"; origin_head="$(sed -n 's/^origin_dot_head=//p' ${led})"`,
         `fi`,
-        sh`printf 'digest=%s\\ncommit=%s\\nartifact=%s\\npre_tree=%s\\norigin_artifact=%s\\norigin_pre_tree=%s\\n' ${r.manifestDigest} ${r.commit} "$${dq(artVar)}" "$${dq(preVar)}" "$origin_art" "$origin_pre" > ${L.ledger + ".tmp"}`,
+        // The dot repo's HEAD before this deploy and after its commit, and before this stack's first deploy (what a rollback resets to).
+        sh`printf 'digest=%s\\ncommit=%s\\nartifact=%s\\npre_tree=%s\\norigin_artifact=%s\\norigin_pre_tree=%s\\ndot_head=%s\\ndot_commit=%s\\norigin_dot_head=%s\\n' ${r.manifestDigest} ${r.commit} "$${dq(artVar)}" "$${dq(preVar)}" "$origin_art" "$origin_pre" "$dot_head" "$(git -C ${c.paths.dotRepo} rev-parse HEAD)" "$origin_head" > ${L.ledger + ".tmp"}`,
         sh`mv -T ${L.ledger + ".tmp"} ${led}`,
     ];
 }
@@ -406,7 +407,37 @@ export function rollbackMandatePath(c: SwapSite): string {
     return `${c.paths.stateDir}/rollback-mandate`;
 }
 
-/** The delete script: the origin tree comes back byte for byte, and the dot repo records it. */
+/**
+ * The dot repo after the tree is restored: while HEAD is still the deploy
+ * commit the ledger records, HEAD and the release path's index go back to the
+ * pre-deploy HEAD (the deploy commit is named in artifacts/rolled-back-dot-commits,
+ * for audit). If someone committed on top since (or the ledger predates this
+ * record), history is kept: the rollback is a new commit, and the reason is said.
+ */
+export function dotRollbackLines(c: SwapSite, r: ReleaseFacts): string[] {
+    const L = hostLayout(c);
+    const dot = c.paths.dotRepo;
+    const td = c.paths.targetDir;
+    const record = `${L.artifacts}/rolled-back-dot-commits`;
+    return [
+        sh`o_head="$(sed -n 's/^origin_dot_head=//p' ${L.ledger})"; d_commit="$(sed -n 's/^dot_commit=//p' ${L.ledger})"; head_now="$(git -C ${dot} rev-parse HEAD)"`,
+        `if [ -n "$o_head" ] && [ "$head_now" = "$d_commit" ]; then`,
+        sh`  install -d -m 0700 ${L.artifacts}`,
+        sh`  printf '%s release %s: dot commit %s rolled back to the pre-deploy HEAD %s\\n' "$(date -u +%FT%TZ)" ${r.manifestDigest} "$d_commit" "$o_head" >> ${record}`,
+        sh`  git -C ${dot} reset -q --soft "$o_head"`,
+        sh`  git -C ${dot} reset -q -- ${td}`,
+        sh`  say "Rollback: the dot repo's HEAD and index are back at the pre-deploy $o_head; the deploy commit $d_commit is named in ${dq(record)}"`,
+        `else`,
+        sh`  [ -z "$o_head" ] || say "Rollback: the dot repo's HEAD $head_now is not the deploy commit $d_commit (committed on since the deploy): history kept, the rollback is recorded as a new commit"`,
+        sh`  git -C ${dot} add -A -- ${td}`,
+        sh`  if ! git -C ${dot} diff --cached --quiet -- ${td}; then`,
+        heredoc(sh`    git -C ${dot} ${raw(GIT_IDENTITY)} commit -q --no-verify -F - -- ${td}`, `rollback iu-cutter to the pre-deploy tree (O6 rollback)\n\nremoved-manifest-digest: ${r.manifestDigest}`),
+        `  fi`,
+        `fi`,
+    ];
+}
+
+/** The delete script: the origin tree comes back byte for byte, and the dot repo's pre-deploy HEAD and index. */
 export function rollbackScript(c: SwapSite, r: ReleaseFacts): string {
     const L = hostLayout(c);
     const dot = c.paths.dotRepo;
@@ -442,10 +473,7 @@ export function rollbackScript(c: SwapSite, r: ReleaseFacts): string {
         sh`  say "Rollback: the live tree had been changed since the deploy (digest $live, deployed ${dq(r.manifestDigest)}); it is kept in $kept/tree"`,
         `  printf 'Rollback: the live tree had been changed since the deploy; it is kept in %s/tree\\n' "$kept" >&4 2>/dev/null || true`,
         `fi`,
-        sh`git -C ${dot} add -A -- ${c.paths.targetDir}`,
-        sh`if ! git -C ${dot} diff --cached --quiet -- ${c.paths.targetDir}; then`,
-        heredoc(sh`  git -C ${dot} ${raw(GIT_IDENTITY)} commit -q --no-verify -F - -- ${c.paths.targetDir}`, `rollback iu-cutter to the pre-deploy tree (O6 rollback)\n\nremoved-manifest-digest: ${r.manifestDigest}`),
-        `fi`,
+        ...dotRollbackLines(c, r),
         sh`rm -- ${led}`,
         sh`if [ -e ${restore} ]; then rm -r -- ${restore}; fi`,
         c.host.protected ? sh`rm -- ${rollbackMandatePath(c)}` : [],
@@ -479,4 +507,42 @@ export function swapScript(c: SwapSite, r: ReleaseFacts, delta?: StagingDelta): 
         `step=finish`, ...finishLines(c, r),
     );
     return { create, delete: rollbackScript(c, r) };
+}
+
+/**
+ * The delete of `deploy-recovery` (a resource created before the swap, so it
+ * is in the state even when the swap's create failed): when an unfinished
+ * deploy's journal is on the host (the create failed after the exchange and
+ * its revert failed too, or the run was killed), a destroy reverts to the
+ * journal's pre-deploy state (tree, dot-repo HEAD and index, ledger). On a
+ * protected host only inside the reviewed rollback (its mandate). No journal:
+ * nothing to do (a completed deploy is rolled back by the release's delete).
+ */
+export function recoveryScript(c: SwapSite, r: ReleaseFacts): string {
+    const L = hostLayout(c);
+    const stage = stagingPath(c, r);
+    return lines(
+        ...hostScriptPrelude(c),
+        ...revertFunction(c, r),
+        ...failureTrapLines(c.paths.stateDir, false),
+        ...lockLines(c.paths.stateDir, `recovery of ${r.manifestDigest.slice(0, 12)}`),
+        // This run has no artifact dir of its own (journaled=no: revert() leaves every artifact dir as it is).
+        sh`step=recovery; journaled=no; art=${hostLayout(c).artifacts + "/none"}`,
+        sh`[ -f ${L.journal} ] || { say "DeployRecovery: no unfinished deploy journal on the host; nothing to restore"; exit 0; }`,
+        c.host.protected ? [
+            sh`[ -f ${rollbackMandatePath(c)} ] && grep -qx ${`release=${r.manifestDigest}`} ${rollbackMandatePath(c)} \\`,
+            sh`  || fail "RollbackGate: ${dq(c.host.name)} is protected and no approved rollback mandate for release ${dq(r.manifestDigest.slice(0, 12))} is on the host (${dq(rollbackMandatePath(c))}); a plain destroy is refused and nothing was changed (an unfinished deploy's journal is on the host: a reviewed up of this release reverts it first)"`,
+        ] : [],
+        sh`say "--- $(date -u +%FT%TZ) recovery: the unfinished deploy in ${dq(L.journal)} is reverted to its pre-deploy state"`,
+        // Past the artifact step the pre-deploy tree is in the run's artifact dir: a copy goes where revert looks for it.
+        sh`j_art="$(sed -n 's/^artifact=//p' ${L.journal})"`,
+        sh`if [ ! -e ${stage + "/old-tree"} ] && [ ! -e ${stage + "/tree"} ] && [ -n "$j_art" ] && [ -d "$j_art/tree" ]; then`,
+        sh`  install -d -m 0755 ${stage}`,
+        sh`  cp -a -- "$j_art/tree" ${stage + "/old-tree"}`,
+        `fi`,
+        `revert`,
+        c.host.protected ? sh`if [ -e ${rollbackMandatePath(c)} ]; then rm -- ${rollbackMandatePath(c)}; fi` : [],
+        `step=complete`,
+        sh`say "DeployRecovery: the pre-deploy tree, dot-repo HEAD and index, and ledger are back (from the journal)"`,
+    );
 }

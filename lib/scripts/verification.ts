@@ -80,11 +80,29 @@ export function verificationCleanupScript(c: StackConfig, manifestDigest: string
     const id = runId(c, manifestDigest, runbook);
     const dir = c.cutterConfig.orchestrator.state_dir;
     const files = [`${dir}/run-${id}.json`, ...STEP_LOGS.map((n) => `${dir}/${id}.${n}.log`)];
+    const m = o7RollbackMandatePath(c);
     return lines(
         STRICT,
+        // A protected host forgets the dry run only in the reviewed rollback (its host-side mandate), never in a plain destroy.
+        c.host.protected ? [
+            failFunction("RollbackGate"),
+            sh`[ -f ${m} ] && grep -qx ${`run=${id}`} ${m} \\`,
+            sh`  || fail "${dq(c.host.name)} is protected and no approved O7 rollback mandate for run ${dq(id)} is on the host (${dq(m)}); a plain destroy is refused and nothing was changed. Roll back through the reviewed workflow: set rollback: true on the O7 stack, review, approve, deploy"`,
+        ] : [],
         ...files.map((f) => sh`if [ -e ${f} ]; then rm -- ${f}; fi`),
+        sh`if [ -e ${m} ]; then rm -- ${m}; fi`,
         sh`echo "DryRunVerification: run ${dq(id)} forgotten"`,
     );
+}
+
+/** The file the reviewed O7 rollback writes on the host before the dry run's delete runs (lib/plan/o7.ts). */
+export function o7RollbackMandatePath(c: { paths: Pick<StackConfig["paths"], "stateDir"> }): string {
+    return `${c.paths.stateDir}/o7-rollback-mandate`;
+}
+
+/** What the O7 rollback mandate says: the run it may forget. */
+export function o7RollbackMandateLine(c: StackConfig, manifestDigest: string, runbook: string): string {
+    return `run=${runId(c, manifestDigest, runbook)}\n`;
 }
 
 function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: string, id: string): string {

@@ -46,6 +46,8 @@ export function renderedScripts(c: StackConfig = fixtureConfig()): Array<[string
         ["o6", orderedCommands(plan)], ["o6-rollback", rollbackCommands(plan)], ["o7", o7Commands(o7)], ["o7-rollback", o7RollbackCommands(o7)],
         // A reviewed rollback plan (rollback: true) carries the host-side rollback mandate.
         ["o6-rollback-plan", rollbackCommands(buildPlan({ ...c, verification: undefined, rollback: true }, FIXTURE_RELEASE, readRunbook())).filter((x) => x.resource === "rollback-mandate")],
+        ["o7-rollback-plan", o7RollbackCommands(buildO7Plan({ ...c, rollback: true }, buildPlan({ ...c, rollback: true }, FIXTURE_RELEASE, readRunbook()), FIXTURE_DEPLOY, FIXTURE_RELEASE.manifestDigest, readRunbook()))
+            .filter((x) => x.resource === "o7-rollback-guard" || x.resource === "o7-rollback-mandate")],
     ];
     for (const [g, cmds] of groups) {
         for (const cmd of cmds) {

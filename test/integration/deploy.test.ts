@@ -18,6 +18,7 @@ describe("O6 deploy on the sandbox host (real engine, real sshd, policy pack)", 
     this.timeout(300_000);
     let stack: Stack;
     let pristineTree: string;
+    let pristineHead: string;
     let pristineEnvProduction: Buffer;
     const reviewDir = tmpDir("iucutter-review-");
     const secretValues = () => [facts().backupGpgFpr, "cutter_governance"];
@@ -32,6 +33,7 @@ describe("O6 deploy on the sandbox host (real engine, real sshd, policy pack)", 
             logOffsets.set(f, fs.statSync(f).size);
         }
         pristineTree = treeDigest(hostPath("/opt/incomex/dot/iu-cutter"));
+        pristineHead = mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "rev-parse", "HEAD"]).trim();
         pristineEnvProduction = fs.readFileSync(hostPath("/opt/incomex/dot/.env.production"));
         stack = await newStack("deploy");
     });
@@ -126,7 +128,8 @@ describe("O6 deploy on the sandbox host (real engine, real sshd, policy pack)", 
             const m = /^\s*[~+-]+\s+\S+\s+(\S+)\s+(updated|created|replaced|deleted)/.exec(line);
             if (m) { changed.add(m[1]); }
         }
-        expect([...changed].sort()).to.deep.equal(["host-identity-guard", "pre-state-guard", "release-deploy", "release-tag"]);
+        // deploy-recovery's delete names the new release (a state update: its create does not re-run).
+        expect([...changed].sort()).to.deep.equal(["deploy-recovery", "host-identity-guard", "pre-state-guard", "release-deploy", "release-tag"]);
         expect(fs.readFileSync(hostPath("/opt/incomex/dot/iu-cutter/cutter_agent/cli.py"), "utf8")).to.contain("# one-line fix");
         expect(mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "show", "--stat", "--format=%s", "HEAD"])).to.match(/iu-cutter\/cutter_agent\/cli\.py \| 1 \+\n 1 file changed/);
         expect(shimCalls()).to.deep.equal([]);
@@ -155,14 +158,18 @@ describe("O6 deploy on the sandbox host (real engine, real sshd, policy pack)", 
         }
     });
 
-    it("rolls back (destroy) to the v0.4 tree byte for byte and records it in the dot repo", async () => {
+    it("rolls back (destroy) to the v0.4 tree byte for byte and resets the dot repo to its pre-deploy HEAD and index (the deploy commit named for audit)", async () => {
+        const dot = hostPath("/opt/incomex/dot");
+        const deployCommit = mustRun("git", ["-C", dot, "rev-parse", "HEAD"]).trim();
         const res = await stack.destroy();
         expect(res.summary.result).to.equal("succeeded");
         expect(treeDigest(hostPath("/opt/incomex/dot/iu-cutter"))).to.equal(pristineTree);
         expect(fs.readFileSync(hostPath("/opt/incomex/dot/.env.production"))).to.deep.equal(pristineEnvProduction);
-        const dot = hostPath("/opt/incomex/dot");
-        expect(mustRun("git", ["-C", dot, "log", "-1", "--format=%s"]).trim()).to.equal("rollback iu-cutter to the pre-deploy tree (O6 rollback)");
+        expect(mustRun("git", ["-C", dot, "rev-parse", "HEAD"]).trim(), "the pre-deploy HEAD").to.equal(pristineHead);
         expect(mustRun("git", ["-C", dot, "status", "--porcelain"]).trim()).to.equal("");
+        const record = fs.readFileSync(hostPath("/var/lib/cutter/artifacts/rolled-back-dot-commits"), "utf8");
+        expect(record).to.match(new RegExp(`release [0-9a-f]{64}: dot commit ${deployCommit} rolled back to the pre-deploy HEAD ${pristineHead}\n$`));
+        expect(mustRun("git", ["-C", dot, "cat-file", "-t", deployCommit]).trim(), "the deploy commit is still in the repo").to.equal("commit");
         expect(fs.existsSync(hostPath("/var/lib/cutter/deployed-release"))).to.equal(false);
         expect(shimCalls()).to.deep.equal([]);
     });

@@ -11,7 +11,7 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { inspectRelease } from "../../lib/release/release";
 import { TREE_DIGEST } from "../../lib/scripts/helpers";
 import {
-    facts, hostPath, mustRun, newStack, removeStack, REPO_ROOT, resetHost, run, sandboxPids, SB, shimCalls, treeDigest,
+    facts, fullTreeListing, hostPath, mustRun, newStack, removeStack, REPO_ROOT, resetHost, run, sandboxPids, SB, shimCalls, treeDigest,
 } from "../helpers/sandbox";
 
 const TARGET = () => hostPath("/opt/incomex/dot/iu-cutter");
@@ -113,6 +113,43 @@ describe("faults during a deploy (sandbox host, real engine)", function () {
             // And destroy still restores the original tree.
             await stack.destroy();
             expect(treeDigest(TARGET())).to.equal(oldTree);
+        });
+    }
+
+    // Issue 15: the release's create never reached the state; destroy reverts from the host's journal (deploy-recovery).
+    for (const [point, reached] of KILL_POINTS.filter(([p]) => p === "right after the atomic exchange" || p === "after the dot-repo commit, before the ledger")) {
+        it(`killed ${point}, then a plain destroy: the pre-deploy tree byte for byte, the dot repo's HEAD and index, no journal`, async () => {
+            resetHost();
+            oldTree = treeDigest(TARGET());
+            const dot = hostPath("/opt/incomex/dot");
+            const oldHead = mustRun("git", ["-C", dot, "rev-parse", "HEAD"]).trim();
+            const oldStatus = mustRun("git", ["-C", dot, "status", "--porcelain"]);
+            const oldListing = fullTreeListing(TARGET());
+            stack = await newStack("killdestroy");
+            const { done } = upInBackground(stack.name);
+            let hit = false;
+            let exited = false;
+            done.then(() => { exited = true; });
+            const deadline = Date.now() + 60_000;
+            while (!exited && Date.now() < deadline) {
+                if (reached()) { hit = killDeploy() > 0; break; }
+                await new Promise((r) => setImmediate(r));
+            }
+            expect(await done, "the up failed").to.not.equal(0);
+            expect(hit, `the kill at "${point}" reached the running deploy script`).to.equal(true);
+            const newTree = inspectRelease(facts().sourceRepo, facts().sourceCommit).digest;
+            expect(treeDigest(TARGET()), "the new tree is live, unrecorded").to.equal(newTree);
+            expect(fs.existsSync(hostPath("/var/lib/cutter/deploy.journal")), "the journal stays").to.equal(true);
+            const res = await stack.destroy();
+            expect(res.summary.result).to.equal("succeeded");
+            expect(res.stdout).to.match(/DeployRecovery: the pre-deploy tree, dot-repo HEAD and index, and ledger are back/);
+            expect(treeDigest(TARGET())).to.equal(oldTree);
+            expect(fullTreeListing(TARGET()), "byte for byte, modes and dirs included").to.deep.equal(oldListing);
+            expect(mustRun("git", ["-C", dot, "rev-parse", "HEAD"]).trim()).to.equal(oldHead);
+            expect(mustRun("git", ["-C", dot, "status", "--porcelain"])).to.equal(oldStatus);
+            expect(fs.existsSync(hostPath("/var/lib/cutter/deploy.journal"))).to.equal(false);
+            expect(fs.existsSync(hostPath("/var/lib/cutter/deployed-release"))).to.equal(false);
+            expect(shimCalls()).to.deep.equal([]);
         });
     }
 

@@ -15,7 +15,7 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { inspectRelease } from "../../lib/release/release";
 import * as ops from "../../lib/workflow/operations";
 import { configureSandboxStack, sandboxSigners } from "../../scripts/sandboxStack";
-import { facts, failure, hostPath, hostSnapshot, mustRun, newStack, removeStack, REPO_ROOT, resetHost, SB, tmpDir, treeDigest } from "../helpers/sandbox";
+import { facts, failure, hostPath, hostSnapshot, mustRun, newO7Stack, newStack, removeStack, REPO_ROOT, resetHost, SB, tmpDir, treeDigest } from "../helpers/sandbox";
 
 const DOT = () => hostPath("/opt/incomex/dot");
 const TARGET = () => hostPath("/opt/incomex/dot/iu-cutter");
@@ -99,6 +99,36 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
         const res = await stack.up();
         expect(res.summary.result).to.equal("succeeded");
         expect(git("log", "--format=%s").split("\n").filter((l) => l.startsWith("deploy")).length).to.equal(1);
+        await stack.destroy();
+        expect(treeDigest(TARGET())).to.equal(oldTree);
+    });
+
+    it("a failing dot commit whose revert fails too (the dot repo's index is locked): the journal stays, the cause is shown, and a plain destroy restores the pre-deploy state from the journal", async () => {
+        resetHost();
+        const oldTree = treeDigest(TARGET());
+        const oldHead = git("rev-parse", "HEAD").trim();
+        stack = await newStack("revertfail");
+        const oldStatus = git("status", "--porcelain");
+        const indexLock = path.join(DOT(), ".git", "index.lock");
+        fs.writeFileSync(indexLock, "");
+        let msg = "";
+        try {
+            msg = await failure(stack.up());
+        } finally {
+            fs.rmSync(indexLock);
+        }
+        expect(msg).to.match(/Release: step dot-commit failed \(exit \d+\)/);
+        expect(msg, "git's own reason reaches the operator").to.match(/index\.lock/);
+        expect(msg, "the failed revert does not claim success").to.not.match(/Release: reverted after the failure/);
+        expect(fs.existsSync(JOURNAL()), "the journal of the unfinished deploy stays").to.equal(true);
+        // The release's create never reached the state; deploy-recovery (created before it) reverts from the journal.
+        const res = await stack.destroy();
+        expect(res.summary.result).to.equal("succeeded");
+        expect(res.stdout).to.match(/DeployRecovery: the pre-deploy tree, dot-repo HEAD and index, and ledger are back/);
+        expectOldAndRecorded(oldTree, oldHead, oldStatus);
+        // And a later up converges.
+        expect((await stack.up()).summary.result).to.equal("succeeded");
+        expect(treeDigest(TARGET())).to.equal(newDigest());
         await stack.destroy();
         expect(treeDigest(TARGET())).to.equal(oldTree);
     });
@@ -362,6 +392,77 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
             await signOff();
             expect(treeDigest(TARGET())).to.equal(oldTree);
             expect(fs.existsSync(hostPath("/var/lib/cutter/rollback-mandate")), "the mandate is consumed").to.equal(false);
+        });
+        it("O7: a plain `pulumi destroy` of a protected O7 stack is refused by RollbackGate and changes nothing; the reviewed rollback (O7, then O6) forgets the run and restores the pre-deploy tree", async () => {
+            resetHost();
+            const signers = sandboxSigners(tmpDir("iucutter-signers-"));
+            const oldTree = treeDigest(TARGET());
+            const oldHead = git("rev-parse", "HEAD").trim();
+            stack = await newStack("protdestroy-o6", { signers });
+            const signOff = async (name: string) => {
+                const r = await ops.review(name, { root: REPO_ROOT });
+                ops.approve(name, { role: "review", digest: r.mandateDigest, key: signers.keys.review }, REPO_ROOT);
+                ops.approve(name, { role: "sovereign", digest: r.mandateDigest, key: signers.keys.sovereign }, REPO_ROOT);
+                await ops.deploy(name, { root: REPO_ROOT });
+            };
+            await signOff(stack.name);
+            const o7 = await newO7Stack("protdestroy-o7", { signers });
+            try {
+                await signOff(o7.name);
+                const stateDir = hostPath("/var/lib/cutter/state");
+                const runFiles = () => fs.readdirSync(stateDir).filter((f) => /^run-o7-.*\.json$/.test(f));
+                expect(runFiles(), "the O7 run is recorded on the host").to.have.length(1);
+                const before = hostSnapshot();
+                const msg = await failure(o7.destroy());
+                expect(msg).to.match(/RollbackGate: vmi0000000\.sandbox\.invalid is protected and no approved O7 rollback mandate for run o7-[0-9a-f]{12}-\S+ is on the host \(\/var\/lib\/cutter\/o7-rollback-mandate\); a plain destroy is refused and nothing was changed/);
+                expect(hostSnapshot(), "the host is unchanged").to.equal(before);
+                expect(runFiles(), "the O7 run is not forgotten").to.have.length(1);
+                // The reviewed path: rollback on the O7 stack, then on the O6 stack.
+                await configureSandboxStack(o7.name, { o7: true, pinO7: true, signers, overrides: { rollback: true } });
+                await signOff(o7.name);
+                expect(runFiles(), "the reviewed O7 rollback forgot the run").to.have.length(0);
+                expect(fs.existsSync(hostPath("/var/lib/cutter/o7-rollback-mandate")), "the O7 mandate is consumed").to.equal(false);
+                await configureSandboxStack(stack.name, { pin: true, signers, overrides: { rollback: true } });
+                await signOff(stack.name);
+                expect(treeDigest(TARGET())).to.equal(oldTree);
+                expect(git("rev-parse", "HEAD").trim(), "the dot repo's pre-deploy HEAD is back").to.equal(oldHead);
+            } finally {
+                await removeStack(o7);
+            }
+        });
+    });
+
+    describe("the dot repo on rollback", () => {
+        it("HEAD still the deploy commit: destroy resets HEAD and index to the pre-deploy ones, other staged changes stay staged", async () => {
+            resetHost();
+            const oldHead = git("rev-parse", "HEAD").trim();
+            fs.writeFileSync(hostPath("/opt/incomex/dot/staged-note.txt"), "staged by an operator\n");
+            git("add", "staged-note.txt");
+            const oldStatus = git("status", "--porcelain");
+            stack = await newStack("dotreset");
+            expect((await stack.up()).summary.result).to.equal("succeeded");
+            const deployCommit = git("rev-parse", "HEAD").trim();
+            expect(deployCommit).to.not.equal(oldHead);
+            await stack.destroy();
+            expect(git("rev-parse", "HEAD").trim(), "pre-deploy HEAD").to.equal(oldHead);
+            expect(git("status", "--porcelain"), "pre-deploy index (the operator's staged file still staged)").to.equal(oldStatus);
+            expect(fs.readFileSync(hostPath("/var/lib/cutter/artifacts/rolled-back-dot-commits"), "utf8")).to.contain(`dot commit ${deployCommit} rolled back to the pre-deploy HEAD ${oldHead}`);
+        });
+
+        it("someone committed on top of the deploy commit: destroy keeps that history and records the rollback as a new commit", async () => {
+            resetHost();
+            const oldTree = treeDigest(TARGET());
+            stack = await newStack("dotontop");
+            expect((await stack.up()).summary.result).to.equal("succeeded");
+            fs.writeFileSync(hostPath("/opt/incomex/dot/ops-note.txt"), "an operator's own commit\n");
+            git("add", "ops-note.txt");
+            git("-c", "user.name=op", "-c", "user.email=op@localhost", "commit", "-q", "-m", "operator note");
+            const onTop = git("rev-parse", "HEAD").trim();
+            await stack.destroy();
+            expect(treeDigest(TARGET())).to.equal(oldTree);
+            expect(git("log", "-1", "--format=%s").trim()).to.equal("rollback iu-cutter to the pre-deploy tree (O6 rollback)");
+            expect(git("rev-parse", "HEAD~1").trim(), "the operator's commit is kept").to.equal(onTop);
+            expect(git("status", "--porcelain")).to.equal("");
         });
     });
 

@@ -63,11 +63,11 @@ if [ -f /var/lib/cutter/deploy.journal ] && [ ! -e /opt/incomex/.iu-cutter-stagi
    && [ "$(tree_digest /opt/incomex/dot/iu-cutter | cut -d' ' -f1)" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ]; then
   say "Release: interrupted deploy of this release was past its artifact step; completing its record"
   j_art="$(sed -n 's/^artifact=//p' /var/lib/cutter/deploy.journal)"; j_pre="$(sed -n 's/^pre_tree=//p' /var/lib/cutter/deploy.journal)"
-  origin_art="$j_art"; origin_pre="$j_pre"
+  origin_art="$j_art"; origin_pre="$j_pre"; dot_head="$(sed -n 's/^dot_head=//p' /var/lib/cutter/deploy.journal)"; origin_head="$dot_head"
   if [ -f /var/lib/cutter/deployed-release ] && grep -q '^origin_artifact=' /var/lib/cutter/deployed-release; then
-    origin_art="$(sed -n 's/^origin_artifact=//p' /var/lib/cutter/deployed-release)"; origin_pre="$(sed -n 's/^origin_pre_tree=//p' /var/lib/cutter/deployed-release)"
+    origin_art="$(sed -n 's/^origin_artifact=//p' /var/lib/cutter/deployed-release)"; origin_pre="$(sed -n 's/^origin_pre_tree=//p' /var/lib/cutter/deployed-release)"; origin_head="$(sed -n 's/^origin_dot_head=//p' /var/lib/cutter/deployed-release)"
   fi
-  printf 'digest=%s\ncommit=%s\nartifact=%s\npre_tree=%s\norigin_artifact=%s\norigin_pre_tree=%s\n' eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee 6625f76000000000000000000000000000000000 "$j_art" "$j_pre" "$origin_art" "$origin_pre" > /var/lib/cutter/deployed-release.tmp
+  printf 'digest=%s\ncommit=%s\nartifact=%s\npre_tree=%s\norigin_artifact=%s\norigin_pre_tree=%s\ndot_head=%s\ndot_commit=%s\norigin_dot_head=%s\n' eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee 6625f76000000000000000000000000000000000 "$j_art" "$j_pre" "$origin_art" "$origin_pre" "$dot_head" "$(git -C /opt/incomex/dot rev-parse HEAD)" "$origin_head" > /var/lib/cutter/deployed-release.tmp
   mv -T /var/lib/cutter/deployed-release.tmp /var/lib/cutter/deployed-release
   if [ -e /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee ]; then rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee; fi
   if [ -e /var/lib/cutter/deployed-release.pre ]; then rm -- /var/lib/cutter/deployed-release.pre; fi
@@ -134,11 +134,11 @@ install -d -m 0700 /var/lib/cutter/artifacts
 mkdir -m 0700 -- "$art"
 mv -T -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/old-tree "$art/tree"
 step=ledger
-origin_art="$art"; origin_pre="$pre_tree"
+origin_art="$art"; origin_pre="$pre_tree"; dot_head="$(sed -n 's/^dot_head=//p' /var/lib/cutter/deploy.journal)"; origin_head="$dot_head"
 if [ -f /var/lib/cutter/deployed-release ] && grep -q '^origin_artifact=' /var/lib/cutter/deployed-release; then
-  origin_art="$(sed -n 's/^origin_artifact=//p' /var/lib/cutter/deployed-release)"; origin_pre="$(sed -n 's/^origin_pre_tree=//p' /var/lib/cutter/deployed-release)"
+  origin_art="$(sed -n 's/^origin_artifact=//p' /var/lib/cutter/deployed-release)"; origin_pre="$(sed -n 's/^origin_pre_tree=//p' /var/lib/cutter/deployed-release)"; origin_head="$(sed -n 's/^origin_dot_head=//p' /var/lib/cutter/deployed-release)"
 fi
-printf 'digest=%s\ncommit=%s\nartifact=%s\npre_tree=%s\norigin_artifact=%s\norigin_pre_tree=%s\n' eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee 6625f76000000000000000000000000000000000 "$art" "$pre_tree" "$origin_art" "$origin_pre" > /var/lib/cutter/deployed-release.tmp
+printf 'digest=%s\ncommit=%s\nartifact=%s\npre_tree=%s\norigin_artifact=%s\norigin_pre_tree=%s\ndot_head=%s\ndot_commit=%s\norigin_dot_head=%s\n' eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee 6625f76000000000000000000000000000000000 "$art" "$pre_tree" "$origin_art" "$origin_pre" "$dot_head" "$(git -C /opt/incomex/dot rev-parse HEAD)" "$origin_head" > /var/lib/cutter/deployed-release.tmp
 mv -T /var/lib/cutter/deployed-release.tmp /var/lib/cutter/deployed-release
 step=finish
 rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee

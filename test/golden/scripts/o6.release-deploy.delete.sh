@@ -47,13 +47,23 @@ if [ "$live" != eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee
   say "Rollback: the live tree had been changed since the deploy (digest $live, deployed eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee); it is kept in $kept/tree"
   printf 'Rollback: the live tree had been changed since the deploy; it is kept in %s/tree\n' "$kept" >&4 2>/dev/null || true
 fi
-git -C /opt/incomex/dot add -A -- iu-cutter
-if ! git -C /opt/incomex/dot diff --cached --quiet -- iu-cutter; then
-  git -C /opt/incomex/dot -c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost -c core.hooksPath=/dev/null commit -q --no-verify -F - -- iu-cutter <<'IUCUTTER_EOF'
+o_head="$(sed -n 's/^origin_dot_head=//p' /var/lib/cutter/deployed-release)"; d_commit="$(sed -n 's/^dot_commit=//p' /var/lib/cutter/deployed-release)"; head_now="$(git -C /opt/incomex/dot rev-parse HEAD)"
+if [ -n "$o_head" ] && [ "$head_now" = "$d_commit" ]; then
+  install -d -m 0700 /var/lib/cutter/artifacts
+  printf '%s release %s: dot commit %s rolled back to the pre-deploy HEAD %s\n' "$(date -u +%FT%TZ)" eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee "$d_commit" "$o_head" >> /var/lib/cutter/artifacts/rolled-back-dot-commits
+  git -C /opt/incomex/dot reset -q --soft "$o_head"
+  git -C /opt/incomex/dot reset -q -- iu-cutter
+  say "Rollback: the dot repo's HEAD and index are back at the pre-deploy $o_head; the deploy commit $d_commit is named in /var/lib/cutter/artifacts/rolled-back-dot-commits"
+else
+  [ -z "$o_head" ] || say "Rollback: the dot repo's HEAD $head_now is not the deploy commit $d_commit (committed on since the deploy): history kept, the rollback is recorded as a new commit"
+  git -C /opt/incomex/dot add -A -- iu-cutter
+  if ! git -C /opt/incomex/dot diff --cached --quiet -- iu-cutter; then
+    git -C /opt/incomex/dot -c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost -c core.hooksPath=/dev/null commit -q --no-verify -F - -- iu-cutter <<'IUCUTTER_EOF'
 rollback iu-cutter to the pre-deploy tree (O6 rollback)
 
 removed-manifest-digest: eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee
 IUCUTTER_EOF
+  fi
 fi
 rm -- /var/lib/cutter/deployed-release
 if [ -e /opt/incomex/.iu-cutter-staging/rollback ]; then rm -r -- /opt/incomex/.iu-cutter-staging/rollback; fi
