@@ -174,7 +174,9 @@ describe("one SSH connection per run: arguments and socket path", () => {
     });
 });
 
-describe("no re-hash on a no-op: the probe's stat-signature cache", () => {
+describe("no re-hash on a no-op: the probe's stat-signature cache", function () {
+    // Real git, python and file trees: seconds, not milliseconds, on a loaded 2-core machine.
+    this.timeout(60000);
     const py = (text: string, ...args: string[]) => execFileSync("python3", ["-", ...args], { input: text, encoding: "utf8" }).trim();
     const tree = () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-cache-tree-"));

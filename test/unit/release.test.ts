@@ -46,7 +46,9 @@ function refusal(fn: () => unknown): ReleaseRefused {
     throw new Error("expected a ReleaseRefused");
 }
 
-describe("release inspection", () => {
+describe("release inspection", function () {
+    // Real git, python and file trees: seconds, not milliseconds, on a loaded 2-core machine.
+    this.timeout(60000);
     it("builds a sorted manifest whose digest equals the host's digest of the unpacked archive", () => {
         const { dir, head } = repo({ "bin/run.sh": "#!/bin/sh\necho hi\n", "docs/ü-note.md": "x\n" }, { "bin/run.sh": 0o755 });
         fs.symlinkSync("cli.py", path.join(dir, "cutter_agent", "entry.py"));
@@ -233,7 +235,9 @@ describe("kill-switch: one definition at review and on the host", () => {
     }
 });
 
-describe("release tests at review (release.expectedTests)", () => {
+describe("release tests at review (release.expectedTests)", function () {
+    // Real git, python and file trees: seconds, not milliseconds, on a loaded 2-core machine.
+    this.timeout(60000);
     const py = "/usr/bin/python3";
     it("runs the fixture's suite on a clean copy and counts the passed tests", () => {
         const { dir, head } = repo();
