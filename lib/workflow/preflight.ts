@@ -15,7 +15,7 @@ import { ConfigError, DEFAULT_GRANT_MATRIX_QUERY, parseStackConfig, rawFromPulum
 import { Mandate } from "../plan/mandate";
 import { HostUnreachable, Observation, parseProbe, runReadOnly } from "../host/observe";
 import { buildPlan, DeployPlan, orderedCommands, rollbackCommands } from "../plan/plan";
-import { buildArchive, inspectRelease, loadRunbook, releaseDelta, ReleaseManifest, ReleaseRefused, ReleaseTestResult, Runbook, runReleaseTests } from "../release/release";
+import { buildArchive, CleanCopies, inspectRelease, loadRunbook, releaseDelta, ReleaseManifest, ReleaseRefused, ReleaseTestResult, Runbook, runReleaseTests } from "../release/release";
 import { grantMatrixProbeScript } from "../scripts/verification";
 import { describeDatabaseAccess } from "../scripts/psql";
 import { hostFactProblems, HostFacts, hostFactsScript, parseHostFacts } from "../scripts/hostFacts";
@@ -73,20 +73,24 @@ export function preflight(inp: PreflightInput): Preflight {
     let manifest: ReleaseManifest;
     let releaseTests: ReleaseTestResult;
     let runbook: Runbook;
+    // A new commit is unpacked once for the source assertions and the release's suite.
+    const copies = new CleanCopies();
     try {
-        manifest = inspectRelease(cfg.release.sourceRepo, cfg.release.commit, buildDir);
+        manifest = inspectRelease(cfg.release.sourceRepo, cfg.release.commit, buildDir, copies);
         // The release's own suite, on a clean copy of the pinned commit (roadmap: "tests 366/366"). Every
         // review runs it; the deploy takes the review's passing result for the same tree and interpreter.
         // A rollback (back to the old tree) is never blocked by the new release's tests.
         releaseTests = cfg.rollback
             ? { command: "(not run: rollback)", python: "", expected: cfg.release.expectedTests, passed: 0, failed: 0, errors: 0, skipped: 0, notRun: "rollback" }
-            : runReleaseTests(cfg.release.sourceRepo, manifest.commit, cfg.release.expectedTests, cfg.release.testPython, { dir: buildDir, reuse: !inp.isDryRun });
+            : runReleaseTests(cfg.release.sourceRepo, manifest.commit, cfg.release.expectedTests, cfg.release.testPython, { dir: buildDir, reuse: !inp.isDryRun }, copies);
         runbook = loadRunbook(cfg.cutterConfig.rollbackRunbook, cfg.release.sourceRepo, manifest.commit);
     } catch (e) {
         if (e instanceof ReleaseRefused) {
             throw new GuardRefusal(e.guard, e.message.slice(e.guard.length + 2) + " Nothing was written.");
         }
         throw e;
+    } finally {
+        copies.dispose();
     }
     const macro: Macro = cfg.macro;
     // A redeploy over a tree this machine knows (by its pinned anchor) ships only what changed.

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { treeDigest } from "../../lib/core/digest";
-import { buildArchive, checkTreeShapes, inspectRelease, loadRunbook, ReleaseRefused, resolveInTree, runReleaseTests } from "../../lib/release/release";
+import { buildArchive, checkTreeShapes, CleanCopies, inspectRelease, loadRunbook, ReleaseRefused, resolveInTree, runReleaseTests } from "../../lib/release/release";
 import { ASSERT_RELEASE, TREE_DIGEST } from "../../lib/scripts/helpers";
 import { sha256Hex } from "../../lib/core/digest";
 
@@ -268,12 +268,13 @@ describe("release tests at review (release.expectedTests)", function () {
     });
     describe("the deploy takes the review's result for the same tree and interpreter", () => {
         /** An interpreter that counts its runs of the suite (not its --version calls). */
-        function countingPython(): { exe: string; runs: () => number } {
+        function countingPython(): { exe: string; runs: () => number; dirs: () => string[] } {
             const d = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-py-"));
             const exe = path.join(d, "python3");
             const log = path.join(d, "runs");
-            fs.writeFileSync(exe, `#!/bin/sh\ncase "$*" in *pytest*) echo run >> ${log} ;; esac\nexec ${py} "$@"\n`, { mode: 0o755 });
-            return { exe, runs: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean).length : 0) };
+            fs.writeFileSync(exe, `#!/bin/sh\ncase "$*" in *pytest*) pwd >> ${log} ;; esac\nexec ${py} "$@"\n`, { mode: 0o755 });
+            const dirs = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean) : []);
+            return { exe, runs: () => dirs().length, dirs };
         }
         const record = (reuse: boolean) => ({ dir: fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-rec-")), reuse });
 
@@ -306,6 +307,22 @@ describe("release tests at review (release.expectedTests)", function () {
             const next = git(dir, "rev-parse", "HEAD").trim();
             expect(runReleaseTests(dir, next, 11, p.exe, deploy).passed).to.equal(11);
             expect(p.runs(), "a new tree runs the suite").to.equal(3);
+        });
+        it("a review unpacks a new commit once: the source assertions and the suite share the clean copy, removed after", () => {
+            const { dir, head } = repo();
+            const p = countingPython();
+            const copies = new CleanCopies();
+            const tree = copies.dir(dir, head);
+            try {
+                inspectRelease(dir, head, undefined, copies);
+                expect(copies.dir(dir, head), "the same copy").to.equal(tree);
+                expect(runReleaseTests(dir, head, 10, p.exe, record(false), copies).passed).to.equal(10);
+                expect(p.dirs().map((d) => fs.realpathSync(d))).to.deep.equal([fs.realpathSync(tree)]);
+            } finally {
+                copies.dispose();
+            }
+            expect(fs.existsSync(tree), "removed by dispose").to.equal(false);
+            expect(git(dir, "status", "--porcelain", "--ignored")).to.equal("");
         });
         it("never keeps a failing result, and a tampered record is not taken", () => {
             const { dir, head } = repo({ "tests/test_broken.py": "def test_broken():\n    assert 1 == 2\n" });
