@@ -9,7 +9,7 @@
 import { StackConfig } from "../config/config";
 import { hostLayout } from "./o6";
 import { lines, raw, sh, STRICT } from "./shell";
-import { describeDatabaseAccess, psqlProgram, readOnlyPsql } from "./psql";
+import { describeDatabaseAccess, pgpassSetup, psqlProgram, readOnlyPsql } from "./psql";
 import { parseKeyValues } from "../core/keyValues";
 
 /** The agent CLI's version command, run in the live tree with bytecode writing off. */
@@ -32,6 +32,7 @@ export function hostFactsScript(c: StackConfig): string {
     const L = hostLayout(c);
     return lines(
         STRICT,
+        ...pgpassSetup(c, "exit 3"),
         `printf 'python=%s\\n' "$(python3 --version 2>&1 | head -n 1 || true)"`,
         sh`agent=""; if [ -d ${L.target} ]; then agent="$(cd ${L.target} && PYTHONDONTWRITEBYTECODE=1 ${raw(AGENT_VERSION_COMMAND)} 2>/dev/null | head -n 1)" || agent=""; fi`,
         `printf 'agent=%s\\n' "$agent"`,
