@@ -160,10 +160,7 @@ PSQL=(psql -X -q -h 127.0.0.1 -p "$SB_PG_PORT" -U postgres -v ON_ERROR_STOP=1)
 if [ "$("${PSQL[@]}" -At -d postgres -c "select 1 from pg_database where datname='cutter_live'")" != 1 ]; then
   "${PSQL[@]}" -d postgres -c "CREATE DATABASE cutter_live"
   "${PSQL[@]}" -d cutter_live -f "$ROOT/sandbox/fixture-db.sql" >/dev/null
-  if [ -f "$SB/db-password" ]; then
-    # On stdin, with statement logging off for this session: the password reaches neither argv nor the server log.
-    { echo "SET log_statement = 'none';"; printf "ALTER ROLE context_pack_readonly PASSWORD '%s';\n" "$(cat "$SB/db-password")"; } | "${PSQL[@]}" -d postgres >/dev/null
-  fi
+  sb_set_db_password "${PSQL[@]}"
 fi
 DB_PASSWORD_JSON=""; [ -f "$SB/db-password" ] && DB_PASSWORD_JSON="\"dbPassword\": \"$(cat "$SB/db-password")\","
 

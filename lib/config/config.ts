@@ -86,6 +86,20 @@ export const releaseSchema = z.object({
         .int("must be an integer").min(1, "must be at least 1: the release's own suite must run"),
     /** The operator's Python that runs the release's suite (needs pytest; Debian: python3-pytest). */
     testPython: z.string().min(1).regex(/^[A-Za-z0-9._/+-]+$/, "must be an interpreter name or absolute path").default("python3"),
+    /**
+     * The agent CLI as a host fact (issue 13 item 7): the command, run in the
+     * live tree with bytecode writing off, whose first output line is the
+     * version line; optionally the pattern that line must match (whole line,
+     * ERE). The command is words, each quoted: python3 and plain arguments only.
+     */
+    agentCli: z.object({
+        versionCommand: z.array(z.string().regex(/^[A-Za-z0-9_.=:-]+$/, "must be a plain word (letters, digits, _ . = : -)"))
+            .min(2, "must be python3 and its arguments")
+            .refine((w) => w[0] === "python3", { message: "must start with python3 (the host's interpreter runs the agent CLI)" })
+            .refine((w) => !w.some((x) => /^(live|--live|--execute|--enable-execution)$/i.test(x)), { message: "must only print the version (no live or execution flags)" })
+            .default(["python3", "-m", "cutter_agent.cli", "--version"]),
+        versionLine: z.string().min(1).refine((re) => { try { new RegExp(re); return true; } catch { return false; } }, { message: "must be a regular expression" }).optional(),
+    }).strict().default({}),
 }).strict();
 
 export const anchorsSchema = z.object({
