@@ -20,6 +20,15 @@ export function usesPassword(c: DbConfig): boolean {
     return a.kind === "tcp" && a.password === true;
 }
 
+/**
+ * `PGPASSFILE="$passfile" ` when there is a password (the temp file
+ * `pgpassSetup` wrote), else nothing: the environment prefix of every program
+ * that logs in as the read-only role (psql, and the orchestrator's dry run).
+ */
+export function pgpassEnv(c: DbConfig): string {
+    return usesPassword(c) ? `PGPASSFILE="$passfile" ` : "";
+}
+
 /** What a command that runs the read-only psql declares: the PGPASSFILE's mktemp template, when there is a password. */
 export function psqlWrites(c: DbConfig): string[] {
     return usesPassword(c) ? [PGPASS_TEMPLATE] : [];
@@ -79,7 +88,7 @@ export function readOnlyPsql(c: DbConfig, vars: Record<string, string> = {}): st
     const v = Object.entries(vars).map(([k, x]) => sh` -v ${`${k}=${x}`}`).join("");
     const base = sh`psql -X -q -A -t -v ON_ERROR_STOP=1${raw(v)}`;
     return a.kind === "tcp"
-        ? sh`${raw(a.password === true ? `PGPASSFILE="$passfile" ` : "")}${raw(base)} -h ${a.host} -p ${a.port} -U ${a.role} -d ${a.database}`
+        ? sh`${raw(pgpassEnv(c))}${raw(base)} -h ${a.host} -p ${a.port} -U ${a.role} -d ${a.database}`
         : sh`docker exec -i ${a.container} ${raw(base)} -U ${a.role} -d ${a.database}`;
 }
 

@@ -14,7 +14,7 @@ import { ASSERT_RELEASE } from "./helpers";
 import { splitPsql } from "../../policies/lib/parsers/psqlText";
 import { GuardRefusal } from "../core/refusal";
 import { failFunction, helperCall, hostLayout } from "./o6";
-import { governanceGrantsAssignment, pgpassSetup, readOnlyPsql } from "./psql";
+import { governanceGrantsAssignment, pgpassEnv, pgpassSetup, readOnlyPsql } from "./psql";
 
 /** The grant-matrix query (verification.grantMatrixSql) as the read-only batch psql runs. */
 export function grantMatrixSql(query: string): string {
@@ -104,7 +104,8 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
     const doc = v.targetDocument;
     const step = (name: string, cmd: string) => [
         // No bytecode in the vendored tree: the dry run must leave the deploy exactly as it was.
-        sh`set +e; out="$(cd ${T} && PYTHONDONTWRITEBYTECODE=1 ${raw(cmd)} 2>&1)"; rc=$?; set -e`,
+        // With a password, the orchestrator logs in as the read-only role through the same temp PGPASSFILE.
+        sh`set +e; out="$(cd ${T} && PYTHONDONTWRITEBYTECODE=1 ${raw(pgpassEnv(c))}${raw(cmd)} 2>&1)"; rc=$?; set -e`,
         sh`printf '%s\\n' "$out" > ${`${o.state_dir}/${vars.runId}.${name}.log`}`,
         `all="$all$out"$'\\n'`,
     ];

@@ -846,17 +846,6 @@ function psqlSpec(c: Call, args: Arg[]): void {
                 "set only PGPASSFILE, to a mktemp temp file the script wrote the password into from stdin");
         }
     }
-    if (c.env.PGPASSFILE !== undefined) {
-        // The password file: exactly a temp file this script made with mktemp, declared, removed by an EXIT trap.
-        const alts = c.env.PGPASSFILE;
-        const files = alts.map((v) => (isStatic(v) ? text(v) : undefined));
-        const ok = files.length > 0 && files.every((f) => f !== undefined && MKTEMP_TEMPLATE.test(f) && c.ctx.mktemps.has(f)
-            && (c.ctx.env.declaredWrites ?? []).includes(f) && c.ctx.exitTrapRemoves.has(f));
-        if (!ok) {
-            bad(c, "no-plaintext-secrets", `psql with PGPASSFILE=${alts.map((v) => v.map((s) => (s.k === "lit" ? s.s : s.src)).join("")).join("|")}: not a mktemp temp file of this script (declared in writes, removed by an EXIT trap)`,
-                "pgpass=\"$(mktemp /tmp/iucutter-pgpass.XXXXXXXXXX)\"; trap 'rm -- \"$passfile\"' EXIT; printf ... \"$DB_PASSWORD\" > \"$passfile\"; PGPASSFILE=\"$passfile\" psql ...");
-        }
-    }
     let sql: string;
     if (commands.length > 0) {
         if (c.stdin) {
@@ -1009,12 +998,27 @@ function shellSpec(c: Call): void {
 
 // ---------------------------------------------------------------------------
 
+function pgpassFile(c: Call): void {
+    if (c.env.PGPASSFILE !== undefined) {
+        // The password file: exactly a temp file this script made with mktemp, declared, removed by an EXIT trap.
+        const alts = c.env.PGPASSFILE;
+        const files = alts.map((v) => (isStatic(v) ? text(v) : undefined));
+        const ok = files.length > 0 && files.every((f) => f !== undefined && MKTEMP_TEMPLATE.test(f) && c.ctx.mktemps.has(f)
+            && (c.ctx.env.declaredWrites ?? []).includes(f) && c.ctx.exitTrapRemoves.has(f));
+        if (!ok) {
+            bad(c, "no-plaintext-secrets", `${c.name} with PGPASSFILE=${alts.map((v) => v.map((s) => (s.k === "lit" ? s.s : s.src)).join("")).join("|")}: not a mktemp temp file of this script (declared in writes, removed by an EXIT trap)`,
+                "passfile=\"$(mktemp /tmp/iucutter-pgpass.XXXXXXXXXX)\"; trap 'rm -- \"$passfile\"' EXIT; printf ... \"$DB_PASSWORD\" > \"$passfile\"; PGPASSFILE=\"$passfile\" psql ...");
+        }
+    }
+}
+
 /** A shell variable that, by its name, holds a password (e.g. DB_PASSWORD read from stdin). */
 const PASSWORD_VAR = /^\$\{?[A-Za-z0-9_]*(PASSWORD|PASSWD|PGPASS)[A-Za-z0-9_]*\}?$/i;
 /** Shell builtins: their arguments never reach another process's argv (printf into the 0600 temp file). */
 const BUILTIN_ARGS = new Set(["printf", "echo", "test", "[", ":", "true", "false", "read", "local", "return", "exit"]);
 
 export function checkProgram(c: Call): void {
+    pgpassFile(c);
     if (!BUILTIN_ARGS.has(c.name)) {
         for (const a of c.args) {
             if (a.alts.some((v) => v.some((s) => s.k === "dyn" && PASSWORD_VAR.test(s.src)))) {

@@ -795,6 +795,9 @@ const PG_LINE = `printf '%s:%s:%s:%s:%s\\n' 127.0.0.1 5432 incomex context_pack_
 const PG_TRAP = `trap 'rm -- "$passfile"' EXIT`;
 ev("pgpass/persisted-in-root", "secrets", hostCommand(`${PG_READ}\n${PG_LINE} > /root/.pgpass\nPGPASSFILE=/root/.pgpass ${roSql("SELECT 1;")}`, { writes: [PGT] }));
 ev("pgpass/existing-root-file", "secrets", hostCommand(`PGPASSFILE=/root/.pgpass ${roSql("SELECT 1;")}`));
+ev("pgpass/agent-with-root-pgpass", "secrets",
+    hostCommand(`cd ${P.target} && PYTHONDONTWRITEBYTECODE=1 PGPASSFILE=/root/.pgpass python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id r1 --document 1`),
+    "the orchestrator given a persisted password file");
 ev("pgpass/outside-declared-temp", "secrets",
     hostCommand(`${PG_READ}\npassfile=/var/lib/cutter/pgpass\n${PG_TRAP}\n${PG_LINE} > "$passfile"\nPGPASSFILE="$passfile" ${roSql("SELECT 1;")}`, { writes: [P.stateDir] }),
     "a pgpass inside the roots but not a mktemp temp file: it persists if the trap does not run");
