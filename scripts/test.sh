@@ -44,11 +44,5 @@ else
   echo "the contabo-like sandbox did not come up: its flavour test counts as failed" >&2; extra_failures=$((extra_failures + 1))
 fi
 bash sandbox/up.sh --reset || { echo "the sandbox did not come back up in the default flavour" >&2; extra_failures=$((extra_failures + 1)); }
-node -e '
-const t = { passes: 0, failures: 0, pending: 0, ...JSON.parse(require("fs").readFileSync(process.argv[1], "utf8") || "{}") };
-t.failures += Number(process.argv[2]);
-process.stdout.write(`
-${t.passes} passed, ${t.failures} failed${t.pending ? `, ${t.pending} skipped` : ""}
-`);
-process.exit(t.failures > 0 || t.passes === 0 ? 1 : 0);
-' "$totals" "$extra_failures"
+# The one closing line over both runs, and the exit status.
+node test/reporter.js --totals "$totals" "$extra_failures"
