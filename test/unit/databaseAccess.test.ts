@@ -2,7 +2,10 @@
  * database.access (issue 13 item 2): the one psql builder renders the
  * configured form (tcp or docker-exec), always as the read-only role; the
  * config refuses anything else, naming the key; every rendered script in the
- * docker-exec form still passes shellcheck and never calls a bare psql.
+ * docker-exec form still passes shellcheck and never calls a bare psql; with
+ * tcp and a password, the password is a secret input on stdin into a mktemp
+ * PGPASSFILE (never in a script), the pack accepts exactly that form, and the
+ * config refuses the password in plaintext, unused, or missing.
  */
 import { expect } from "chai";
 import { spawnSync } from "child_process";
