@@ -18,9 +18,10 @@ import { HostConnection } from "./components/hostConnection";
 import { PreStateAnchor } from "./components/preStateAnchor";
 import { Release } from "./components/release";
 import { secretKeysFromEnv } from "./lib/config/config";
+import { DATABASE_PASSWORD_INPUT, usesPassword } from "./lib/scripts/psql";
 import { entryLine } from "./lib/core/digest";
 import { GuardRefusal } from "./lib/core/refusal";
-import { Preflight, preflight } from "./lib/workflow/preflight";
+import { Preflight, preflight, secretsSet } from "./lib/workflow/preflight";
 import { remoteFromPlan, SecretValues } from "./lib/provider/commandFactory";
 import { renderJson, ReviewData } from "./lib/workflow/review";
 import { GapRow, parseEvidence, readiness, renderReadiness } from "./lib/scripts/verification";
@@ -54,6 +55,9 @@ async function program() {
     const secretCfg = new pulumi.Config();
     const backupGpgFpr = secretCfg.requireSecret("backupGpgFpr");
     const governancePrincipal = secretCfg.requireSecret("governancePrincipal");
+    // Read only when database.access asks for it (tcp with password: true): a stack without one never needs the key.
+    const dbSecrets: Record<string, pulumi.Output<string>> = usesPassword(cfg)
+        ? { [DATABASE_PASSWORD_INPUT]: secretCfg.requireSecret(DATABASE_PASSWORD_INPUT) } : {};
 
     const reviewData: ReviewData = {
         macro: pf.macro,
@@ -82,7 +86,7 @@ async function program() {
             dirs: cfg.cutterConfig.dirs, orchestratorConfigFile: cfg.cutterConfig.orchestratorConfigFile,
             rollbackRunbookDest: cfg.cutterConfig.rollbackRunbookDest, envProductionFile: cfg.paths.envProductionFile,
         },
-        secrets: { backupGpgFpr: "set", governancePrincipal: "set" },
+        secrets: secretsSet(cfg),
         manifest: manifest.entries.map(entryLine),
         rollback: cfg.rollback,
         contracts: pf.contracts,
@@ -101,7 +105,7 @@ async function program() {
     }
 
     if (pf.macro === "o7") {
-        return o7Program(pf, reviewData, reviewDir, { backupGpgFpr, governancePrincipal });
+        return o7Program(pf, reviewData, reviewDir, { backupGpgFpr, governancePrincipal, ...dbSecrets });
     }
 
     // --- the host: identity guard, then pre-state guard, then the writes ------
@@ -122,7 +126,7 @@ async function program() {
     }
     const cutterConfig = new CutterConfig("cutter-config", { plan, target: pf.target, guards });
     const secrets = new CutterSecrets("cutter-secrets", {
-        plan, target: pf.target, guards: [...guards, cutterConfig.dirs], backupGpgFpr, governancePrincipal,
+        plan, target: pf.target, guards: [...guards, cutterConfig.dirs], backupGpgFpr, governancePrincipal, extraSecrets: dbSecrets,
     });
     new Release("release", {
         plan, target: pf.target, sourceRepo: cfg.release.sourceRepo, guards,

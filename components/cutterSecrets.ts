@@ -9,6 +9,8 @@ export interface CutterSecretsArgs {
     guards: pulumi.Resource[];
     backupGpgFpr: pulumi.Output<string>;
     governancePrincipal: pulumi.Output<string>;
+    /** The read-only role's password, when database.access has one (same stdin, after the two above). */
+    extraSecrets?: Record<string, pulumi.Output<string>>;
 }
 
 /**
@@ -25,6 +27,7 @@ export class CutterSecrets extends pulumi.ComponentResource {
         this.envProduction = remoteFromPlan(args.plan.secrets, args.target, { parent: this, dependsOn: args.guards }, {
             backupGpgFpr: args.backupGpgFpr,
             governancePrincipal: args.governancePrincipal,
+            ...(args.extraSecrets ?? {}),
         });
         this.registerOutputs({});
     }

@@ -17,3 +17,4 @@ PSQL=(psql -X -q -h 127.0.0.1 -p "$SB_PG_PORT" -U postgres -v ON_ERROR_STOP=1)
 "${PSQL[@]}" -d postgres -c "DROP ROLE IF EXISTS context_pack_readonly" -c "DROP ROLE IF EXISTS cutter_governance" >/dev/null
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE cutter_live" >/dev/null
 "${PSQL[@]}" -d cutter_live -f "$(dirname "${BASH_SOURCE[0]}")/fixture-db.sql" >/dev/null
+sb_set_db_password "${PSQL[@]}"

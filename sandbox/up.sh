@@ -18,8 +18,11 @@
 #                 seeds' v0.4 wrapper lives), an orchestrator that speaks
 #                 another dialect (fixtures/iu-cutter-v0.6-contabo-like, read
 #                 through sandbox/stack-config.contabo-like.json's adapter) and
-#                 its own pytest suite. Password auth for the database is not
-#                 part of it yet (issue 13, item 2).
+#                 its own pytest suite, and password auth for the database:
+#                 context_pack_readonly has a random password (.sandbox/db-password,
+#                 0600; facts.json dbPassword) and pg_hba asks it for
+#                 scram-sha-256 on TCP (no trust for that role), so the stack's
+#                 databasePassword secret path is what lets the deploy read.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ROOT="$SANDBOX_ROOT_DIR"
@@ -132,6 +135,12 @@ YML
   # --- PostgreSQL -----------------------------------------------------------
   mkdir -p "$SB/pg"; chown postgres:postgres "$SB/pg"
   runuser -u postgres -- "$PGBIN/initdb" -D "$SB/pg/data" -U postgres --auth-local=trust --auth-host=trust >/dev/null
+  if [ "$flavour" = contabo-like ]; then
+    # The read-only role logs in with a password (scram-sha-256), never by trust: the first matching line wins.
+    sed -i '1i host all context_pack_readonly 127.0.0.1/32 scram-sha-256\nhost all context_pack_readonly ::1/128 scram-sha-256' "$SB/pg/data/pg_hba.conf"
+    # Random per build; letters and digits only (the pgpass format's ':' and '\\' never occur).
+    (umask 077; head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24 > "$SB/db-password")
+  fi
   # Passphrase of the sandbox stack's secrets provider: random, per machine.
   head -c 32 /dev/urandom | base64 > "$SB/passphrase"; chmod 0600 "$SB/passphrase"
   # Pristine copy of the host, so tests can reset it in place (sshd's bind
@@ -151,7 +160,9 @@ PSQL=(psql -X -q -h 127.0.0.1 -p "$SB_PG_PORT" -U postgres -v ON_ERROR_STOP=1)
 if [ "$("${PSQL[@]}" -At -d postgres -c "select 1 from pg_database where datname='cutter_live'")" != 1 ]; then
   "${PSQL[@]}" -d postgres -c "CREATE DATABASE cutter_live"
   "${PSQL[@]}" -d cutter_live -f "$ROOT/sandbox/fixture-db.sql" >/dev/null
+  sb_set_db_password "${PSQL[@]}"
 fi
+DB_PASSWORD_JSON=""; [ -f "$SB/db-password" ] && DB_PASSWORD_JSON="\"dbPassword\": \"$(cat "$SB/db-password")\","
 
 # --- start sshd in its own namespaces --------------------------------------
 if ! alive "$SB/ns.pid"; then
@@ -187,6 +198,7 @@ cat > "$SB/facts.json" <<JSON
   "sourceCommit": "$SRC_COMMIT",
   "pgPort": $SB_PG_PORT,
   "backupGpgFpr": "$GPG_FPR",
+  $DB_PASSWORD_JSON
   "shimLog": "$SB/log/shim-calls.log",
   "hostDirs": { "/opt/incomex": "$SB/host/opt-incomex", "/var/lib/cutter": "$SB/host/var-lib-cutter", "/root": "$SB/host/root-home" }
 }

@@ -30,6 +30,8 @@ export interface SandboxFacts {
     flavour?: string;
     hostname: string; address: string; sshPort: number; user: string; hostKey: string; privateKeyPath: string;
     sourceRepo: string; sourceCommit: string; pgPort: number; backupGpgFpr: string; shimLog: string;
+    /** contabo-like: the read-only role's password (scram-sha-256 in pg_hba); absent: trust. */
+    dbPassword?: string;
     hostDirs: Record<string, string>;
 }
 
@@ -43,8 +45,9 @@ export function readFacts(root = REPO_ROOT): SandboxFacts {
 
 /** The sandbox database's grant matrix sha256 (the default query, or `query`: verification.grantMatrixSql). */
 export function sandboxGrantMatrixSha256(facts: SandboxFacts, query?: string): string {
-    const r = spawnSync("psql", ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(facts.pgPort), "-U", "context_pack_readonly", "-d", "cutter_live"],
-        { input: query ? grantMatrixSql(query) : GRANT_MATRIX_SQL, encoding: "utf8" });
+    // This machine's own tooling (not the deploy): the contabo-like role's password in this child's environment only.
+    const r = spawnSync("psql", ["-X", "-q", "-At", "-w", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(facts.pgPort), "-U", "context_pack_readonly", "-d", "cutter_live"],
+        { input: query ? grantMatrixSql(query) : GRANT_MATRIX_SQL, encoding: "utf8", env: { ...process.env, ...(facts.dbPassword ? { PGPASSWORD: facts.dbPassword } : {}) } });
     if (r.status !== 0) {
         throw new Error(`cannot read the sandbox grant matrix: ${r.stderr}`);
     }
@@ -95,6 +98,12 @@ function mergeConfig(a: unknown, b: unknown): unknown {
 
 export function sandboxSecrets(facts: SandboxFacts): { backupGpgFpr: string; governancePrincipal: string } {
     return { backupGpgFpr: facts.backupGpgFpr, governancePrincipal: "cutter_governance" };
+}
+
+/** The stack's config asks for the read-only role's password (database.access tcp with password: true). */
+function wantsDbPassword(cfg: Record<string, unknown>): boolean {
+    const a = (cfg.database as { access?: { kind?: string; password?: unknown } } | undefined)?.access;
+    return a?.kind === "tcp" && a.password === true;
 }
 
 /** Observes the sandbox host now and returns the anchors a reviewer would pin. */
@@ -187,7 +196,8 @@ export async function configureSandboxStack(stackName: string, opts: SandboxStac
     };
     if (opts.pin || opts.pinO7) {
         const secrets = sandboxSecrets(facts);
-        const parsed = parseStackConfig({ ...cfg, ...secrets, o7: undefined }, ["backupGpgFpr", "governancePrincipal"]);
+        const pw = wantsDbPassword(cfg) ? { databasePassword: facts.dbPassword } : {};
+        const parsed = parseStackConfig({ ...cfg, ...secrets, ...pw, o7: undefined }, ["backupGpgFpr", "governancePrincipal", "databasePassword"]);
         if (opts.pin) {
             cfg.anchors = observeAnchors(parsed);
         }
@@ -209,6 +219,12 @@ export async function configureSandboxStack(stackName: string, opts: SandboxStac
     const s = sandboxSecrets(facts);
     await stack.setConfig("backupGpgFpr", { value: s.backupGpgFpr, secret: true });
     await stack.setConfig("governancePrincipal", { value: s.governancePrincipal, secret: true });
+    if (wantsDbPassword(cfg)) {
+        if (!facts.dbPassword) {
+            throw new Error("database.access.password is true but the sandbox has no dbPassword (facts.json): rebuild it with sandbox/up.sh --reset --flavour contabo-like");
+        }
+        await stack.setConfig("databasePassword", { value: facts.dbPassword, secret: true });
+    }
     return stack;
 }
 

@@ -86,6 +86,20 @@ export const releaseSchema = z.object({
         .int("must be an integer").min(1, "must be at least 1: the release's own suite must run"),
     /** The operator's Python that runs the release's suite (needs pytest; Debian: python3-pytest). */
     testPython: z.string().min(1).regex(/^[A-Za-z0-9._/+-]+$/, "must be an interpreter name or absolute path").default("python3"),
+    /**
+     * The agent CLI as a host fact (issue 13 item 7): the command, run in the
+     * live tree with bytecode writing off, whose first output line is the
+     * version line; optionally the pattern that line must match (whole line,
+     * ERE). The command is words, each quoted: python3 and plain arguments only.
+     */
+    agentCli: z.object({
+        versionCommand: z.array(z.string().regex(/^[A-Za-z0-9_.=:-]+$/, "must be a plain word (letters, digits, _ . = : -)"))
+            .min(2, "must be python3 and its arguments")
+            .refine((w) => w[0] === "python3", { message: "must start with python3 (the host's interpreter runs the agent CLI)" })
+            .refine((w) => !w.some((x) => /^(live|--live|--execute|--enable-execution)$/i.test(x)), { message: "must only print the version (no live or execution flags)" })
+            .default(["python3", "-m", "cutter_agent.cli", "--version"]),
+        versionLine: z.string().min(1).refine((re) => { try { new RegExp(re); return true; } catch { return false; } }, { message: "must be a regular expression" }).optional(),
+    }).strict().default({}),
 }).strict();
 
 export const anchorsSchema = z.object({
@@ -128,6 +142,12 @@ export const databaseAccessSchema = z.discriminatedUnion("kind", [
         port: z.number({ invalid_type_error: "must be a number (set it with --path and no quotes)" }).int().min(1, "must be 1-65535").max(65535, "must be 1-65535"),
         database: pgName("database.access.database"),
         role: readOnlyRole,
+        /**
+         * The read-only role logs in with a password: the secret config key
+         * `databasePassword` (read only when this is true), on the command's
+         * stdin into a mktemp 0600 PGPASSFILE removed on exit.
+         */
+        password: z.boolean({ invalid_type_error: "must be true or false (set it with --path and no quotes)" }).optional(),
     }).strict(),
     z.object({
         kind: z.literal("docker-exec"),
@@ -285,6 +305,13 @@ export const verificationSchema = z.object({
 }).strict();
 
 export const SECRET_KEYS = ["backupGpgFpr", "governancePrincipal"] as const;
+/**
+ * Secret keys that only some stacks set, so Pulumi.yaml does not declare them
+ * (a declared `secret: true` key has no default and would be required on every
+ * stack); the program refuses them in plaintext and when nothing uses them.
+ * databasePassword: read only when database.access.password is true.
+ */
+export const OPTIONAL_SECRET_KEYS = ["databasePassword"] as const;
 
 /** The two roles whose signed approvals a protected stack needs (roadmap: command review, sovereign). */
 export const APPROVAL_ROLES = ["review", "sovereign"] as const;
@@ -342,7 +369,19 @@ export const stackConfigSchema = z.object({
     rollback: z.boolean({ invalid_type_error: "must be true or false" }).default(false),
     backupGpgFpr: z.string().regex(/^[0-9A-F]{40}$/, "must be a 40-character uppercase hex OpenPGP fingerprint"),
     governancePrincipal: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a PostgreSQL role name"),
+    /** The read-only role's password (database.access.password: true only). zod messages never repeat it. */
+    databasePassword: z.string({ invalid_type_error: "must be a string" }).min(1, "must not be empty")
+        .regex(/^[^\n\r:\\]+$/, "must not contain ':', '\\' or a line break (the pgpass format has no room for them unescaped; choose a password without them)")
+        .optional(),
 }).strict().superRefine((c, ctx) => {
+    const a = c.database.access;
+    const wantsPassword = a?.kind === "tcp" && a.password === true;
+    if (wantsPassword && c.databasePassword === undefined) {
+        ctx.addIssue({ code: "custom", path: ["databasePassword"], message: "is required: database.access.password is true" });
+    }
+    if (!wantsPassword && c.databasePassword !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["databasePassword"], message: "is set but database.access is not tcp with password: true, so nothing would use it (never ignored); set database.access.password true or run: pulumi config rm databasePassword" });
+    }
     if (c.host.protected && c.allowUnreviewedRuns) {
         ctx.addIssue({ code: "custom", path: ["allowUnreviewedRuns"], message: "cannot be true on a protected stack (host.protected): every run there is a reviewed, approved plan" });
     }
@@ -407,6 +446,7 @@ const FIX: Record<string, string> = {
     "release.version": `run: pulumi config set --path release.version ${RELEASE_VERSION}`,
     "backupGpgFpr": "run: pulumi config set --secret backupGpgFpr <fingerprint> (GAP-3)",
     "governancePrincipal": "run: pulumi config set --secret governancePrincipal <role> (GAP-4)",
+    "databasePassword": "run: pulumi config set --secret databasePassword <password of context_pack_readonly> (with database.access.password true)",
     "approvals": "run: pulumi config set --path 'approvals.allowedSigners[0]' '<principal> namespaces=\"iu-cutter-approval\" <key-type> <base64>' and pulumi config set --path approvals.roles.<principal> review|sovereign (README, signed approvals)",
     "macro": "run: pulumi config set macro o6 (or o7 on the O7 stack)",
     "o7": "run: pulumi config set --path o7.verifiesDeploy.<key> <value> with the values the O7 review shows (README, O7)",
@@ -443,7 +483,7 @@ function issuePath(path: Array<string | number>): string {
  */
 export function parseStackConfig(raw: Record<string, unknown>, secretKeys: string[]): StackConfig {
     const problems: string[] = [];
-    for (const k of SECRET_KEYS) {
+    for (const k of [...SECRET_KEYS, ...OPTIONAL_SECRET_KEYS]) {
         if (raw[k] !== undefined && !secretKeys.includes(k)) {
             problems.push(`${PROJECT}:${k}: is stored in plaintext. Secrets must be encrypted; ${fixFor(k)}`);
         }
@@ -493,6 +533,11 @@ export function rawFromPulumiConfig(all: Record<string, string>): Record<string,
         }
         const key = rest.join(":");
         let val: unknown = v;
+        // A secret string stays a string, whatever it looks like.
+        if ((OPTIONAL_SECRET_KEYS as readonly string[]).includes(key)) {
+            raw[key] = v;
+            continue;
+        }
         if (/^\s*[[{]/.test(v) || v === "true" || v === "false" || /^-?\d+(\.\d+)?$/.test(v)) {
             try {
                 val = JSON.parse(v);

@@ -110,14 +110,19 @@ export function closeSharedConnections(): void {
     masters.clear();
 }
 
-/** Runs a read-only script on the host and returns stdout (through the run's shared connection when there is one). */
-export function runReadOnly(t: SshTarget, script: string, timeoutMs = 120_000): string {
+/**
+ * Runs a read-only script on the host and returns stdout (through the run's
+ * shared connection when there is one). `stdin` (a secret, e.g. the read-only
+ * role's password) reaches the script on its stdin, never its command line.
+ */
+export function runReadOnly(t: SshTarget, script: string, timeoutMs = 120_000, stdin?: string): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-observe-"));
     try {
         const kh = path.join(dir, "known_hosts");
         fs.writeFileSync(kh, knownHostsLine(t), { mode: 0o600 });
         const res = spawnSync("ssh", sshArgs(t, kh, bashInvocation(script), sharedConnection(t)), {
-            encoding: "utf8", timeout: timeoutMs, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 16 << 20,
+            encoding: "utf8", timeout: timeoutMs, stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"], maxBuffer: 16 << 20,
+            ...(stdin === undefined ? {} : { input: stdin }),
         });
         if (res.error) {
             throw new HostUnreachable("HostConnection", `ssh failed to run: ${res.error.message}`);

@@ -15,6 +15,7 @@ import {
 import { recoveryScript, rollbackMandatePath, StagingDelta, stagingPath, swapScript } from "../scripts/swap";
 import { ReleaseDelta } from "../release/release";
 import { lines, STRICT } from "../scripts/shell";
+import { psqlSecretInputs, psqlWrites } from "../scripts/psql";
 
 export interface PlannedCommand extends MandateCommand {
     /** Local file streamed on stdin, if any. */
@@ -71,7 +72,8 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
         runbookFile, runbookFile.writes);
     const secrets = cmd("env-production-secrets", "CutterSecrets",
         "GAP-3/GAP-4: verify BACKUP_GPG_FPR in the keyring and the governance principal's grants, then set both in the env file (0600)",
-        secretsScript(c), [c.paths.envProductionFile, `${c.paths.envProductionFile}.iucutter-tmp`, L.envBackupDir], { secretInputs: ["backupGpgFpr", "governancePrincipal"] });
+        secretsScript(c), [c.paths.envProductionFile, `${c.paths.envProductionFile}.iucutter-tmp`, L.envBackupDir, ...psqlWrites(c)],
+        { secretInputs: ["backupGpgFpr", "governancePrincipal", ...psqlSecretInputs(c)] });
     const upload = r.delta
         ? `Copy the live tree (pinned anchor ${r.delta.baseDigest.slice(0, 12)}, release ${r.delta.baseCommit.slice(0, 12)}) into staging, `
             + `upload only the ${r.delta.changed.length} changed files (${r.delta.removed.length} removed), and verify all ${r.fileCount} files against the manifest; `
@@ -101,8 +103,8 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
             "O7: run the orchestrator in Mode.DRYRUN through context_pack_readonly (SG1 pause, resume, SG2 pause, resume, closeout, idempotent closeout); "
             + "row counts and grant matrix identical before and after; Mode.LIVE refused before, during and after; readiness evidence for GAP-3..8",
             { create: verificationScript(c, r.manifestDigest, runbook), delete: verificationCleanupScript(c, r.manifestDigest, runbook) },
-            [c.cutterConfig.orchestrator.state_dir, o7RollbackMandatePath(c)],
-            { triggers: [r.manifestDigest], secretInputs: ["backupGpgFpr", "governancePrincipal"], captureStdout: true })
+            [c.cutterConfig.orchestrator.state_dir, o7RollbackMandatePath(c), ...psqlWrites(c)],
+            { triggers: [r.manifestDigest], secretInputs: ["backupGpgFpr", "governancePrincipal", ...psqlSecretInputs(c)], captureStdout: true })
         : undefined;
     // Retention (issue 15): the previous trees beyond retention.artifacts, named one by one as the probe saw them.
     const retention = r.prune && r.prune.length > 0

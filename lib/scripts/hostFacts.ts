@@ -9,11 +9,13 @@
 import { StackConfig } from "../config/config";
 import { hostLayout } from "./o6";
 import { lines, raw, sh, STRICT } from "./shell";
-import { describeDatabaseAccess, psqlProgram, readOnlyPsql } from "./psql";
+import { describeDatabaseAccess, pgpassSetup, psqlProgram, readOnlyPsql } from "./psql";
 import { parseKeyValues } from "../core/keyValues";
 
-/** The agent CLI's version command, run in the live tree with bytecode writing off. */
-export const AGENT_VERSION_COMMAND = "python3 -m cutter_agent.cli --version";
+/** The agent CLI's version command (release.agentCli.versionCommand), as shell words; run in the live tree with bytecode writing off. */
+export function agentVersionCommand(c: { release: Pick<StackConfig["release"], "agentCli"> }): string {
+    return sh`${c.release.agentCli.versionCommand}`;
+}
 
 export interface HostFacts {
     python: string;
@@ -32,8 +34,9 @@ export function hostFactsScript(c: StackConfig): string {
     const L = hostLayout(c);
     return lines(
         STRICT,
+        ...pgpassSetup(c, "exit 3"),
         `printf 'python=%s\\n' "$(python3 --version 2>&1 | head -n 1 || true)"`,
-        sh`agent=""; if [ -d ${L.target} ]; then agent="$(cd ${L.target} && PYTHONDONTWRITEBYTECODE=1 ${raw(AGENT_VERSION_COMMAND)} 2>/dev/null | head -n 1)" || agent=""; fi`,
+        sh`agent=""; if [ -d ${L.target} ]; then agent="$(cd ${L.target} && PYTHONDONTWRITEBYTECODE=1 ${raw(agentVersionCommand(c))} 2>/dev/null | head -n 1)" || agent=""; fi`,
         `printf 'agent=%s\\n' "$agent"`,
         `printf 'psql=%s\\n' "$(command -v ${psqlProgram(c)} || true)"`,
         // Reachable means the database answered the query, not just an exit status 0 (a docker that ran nothing also exits 0).
@@ -69,8 +72,11 @@ export function hostFactProblems(c: StackConfig, f: HostFacts, releaseBytes: num
     if (!/^Python 3\.\d+/.test(f.python)) {
         p.push(`python: the host has no python3 (\`python3 --version\` printed "${f.python}")`);
     }
+    const want = c.release.agentCli.versionLine;
     if (f.agent === "") {
-        p.push(`agent CLI: \`${AGENT_VERSION_COMMAND}\` in ${hostLayout(c).target} printed no version line`);
+        p.push(`agent CLI: \`${agentVersionCommand(c)}\` in ${hostLayout(c).target} printed no version line`);
+    } else if (want !== undefined && !new RegExp(`^(?:${want})$`).test(f.agent)) {
+        p.push(`agent CLI: \`${agentVersionCommand(c)}\` in ${hostLayout(c).target} printed "${f.agent}", not a line matching release.agentCli.versionLine (${want})`);
     }
     if (f.psql === "") {
         p.push(psqlProgram(c) === "psql" ? "psql: not found on the host's PATH"

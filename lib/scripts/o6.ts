@@ -8,7 +8,7 @@
  * stdin and are never echoed.
  */
 import { RELEASE_VERSION, StackConfig } from "../config/config";
-import { describeDatabaseAccess, governanceGrantsAssignment } from "./psql";
+import { describeDatabaseAccess, governanceGrantsAssignment, pgpassSetup } from "./psql";
 import { dq, heredoc, lines, raw, sh, STRICT } from "./shell";
 
 export interface ReleaseFacts {
@@ -236,6 +236,7 @@ export function secretsScript(c: StackConfig): { create: string; delete: string 
         failFunction("Secrets"),
         `IFS= read -r BACKUP_GPG_FPR || fail "BACKUP_GPG_FPR missing on stdin"`,
         `IFS= read -r GOVERNANCE_PRINCIPAL || fail "governance principal missing on stdin"`,
+        ...pgpassSetup(c, `fail "the database password (databasePassword) is missing on stdin"`),
         `gpg --batch --with-colons --list-keys "$BACKUP_GPG_FPR" 2>/dev/null | grep -q '^fpr:' \\`,
         `  || fail "GAP-3: the BACKUP_GPG_FPR key is not in the host's GnuPG keyring; import it first"`,
         governanceGrantsAssignment(c, "GRANTS", sh`fail ${`GAP-4: cannot read the grant matrix as context_pack_readonly via ${describeDatabaseAccess(c)} (database.access; database unreachable?)`}`),

@@ -14,7 +14,7 @@ import { ASSERT_RELEASE } from "./helpers";
 import { splitPsql } from "../../policies/lib/parsers/psqlText";
 import { GuardRefusal } from "../core/refusal";
 import { failFunction, helperCall, hostLayout } from "./o6";
-import { governanceGrantsAssignment, readOnlyPsql } from "./psql";
+import { governanceGrantsAssignment, pgpassEnv, pgpassSetup, readOnlyPsql } from "./psql";
 
 /** The grant-matrix query (verification.grantMatrixSql) as the read-only batch psql runs. */
 export function grantMatrixSql(query: string): string {
@@ -32,6 +32,7 @@ export function grantMatrixProbeScript(c: StackConfig): string {
     const q = c.verification?.grantMatrixSql ?? DEFAULT_GRANT_MATRIX_QUERY;
     return lines(
         STRICT,
+        ...pgpassSetup(c, "exit 3"),
         `if g="$(${readOnlyPsql(c)} 2>/dev/null <<'SQL'\n${grantMatrixSql(q)}\nSQL\n)"; then printf 'grantMatrix=%s\\n' "$(printf '%s\\n' "$g" | sha256sum | cut -c1-64)"; else echo grantMatrix=unreadable; fi`,
     );
 }
@@ -121,7 +122,8 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
     const doc = v.targetDocument;
     const step = (name: string, cmd: string) => [
         // No bytecode in the vendored tree: the dry run must leave the deploy exactly as it was.
-        sh`set +e; out="$(cd ${T} && PYTHONDONTWRITEBYTECODE=1 ${raw(cmd)} 2>&1)"; rc=$?; set -e`,
+        // With a password, the orchestrator logs in as the read-only role through the same temp PGPASSFILE.
+        sh`set +e; out="$(cd ${T} && PYTHONDONTWRITEBYTECODE=1 ${raw(pgpassEnv(c))}${raw(cmd)} 2>&1)"; rc=$?; set -e`,
         sh`printf '%s\\n' "$out" > ${`${o.state_dir}/${vars.runId}.${name}.log`}`,
         `all="$all$out"$'\\n'`,
     ];
@@ -138,6 +140,7 @@ function verificationScriptFor(c: StackConfig, manifestDigest: string, runbook: 
         failFunction("DryRunVerification"),
         `IFS= read -r BACKUP_GPG_FPR || fail "BACKUP_GPG_FPR missing on stdin"`,
         `IFS= read -r GOVERNANCE_PRINCIPAL || fail "governance principal missing on stdin"`,
+        ...pgpassSetup(c, `fail "the database password (databasePassword) is missing on stdin"`),
         `all=""`,
         `# --- before: kill-switch, row counts, grant matrix ---------------------`,
         helperCall(ASSERT_RELEASE, sh`${T} ${RELEASE_VERSION}`, `fail "execution_enabled is not False (or the deployed tree is not ${RELEASE_VERSION}) before the dry run"`),

@@ -17,7 +17,7 @@ import { HostUnreachable, Observation, parseProbe, runReadOnly } from "../host/o
 import { buildPlan, DeployPlan, orderedCommands, rollbackCommands } from "../plan/plan";
 import { buildArchive, CleanCopies, inspectRelease, loadRunbook, releaseDelta, ReleaseManifest, ReleaseRefused, ReleaseTestResult, Runbook, runReleaseTests } from "../release/release";
 import { grantMatrixProbeScript } from "../scripts/verification";
-import { describeDatabaseAccess } from "../scripts/psql";
+import { DATABASE_PASSWORD_INPUT, describeDatabaseAccess, usesPassword } from "../scripts/psql";
 import { hostFactProblems, HostFacts, hostFactsScript, parseHostFacts } from "../scripts/hostFacts";
 import { artifactsToPrune, probeScript } from "../scripts/o6";
 import { SshTarget } from "../host/ssh";
@@ -56,6 +56,16 @@ export interface PreflightInput {
     isDryRun: boolean;
     env: NodeJS.ProcessEnv;
     cwd: string;
+}
+
+/** The read-only probes' stdin: the read-only role's password line, when database.access has one. */
+function psqlStdin(cfg: StackConfig): string | undefined {
+    return usesPassword(cfg) && cfg.databasePassword !== undefined ? `${cfg.databasePassword}\n` : undefined;
+}
+
+/** Which secrets the deploy receives, by name only ("set"): the review and the mandate show them, never their values. */
+export function secretsSet(cfg: StackConfig): Record<string, "set"> {
+    return { backupGpgFpr: "set", governancePrincipal: "set", ...(usesPassword(cfg) ? { [DATABASE_PASSWORD_INPUT]: "set" as const } : {}) };
 }
 
 export function preflight(inp: PreflightInput): Preflight {
@@ -116,7 +126,7 @@ export function preflight(inp: PreflightInput): Preflight {
     // Host facts, read-only: anything missing refuses, naming the fact (rollbacks are never blocked by them).
     let facts: HostFacts | undefined;
     try {
-        facts = parseHostFacts(runReadOnly(target, hostFactsScript(cfg)));
+        facts = parseHostFacts(runReadOnly(target, hostFactsScript(cfg), undefined, psqlStdin(cfg)));
     } catch (e) {
         if (e instanceof HostUnreachable) {
             throw new GuardRefusal(e.guard, e.message.slice(e.guard.length + 2));
@@ -156,7 +166,7 @@ export function preflight(inp: PreflightInput): Preflight {
 
     const mandate = baseMandate(inp.stack, cfg, manifest, contracts);
     mandate.set("anchors", cfg.anchors);
-    mandate.set("secrets", { backupGpgFpr: "set", governancePrincipal: "set" });
+    mandate.set("secrets", secretsSet(cfg));
     mandate.set("rollback", cfg.rollback);
     for (const c of cfg.rollback ? rollbackCommands(plan) : orderedCommands(plan)) {
         const { stdinFile: _local, ...cmd } = c;
@@ -244,7 +254,7 @@ function preflightO7(x: O7Input): Preflight {
     const v = cfg.verification!;
     let gm: string;
     try {
-        gm = /^grantMatrix=(\S+)$/m.exec(runReadOnly(target, grantMatrixProbeScript(cfg)))?.[1] ?? "unreadable";
+        gm = /^grantMatrix=(\S+)$/m.exec(runReadOnly(target, grantMatrixProbeScript(cfg), undefined, psqlStdin(cfg)))?.[1] ?? "unreadable";
     } catch (e) {
         if (e instanceof HostUnreachable) {
             throw new GuardRefusal(e.guard, e.message.slice(e.guard.length + 2));
@@ -263,7 +273,7 @@ function preflightO7(x: O7Input): Preflight {
     mandate.set("grantMatrix", { pinned: v.grantMatrixSha256, observed: gm });
     mandate.set("verifiesDeploy", verifiesDeploy);
     mandate.set("verification", cfg.verification ?? null);
-    mandate.set("secrets", { backupGpgFpr: "set", governancePrincipal: "set" });
+    mandate.set("secrets", secretsSet(cfg));
     mandate.set("rollback", cfg.rollback);
     for (const c of cfg.rollback ? o7RollbackCommands(o7plan) : o7Commands(o7plan)) {
         const { stdinFile: _local, ...cmd } = c;

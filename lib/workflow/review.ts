@@ -157,7 +157,11 @@ export function renderMarkdown(r: ReviewData, policyVerdicts?: Array<{ policy: s
     }
     out.push(`- orchestrator config \`${r.config.orchestratorConfigFile}\` (execution_enabled = false) (GAP-5)`);
     out.push(`- rollback runbook \`${r.config.rollbackRunbookDest}\` (GAP-6)`);
-    out.push(`- \`${r.config.envProductionFile}\` (0600): ${Object.entries(r.secrets).map(([k, v]) => `${k} ${v}`).join(", ")} (GAP-3, GAP-4)`);
+    const written = Object.entries(r.secrets).filter(([k]) => k !== "databasePassword");
+    out.push(`- \`${r.config.envProductionFile}\` (0600): ${written.map(([k, v]) => `${k} ${v}`).join(", ")} (GAP-3, GAP-4)`);
+    if (r.secrets.databasePassword) {
+        out.push(`- databasePassword ${r.secrets.databasePassword}: the read-only role's password, on stdin into a mktemp 0600 PGPASSFILE removed on exit; never written to a file that stays`);
+    }
     out.push("");
     }
     out.push("## Commands, in execution order");

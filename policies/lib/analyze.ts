@@ -13,7 +13,7 @@ import { shellParserReady } from "./parsers/shell";
 import { readArchive, ShippedMember } from "./parsers/tar";
 import { forbiddenShippedContent, forbiddenShippedName, realCryptoAssignments, secretShapes, switchAssignments } from "./verify/content";
 import { Finding, Findings } from "./verify/findings";
-import { Pins, ScriptCtx, within } from "./verify/script";
+import { MKTEMP_TEMPLATE, Pins, ScriptCtx, within } from "./verify/script";
 
 export const REMOTE_COMMAND = "pulumi-nodejs:dynamic/host:RemoteCommand";
 export const LOCAL_COMMAND = "pulumi-nodejs:dynamic/host:LocalCommand";
@@ -141,7 +141,8 @@ export async function analyzeResource(r: ResourceInput, o: AnalyzeOptions = {}):
         } else {
             declaredWrites = w.map(String);
             for (const d of declaredWrites) {
-                if (!d.startsWith("/") || !within(d, roots) || d.split("/").includes("..")) {
+                // A mktemp template (/tmp/iucutter-NAME.XXXXXXXXXX) declares the temp file mktemp makes from it.
+                if ((!d.startsWith("/") || !within(d, roots) || d.split("/").includes("..")) && !(where === "remote" && MKTEMP_TEMPLATE.test(d))) {
                     if (where === "remote" || !/\/\.git\/refs\/tags\/[^/]+$/.test(d)) {
                         f.add("writes-in-allowed-roots", `declares a write to ${d}, outside the allowed roots (${roots.join(", ")})`, "write only under the allowed roots");
                     }

@@ -26,11 +26,19 @@ export function fixtureConfig(): StackConfig {
     return parseStackConfig(raw, ["backupGpgFpr", "governancePrincipal"]);
 }
 
+/** The fixture config with database.access tcp and a password (databasePassword, a secret). */
+export function passwordConfig(): StackConfig {
+    const c = fixtureConfig();
+    const o = c.cutterConfig.orchestrator;
+    return { ...c, database: { access: { kind: "tcp", host: o.db_host, port: o.db_port, database: o.db_name, role: "context_pack_readonly", password: true } }, databasePassword: "fixture-not-a-password" };
+}
+
 export const FIXTURE_RELEASE = { commit: "6625f76".padEnd(40, "0"), manifestDigest: "e".repeat(64), fileCount: 12, archivePath: "/tmp/r.tar" };
 export const FIXTURE_DEPLOY = { ledgerDigest: "f".repeat(64), releaseDigest: "e".repeat(64), dotCommit: "1".repeat(40) };
 
 /** [file name, script text] for every rendered script; names are stable (they are golden file names). */
-export function renderedScripts(c: StackConfig = fixtureConfig()): Array<[string, string]> {
+export function renderedScripts(given?: StackConfig): Array<[string, string]> {
+    const c = given ?? fixtureConfig();
     // As preflight builds them: an O6 stack carries no dry run (that is O7's own plan).
     const plan = buildPlan({ ...c, verification: undefined }, FIXTURE_RELEASE, readRunbook());
     const o7 = buildO7Plan(c, buildPlan(c, FIXTURE_RELEASE, readRunbook()), FIXTURE_DEPLOY, FIXTURE_RELEASE.manifestDigest, readRunbook());
@@ -58,6 +66,19 @@ export function renderedScripts(c: StackConfig = fixtureConfig()): Array<[string
             }
         }
     }
+    if (given) {
+        return scripts;
+    }
+    // With a password (database.access tcp password: true): every script that runs the read-only psql.
+    const pc = passwordConfig();
+    const pplan = buildPlan({ ...pc, verification: undefined }, FIXTURE_RELEASE, readRunbook());
+    const po7 = buildO7Plan(pc, buildPlan(pc, FIXTURE_RELEASE, readRunbook()), FIXTURE_DEPLOY, FIXTURE_RELEASE.manifestDigest, readRunbook());
+    scripts.push(
+        ["password.host-facts", hostFactsScript(pc)],
+        ["password.grant-matrix-probe", grantMatrixProbeScript(pc)],
+        ["password.o6.env-production-secrets.create", pplan.secrets.create],
+        ["password.o7.o7-dry-run-verification.create", po7.verify.create],
+    );
     return scripts;
 }
 

@@ -8,7 +8,7 @@ import { spawnSync } from "child_process";
 import { ConfigError, DEFAULT_GRANT_MATRIX_QUERY, parseStackConfig } from "../../lib/config/config";
 import { grantMatrixProbeScript, GRANT_MATRIX_SQL, readiness, verificationScript } from "../../lib/scripts/verification";
 import { rawConfig } from "../helpers/configFixture";
-import { HostFacts, hostFactProblems, parseHostFacts } from "../../lib/scripts/hostFacts";
+import { agentVersionCommand, HostFacts, hostFactProblems, hostFactsScript, parseHostFacts } from "../../lib/scripts/hostFacts";
 import { readRunbook } from "../helpers/runbook";
 
 const VERIFICATION = {
@@ -160,6 +160,34 @@ describe("contracts: host facts (read-only, at review)", () => {
     }
     it("leaves the compose marker, .env and one filesystem to HostIdentityGuard (one judgement each)", () => {
         expect(hostFactProblems(parse(), { ...ok, composeMarker: "missing", envFile: "missing", stagingDevice: "2050" }, 100_000, true)).to.deep.equal([]);
+    });
+    describe("release.agentCli (the agent CLI's version line)", () => {
+        it("defaults to `python3 -m cutter_agent.cli --version`, any non-empty first line", () => {
+            const c = parse();
+            expect(agentVersionCommand(c)).to.equal("python3 -m cutter_agent.cli --version");
+            expect(hostFactsScript(c)).to.contain("PYTHONDONTWRITEBYTECODE=1 python3 -m cutter_agent.cli --version 2>/dev/null | head -n 1");
+            expect(hostFactProblems(c, { ...ok, agent: "anything 1" }, 100_000, true)).to.deep.equal([]);
+        });
+        it("a non-default command is rendered word by word and runs in the host facts; the expected line is a whole-line pattern", () => {
+            const c = parse((r) => { r.release.agentCli = { versionCommand: ["python3", "-m", "cutter_agent", "version"], versionLine: "iu-cutter 0\\.4\\.[0-9]+" }; });
+            expect(hostFactsScript(c)).to.contain("PYTHONDONTWRITEBYTECODE=1 python3 -m cutter_agent version 2>/dev/null");
+            expect(shellcheck(hostFactsScript(c)).stdout).to.equal("");
+            expect(hostFactProblems(c, { ...ok, agent: "iu-cutter 0.4.2" }, 100_000, true)).to.deep.equal([]);
+            const p = hostFactProblems(c, { ...ok, agent: "iu-cutter 0.4.2 (patched)" }, 100_000, true);
+            expect(p).to.deep.equal(["agent CLI: `python3 -m cutter_agent version` in /opt/incomex/dot/iu-cutter printed \"iu-cutter 0.4.2 (patched)\", not a line matching release.agentCli.versionLine (iu-cutter 0\\.4\\.[0-9]+)"]);
+        });
+        const badCli: Array<[string, unknown, RegExp]> = [
+            ["another program", { versionCommand: ["bash", "-c", "id"] }, /release\.agentCli\.versionCommand: must start with python3/],
+            ["a shell metacharacter", { versionCommand: ["python3", "-m", "cutter_agent.cli;reboot"] }, /release\.agentCli\.versionCommand\[2\]: must be a plain word/],
+            ["a live flag", { versionCommand: ["python3", "-m", "cutter_agent.cli", "--live"] }, /release\.agentCli\.versionCommand: must only print the version/],
+            ["a pattern that is not a regular expression", { versionLine: "(" }, /release\.agentCli\.versionLine: must be a regular expression/],
+            ["an unknown key", { version: "0.4.0" }, /release\.agentCli\.version: unknown key/],
+        ];
+        for (const [what, cli, re] of badCli) {
+            it(`refuses ${what}, naming the key`, () => {
+                expect(problems((r) => { r.release.agentCli = cli; })).to.match(re);
+            });
+        }
     });
     it("O7 (no staging) does not judge staging space or filesystem", () => {
         expect(hostFactProblems(parse(), { ...ok, stagingFreeKiB: 1, stagingDevice: "x" }, 100_000, false)).to.deep.equal([]);

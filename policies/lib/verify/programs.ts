@@ -7,7 +7,7 @@ import * as path from "path";
 import { sha256Hex as sha } from "../digest";
 import { realCryptoAssignments, switchAssignments } from "./content";
 import { readOnlyBatchProblems } from "./sql";
-import { Arg, Call, within } from "./script";
+import { Arg, Call, MKTEMP_TEMPLATE, within } from "./script";
 import { HOLE as DYN, isStatic, text } from "./words";
 import { PolicyName } from "./findings";
 
@@ -408,8 +408,23 @@ const SPECS: Record<string, Spec> = {
             return;
         }
         if (action.s !== "" && action.s !== "-") {
+            const before = c.ctx.resolvedWrites.length;
             c.ctx.runNested(action.s, "trap action");
+            if (c.args.slice(1).some((a) => a.s === "EXIT" || a.s === "0")) {
+                c.ctx.resolvedWrites.slice(before).forEach((p) => c.ctx.exitTrapRemoves.add(p));
+            }
         }
+    },
+    mktemp(c) {
+        // One form: a fresh file from a literal template (no -u: a name only, no -d, no --tmpdir).
+        const t = c.args.length === 1 ? c.args[0].s : undefined;
+        if (t === undefined || !MKTEMP_TEMPLATE.test(t)) {
+            bad(c, "writes-in-allowed-roots", `mktemp ${c.args.map(show1).join(" ")}: only mktemp /tmp/iucutter-NAME.XXXXXXXXXX (one literal template, no options)`,
+                "pgpass=\"$(mktemp /tmp/iucutter-pgpass.XXXXXXXXXX)\", with the template in the resource's writes");
+            return;
+        }
+        c.ctx.mktemps.add(t);
+        write(c, c.args[0], "mktemp");
     },
     command(c) {
         if (!(c.args.length === 2 && (c.args[0].t === "-v" || c.args[0].t === "-V"))) {
@@ -828,7 +843,8 @@ function psqlSpec(c: Call, args: Arg[]): void {
     }
     for (const k of Object.keys(c.env)) {
         if (/^PG/.test(k) && k !== "PGPASSFILE" && k !== "PGCONNECT_TIMEOUT") {
-            bad(c, "no-production-mutation", `psql with ${k} set`, "set only PGPASSFILE");
+            bad(c, /PASSWORD/.test(k) ? "no-plaintext-secrets" : "no-production-mutation", `psql with ${k} set`,
+                "set only PGPASSFILE, to a mktemp temp file the script wrote the password into from stdin");
         }
     }
     let sql: string;
@@ -983,7 +999,35 @@ function shellSpec(c: Call): void {
 
 // ---------------------------------------------------------------------------
 
+function pgpassFile(c: Call): void {
+    if (c.env.PGPASSFILE !== undefined) {
+        // The password file: exactly a temp file this script made with mktemp, declared, removed by an EXIT trap.
+        const alts = c.env.PGPASSFILE;
+        const files = alts.map((v) => (isStatic(v) ? text(v) : undefined));
+        const ok = files.length > 0 && files.every((f) => f !== undefined && MKTEMP_TEMPLATE.test(f) && c.ctx.mktemps.has(f)
+            && (c.ctx.env.declaredWrites ?? []).includes(f) && c.ctx.exitTrapRemoves.has(f));
+        if (!ok) {
+            bad(c, "no-plaintext-secrets", `${c.name} with PGPASSFILE=${alts.map((v) => v.map((s) => (s.k === "lit" ? s.s : s.src)).join("")).join("|")}: not a mktemp temp file of this script (declared in writes, removed by an EXIT trap)`,
+                "passfile=\"$(mktemp /tmp/iucutter-pgpass.XXXXXXXXXX)\"; trap 'rm -- \"$passfile\"' EXIT; printf ... \"$DB_PASSWORD\" > \"$passfile\"; PGPASSFILE=\"$passfile\" psql ...");
+        }
+    }
+}
+
+/** A shell variable that, by its name, holds a password (e.g. DB_PASSWORD read from stdin). */
+const PASSWORD_VAR = /^\$\{?[A-Za-z0-9_]*(PASSWORD|PASSWD|PGPASS)[A-Za-z0-9_]*\}?$/i;
+/** Shell builtins: their arguments never reach another process's argv (printf into the 0600 temp file). */
+const BUILTIN_ARGS = new Set(["printf", "echo", "test", "[", ":", "true", "false", "read", "local", "return", "exit"]);
+
 export function checkProgram(c: Call): void {
+    pgpassFile(c);
+    if (!BUILTIN_ARGS.has(c.name)) {
+        for (const a of c.args) {
+            if (a.alts.some((v) => v.some((s) => s.k === "dyn" && PASSWORD_VAR.test(s.src)))) {
+                bad(c, "no-plaintext-secrets", `${c.name} gets a password variable in its arguments (${show1(a)}; any process can read argv)`,
+                    "write the password into a mktemp 0600 file with printf and give psql PGPASSFILE");
+            }
+        }
+    }
     const spec = SPECS[c.name];
     if (spec) {
         spec(c);

@@ -68,10 +68,21 @@ const ENV_ALLOWED = new Set(["LC_ALL", "LANG", "TZ", "PYTHONDONTWRITEBYTECODE", 
 /** Shell variables that change how the shell or its children behave. */
 const SPECIAL_VAR = /^(PATH|IFS|ENV|BASH_ENV|CDPATH|SHELLOPTS|BASHOPTS|PS4|PROMPT_COMMAND|GLOBIGNORE|HISTFILE|HOME|TMPDIR|LD_.*|GIT_.*|PYTHON.*|PERL.*|RUBY.*|NODE_.*|PG.*|BASH_.*|EXECUTION.*|.*EXECUTION_ENABLED.*)$/i;
 
+/**
+ * A temp file the script creates with `mktemp TEMPLATE` (a fresh 0600 file,
+ * never a predictable path): the literal template, in /tmp, named
+ * iucutter-NAME with ten X. The resource declares the template in `writes`.
+ */
+export const MKTEMP_TEMPLATE = /^\/tmp\/iucutter-[a-z0-9-]+\.X{10}$/;
+
 export class ScriptCtx {
     readonly vars = new Map<string, VarDef[]>();
     readonly funcs = new Map<string, ShNode>();
     readonly resolvedWrites: string[] = [];
+    /** Templates this script ran `mktemp` on (their files are the script's own). */
+    readonly mktemps = new Set<string>();
+    /** Paths an EXIT trap of this script removes. */
+    readonly exitTrapRemoves = new Set<string>();
     private readonly resolving = new Set<string>();
     private positional: Val[][][] = [];
     /** The working directory as far as the reader can tell (a literal `cd`), else undefined. */
@@ -425,6 +436,17 @@ export class ScriptCtx {
                 "a guard must only read; move the write to a resource that declares it");
             return;
         }
+        if (MKTEMP_TEMPLATE.test(p)) {
+            // A temp file outside the roots: only the one mktemp made, declared by its template.
+            if (!this.mktemps.has(p)) {
+                this.find("writes-in-allowed-roots", `${how} writes to ${shown}, a mktemp template path the script did not create with mktemp (a predictable /tmp path)`,
+                    `v="$(mktemp ${p})" and write to "$v"`);
+            } else if (!e.declaredWrites || !e.declaredWrites.includes(p)) {
+                this.find("writes-in-allowed-roots", `${how} writes to the temp file ${shown}, which the resource does not declare in writes`,
+                    `declare the mktemp template ${p} in the resource's writes`);
+            }
+            return;
+        }
         if (!within(p, e.roots)) {
             this.find("writes-in-allowed-roots", `${how} writes to ${shown}, outside the allowed roots (${e.roots.join(", ")})`,
                 "write only under the allowed roots");
@@ -590,6 +612,11 @@ export class ScriptCtx {
 
     /** The value of $(...): literal when it only prints literals, else classified by provenance. */
     private substValue(stmts: ShNode[]): Val[] {
+        const tmp = mktempTemplate(stmts);
+        if (tmp !== undefined) {
+            // $(mktemp T) is the temp file T stands for: writes to it are checked against T.
+            return [lit(tmp)];
+        }
         const p = this.producedList(stmts);
         if (p.kind === "text") {
             return p.vals.map((v) => stripTrailingNewlines(v));
@@ -835,6 +862,15 @@ function nodeWords(c: ShNode | undefined): string[] {
         return [...nodeWords(c.X?.Cmd), String(c.Op), ...nodeWords(c.Y?.Cmd)];
     }
     return [String(c.Type)];
+}
+
+/** `mktemp T` alone, with T a literal accepted template: T; else undefined. */
+function mktempTemplate(stmts: ShNode[]): string | undefined {
+    if (stmts.length !== 1 || stmts[0].Cmd?.Type !== "CallExpr" || (stmts[0].Redirs ?? []).length > 0) {
+        return undefined;
+    }
+    const w = ((stmts[0].Cmd.Args ?? []) as ShNode[]).map((x) => wordLiteral(x));
+    return w.length === 2 && w[0] === "mktemp" && w[1] !== undefined && MKTEMP_TEMPLATE.test(w[1]) ? w[1] : undefined;
 }
 
 function dateToken(stmts: ShNode[]): boolean {

@@ -216,7 +216,19 @@ ok("sql/docker-exec-psql-long-interactive", "sql", hostCommand(roSql("SELECT 1;"
 ok("sql/docker-exec-psql-grants-assignment", "sql",
     hostCommand(`GRANTS="$(${PSQL_DOCKER} -v principal="$GOVERNANCE_PRINCIPAL" <<'SQL'\nBEGIN READ ONLY;\nSELECT 1 WHERE :'principal' <> '';\nROLLBACK;\nSQL\n)" || exit 1\necho "$GRANTS"`));
 ok("sql/pgconnect-timeout", "sql", hostCommand(`PGCONNECT_TIMEOUT=5 ${roSql("SELECT 1;")}`));
-ok("sql/pgpassfile", "secrets", hostCommand(`PGPASSFILE=/root/.pgpass ${roSql("SELECT 1;")}`));
+// The program's password form (lib/scripts/psql.ts pgpassSetup, database.access tcp password: true): the password
+// on stdin, into a mktemp 0600 file declared in writes by its template, removed by an EXIT trap.
+const PGPASS_T = "/tmp/iucutter-pgpass.XXXXXXXXXX";
+const PGPASS_SETUP = [
+    "IFS= read -r DB_PASSWORD || exit 1",
+    `passfile="$(mktemp ${PGPASS_T})"`,
+    `trap 'rm -- "$passfile"' EXIT`,
+    `printf '%s:%s:%s:%s:%s\\n' 127.0.0.1 5432 incomex context_pack_readonly "$DB_PASSWORD" > "$passfile"`,
+].join("\n");
+ok("sql/pgpassfile-mktemp-program-form", "secrets", hostCommand(`${PGPASS_SETUP}\nPGPASSFILE="$passfile" ${roSql("SELECT 1;")}`, { writes: [PGPASS_T] }));
+ok("sql/pgpassfile-mktemp-captured", "secrets",
+    hostCommand(`${PGPASS_SETUP}\nn="$(PGPASSFILE="$passfile" ${PSQL_RO} <<'SQL'\nBEGIN READ ONLY;\nSELECT count(*) FROM cutter.documents;\nROLLBACK;\nSQL\n)" || exit 1\necho "documents=$n"`,
+        { writes: [P.stateDir, PGPASS_T] }));
 
 // ---------------------------------------------------------------- kill switch, crypto: look-alikes and false-only content
 

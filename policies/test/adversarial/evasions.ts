@@ -793,4 +793,46 @@ ev("syntax2/17", "shell-words", hostCommand("while read -r f; do rm -r \"$f\"; d
 ev("syntax2/18", "shell-words", hostCommand("x='a[$(reboot)]'; [[ $x -gt 0 ]]"));
 ev("syntax2/19", "shell-words", hostCommand("case \"$(systemctl restart y)\" in *) :;; esac"));
 
+// ---------------------------------------------------------------- the database password (database.access tcp password: true)
+// The accepted form is benign.ts sql/pgpassfile-mktemp-program-form; every variant below is refused.
+const PGT = "/tmp/iucutter-pgpass.XXXXXXXXXX";
+const PG_READ = "IFS= read -r DB_PASSWORD || exit 1";
+const PG_LINE = `printf '%s:%s:%s:%s:%s\\n' 127.0.0.1 5432 incomex context_pack_readonly "$DB_PASSWORD"`;
+const PG_TRAP = `trap 'rm -- "$passfile"' EXIT`;
+ev("pgpass/persisted-in-root", "secrets", hostCommand(`${PG_READ}\n${PG_LINE} > /root/.pgpass\nPGPASSFILE=/root/.pgpass ${roSql("SELECT 1;")}`, { writes: [PGT] }));
+ev("pgpass/existing-root-file", "secrets", hostCommand(`PGPASSFILE=/root/.pgpass ${roSql("SELECT 1;")}`));
+ev("pgpass/agent-with-root-pgpass", "secrets",
+    hostCommand(`cd ${P.target} && PYTHONDONTWRITEBYTECODE=1 PGPASSFILE=/root/.pgpass python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id r1 --document 1`),
+    "the orchestrator given a persisted password file");
+ev("pgpass/outside-declared-temp", "secrets",
+    hostCommand(`${PG_READ}\npassfile=/var/lib/cutter/pgpass\n${PG_TRAP}\n${PG_LINE} > "$passfile"\nPGPASSFILE="$passfile" ${roSql("SELECT 1;")}`, { writes: [P.stateDir] }),
+    "a pgpass inside the roots but not a mktemp temp file: it persists if the trap does not run");
+ev("pgpass/predictable-tmp-path", "secrets",
+    hostCommand(`${PG_READ}\npassfile=${PGT}\n${PG_TRAP}\n${PG_LINE} > "$passfile"\nPGPASSFILE="$passfile" ${roSql("SELECT 1;")}`, { writes: [PGT] }),
+    "the template path itself, written without mktemp (a predictable /tmp name)");
+ev("pgpass/temp-not-declared", "secrets",
+    hostCommand(`${PG_READ}\npassfile="$(mktemp ${PGT})"\n${PG_TRAP}\n${PG_LINE} > "$passfile"\nPGPASSFILE="$passfile" ${roSql("SELECT 1;")}`, { writes: [P.stateDir] }));
+ev("pgpass/no-exit-trap", "secrets",
+    hostCommand(`${PG_READ}\npassfile="$(mktemp ${PGT})"\n${PG_LINE} > "$passfile"\nPGPASSFILE="$passfile" ${roSql("SELECT 1;")}`, { writes: [PGT] }),
+    "the password file would stay in /tmp");
+ev("pgpass/mktemp-other-dir", "secrets",
+    hostCommand(`${PG_READ}\npassfile="$(mktemp /root/iucutter-pgpass.XXXXXXXXXX)"\n${PG_LINE} > "$passfile"\nPGPASSFILE="$passfile" ${roSql("SELECT 1;")}`, { writes: [PGT] }));
+ev("pgpass/mktemp-u-name-only", "secrets",
+    hostCommand(`${PG_READ}\npassfile="$(mktemp -u ${PGT})"\n${PG_TRAP}\n${PG_LINE} > "$passfile"\nPGPASSFILE="$passfile" ${roSql("SELECT 1;")}`, { writes: [PGT] }));
+ev("pgpass/pgpassword-env-from-stdin", "secrets", hostCommand(`${PG_READ}\nPGPASSWORD="$DB_PASSWORD" ${roSql("SELECT 1;")}`));
+ev("pgpass/pgpassword-env-literal", "secrets", hostCommand(`PGPASSWORD=${FAKE.password} ${roSql("SELECT 1;")}`));
+ev("pgpass/pgpassword-exported", "secrets", hostCommand(`${PG_READ}\nexport PGPASSWORD="$DB_PASSWORD"\n${roSql("SELECT 1;")}`));
+ev("pgpass/password-in-conninfo-argv", "secrets",
+    hostCommand(`${PG_READ}\npsql -X -q -A -t -v ON_ERROR_STOP=1 "host=127.0.0.1 user=context_pack_readonly password=$DB_PASSWORD dbname=incomex" <<'SQL'\nBEGIN READ ONLY;\nSELECT 1;\nROLLBACK;\nSQL`));
+ev("pgpass/password-in-c-string", "secrets",
+    hostCommand(`${PG_READ}\n${PSQL_RO} -c "ALTER ROLE context_pack_readonly PASSWORD '$DB_PASSWORD'"`));
+ev("pgpass/password-in-psql-variable", "secrets",
+    hostCommand(`${PG_READ}\n${PSQL_RO} -v pw="$DB_PASSWORD" <<'SQL'\nBEGIN READ ONLY;\nSELECT 1 WHERE :'pw' <> '';\nROLLBACK;\nSQL`),
+    "a read-only query, but the password is in psql's argv");
+ev("pgpass/password-in-psql-variable-indirect", "secrets",
+    hostCommand(`${PG_READ}\nx="$DB_PASSWORD"\n${PSQL_RO} -v pw="$x" <<'SQL'\nBEGIN READ ONLY;\nSELECT 1 WHERE :'pw' <> '';\nROLLBACK;\nSQL`));
+ev("pgpass/password-to-stdout-of-other-program", "secrets",
+    hostCommand(`${PG_READ}\npassfile="$(mktemp ${PGT})"\n${PG_TRAP}\n${PG_LINE} | tee /var/lib/cutter/pgpass-copy > "$passfile"\nPGPASSFILE="$passfile" ${roSql("SELECT 1;")}`, { writes: [PGT] }),
+    "a copy of the password file outside the temp");
+
 export const evasions: Case[] = out;
