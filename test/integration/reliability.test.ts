@@ -165,6 +165,7 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
         resetHost();
         fs.writeFileSync(path.join(DOT(), "operator-notes.txt"), "staged by hand\n");
         git("add", "operator-notes.txt");
+        const oldHead = git("rev-parse", "HEAD").trim();
         stack = await newStack("staged");
         const res = await stack.up();
         expect(res.summary.result).to.equal("succeeded");
@@ -173,8 +174,8 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
         expect(files.every((f) => f.startsWith("iu-cutter/")), files.join(", ")).to.equal(true);
         expect(git("status", "--porcelain")).to.equal("A  operator-notes.txt\n");
         await stack.destroy();
-        const rb = git("show", "--name-only", "--format=", "HEAD").split("\n").filter(Boolean);
-        expect(rb.every((f) => f.startsWith("iu-cutter/")), rb.join(", ")).to.equal(true);
+        // The rollback resets HEAD and the release path's index to the pre-deploy ones; the operator's staged file stays staged.
+        expect(git("rev-parse", "HEAD").trim()).to.equal(oldHead);
         expect(git("status", "--porcelain")).to.equal("A  operator-notes.txt\n");
     });
 
