@@ -357,7 +357,12 @@ export function dotCommitLines(c: SwapSite, r: ReleaseFacts): string[] {
         // 1-byte threshold); the objects and the commit are the same.
         sh`git -C ${dot} -c core.bigFileThreshold=1 add -A -- ${td}`,
         // A commit of the release path only: whatever else is staged in the dot repo stays staged and out of the deploy commit.
-        sh`if git -C ${dot} diff --cached --quiet -- ${td}; then say "Release: the dot repo already records this tree at HEAD; no commit"; else`,
+        // With nothing staged outside it (the usual case) the index is exactly that, and a plain commit takes it as
+        // staged; `commit -- PATH` builds a second index from HEAD and reads every release file again.
+        sh`if git -C ${dot} diff --cached --quiet -- ${td}; then say "Release: the dot repo already records this tree at HEAD; no commit"`,
+        sh`elif git -C ${dot} diff --cached --quiet -- . ${`:(exclude)${td}`}; then`,
+        heredoc(sh`git -C ${dot} ${raw(GIT_IDENTITY)} commit -q --no-verify -F -`, msg),
+        `else`,
         heredoc(sh`git -C ${dot} ${raw(GIT_IDENTITY)} commit -q --no-verify -F - -- ${td}`, msg),
         `fi`,
     ];
