@@ -48,7 +48,7 @@ export function psqlSecretInputs(c: DbConfig): string[] {
  */
 export function pgpassSetup(c: DbConfig, onMissing: string): string[] {
     const a = databaseAccess(c);
-    if (a.kind !== "tcp" || a.password !== true) {
+    if (!usesPassword(c) || a.kind !== "tcp") {
         return [];
     }
     return [
