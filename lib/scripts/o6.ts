@@ -290,7 +290,7 @@ export function artifactsToPrune(names: string[], ledger: string, keep: number):
 }
 
 /** ArtifactRetention: removes exactly the listed artifact dirs (literal paths, as reviewed); never anything the ledger names. */
-export function retentionScript(c: { paths: Pick<StackConfig["paths"], "dotRepo" | "targetDir" | "stateDir">; retention: StackConfig["retention"] }, prune: string[]): string {
+export function retentionScript(c: { paths: Pick<StackConfig["paths"], "dotRepo" | "targetDir" | "stateDir" | "stagingDir">; retention: StackConfig["retention"] }, prune: string[]): string {
     const L = hostLayout(c);
     return lines(
         STRICT,

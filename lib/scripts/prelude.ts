@@ -30,12 +30,18 @@ export function cachedDigestFunction(): string {
     return `tree_digest_cached() { ${helperCall(TREE_DIGEST, '"$1" --cached "$2"')}\n}`;
 }
 
-/** Layout of the host-side state under paths.stateDir. */
-export function hostLayout(c: { paths: Pick<StackConfig["paths"], "dotRepo" | "targetDir" | "stateDir"> }) {
+/**
+ * Layout of the host-side state: under paths.stateDir, except the previous
+ * trees. Those live on the staging filesystem (which the host facts require
+ * to be the dot repo's), so that the old tree the exchange sets aside becomes
+ * the artifact by one rename; under paths.stateDir (/var/lib, often another
+ * mount) `mv` copied every file, 2.3 s per 10,000 files on the sandbox.
+ */
+export function hostLayout(c: { paths: Pick<StackConfig["paths"], "dotRepo" | "targetDir" | "stateDir" | "stagingDir"> }) {
     const target = `${c.paths.dotRepo}/${c.paths.targetDir}`;
     return {
         target,
-        artifacts: `${c.paths.stateDir}/artifacts`,
+        artifacts: `${c.paths.stagingDir}/artifacts`,
         journal: `${c.paths.stateDir}/deploy.journal`,
         ledger: `${c.paths.stateDir}/deployed-release`,
         envBackupDir: `${c.paths.stateDir}/artifacts/env-production`,

@@ -58,6 +58,24 @@ function socketsNow(): string[] {
     return fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.startsWith(key)) : [];
 }
 
+/** What staging holds besides the kept previous trees (artifacts/ lives there: the old tree is kept by one rename). */
+function stagingLeftovers(): string[] {
+    return fs.existsSync(STAGING()) ? fs.readdirSync(STAGING()).filter((d) => d !== "artifacts") : [];
+}
+
+/** The dot repo's index entry for a path: the inode its stat data names (`git ls-files --debug`). */
+function indexInode(rel: string): number {
+    const out = mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "ls-files", "--debug", "--", rel]);
+    const m = /ino: (\d+)/.exec(out);
+    if (!m) { throw new Error(`no index entry for ${rel}: ${out}`); }
+    return Number(m[1]);
+}
+
+/** The dot repo records exactly the live release tree: nothing staged, modified or untracked under it (git hashes every file). */
+function dotRecordsLiveTree(): void {
+    expect(mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "status", "--porcelain", "--untracked-files=all", "--", "iu-cutter"])).to.equal("");
+}
+
 function deployCommits(): number {
     return mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "--format=%s"]).split("\n").filter((l) => l.startsWith("deploy")).length;
 }
@@ -98,7 +116,7 @@ describe("performance paths on the sandbox host (real engine, real sshd, policy 
         stack = await newStack("delta");
         expect((await stack.up({ policyPacks: [POLICY_PACK] })).summary.result).to.equal("succeeded");
         const before = treeDigest(TARGET());
-        const artifactsBefore = fs.readdirSync(hostPath("/var/lib/cutter/artifacts")).filter((d) => /^\d{8}T/.test(d));
+        const artifactsBefore = fs.readdirSync(hostPath("/opt/incomex/.iu-cutter-staging/artifacts")).filter((d) => /^\d{8}T/.test(d));
         const commit = await oneFileChange(stack, "# delta fix", { "README.md": null });
         const preview = await stack.preview({ policyPacks: [POLICY_PACK], diff: true });
         expect(preview.stdout, "the review shows a delta upload").to.match(/upload only the 1 changed files \(\d+ removed\)/);
@@ -115,19 +133,38 @@ describe("performance paths on the sandbox host (real engine, real sshd, policy 
         const stat = mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "show", "--stat", "--format=%s", "HEAD"]);
         expect(stat).to.match(/^deploy iu-cutter 0\.6\.0 \(O6\)/);
         expect(stat).to.match(/2 files changed/);
+        // Only the delta's paths went through git add: an unchanged file's index entry still names the inode of the
+        // previous tree (a whole-path add would have re-read it from the copy); the commit records the live tree exactly.
+        const unchanged = "iu-cutter/cutter_agent/__init__.py";
+        expect(indexInode(unchanged), "unchanged entries are not re-read").to.not.equal(fs.statSync(path.join(TARGET(), "cutter_agent", "__init__.py")).ino);
+        expect(indexInode("iu-cutter/cutter_agent/cli.py"), "the changed file is").to.equal(fs.statSync(path.join(TARGET(), "cutter_agent", "cli.py")).ino);
+        dotRecordsLiveTree();
         // The old tree is kept as the artifact, and destroy still returns to the origin.
-        const artifacts = fs.readdirSync(hostPath("/var/lib/cutter/artifacts")).filter((d) => /^\d{8}T/.test(d));
+        const artifacts = fs.readdirSync(hostPath("/opt/incomex/.iu-cutter-staging/artifacts")).filter((d) => /^\d{8}T/.test(d));
         const added = artifacts.filter((d) => !artifactsBefore.includes(d));
         expect(added).to.have.length(1);
-        expect(treeDigest(path.join(hostPath("/var/lib/cutter/artifacts"), added[0], "tree"))).to.equal(before);
+        expect(treeDigest(path.join(hostPath("/opt/incomex/.iu-cutter-staging/artifacts"), added[0], "tree"))).to.equal(before);
         expect(fs.existsSync(JOURNAL())).to.equal(false);
-        expect(fs.existsSync(STAGING()) ? fs.readdirSync(STAGING()) : []).to.deep.equal([]);
+        expect(stagingLeftovers()).to.deep.equal([]);
         // Nothing changed: the re-run plans the same delta and runs no command.
         const snap = hostSnapshot();
         const again = await stack.up({ policyPacks: [POLICY_PACK] });
         expect(Object.keys(again.summary.resourceChanges ?? {}).filter((k) => k !== "same")).to.deep.equal([]);
         expect(hostSnapshot()).to.equal(snap);
         expect(shimCalls()).to.deep.equal([]);
+    });
+
+    it("delta redeploy over a dot repo whose index was changed by hand: the whole release path is added, and the commit records the live tree", async () => {
+        resetHost();
+        stack = await newStack("delta-index");
+        expect((await stack.up({ policyPacks: [POLICY_PACK] })).summary.result).to.equal("succeeded");
+        // Someone unstages a release file: the index no longer holds the deployed tree (HEAD still does).
+        mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "rm", "--cached", "-q", "--", "iu-cutter/cutter_agent/__init__.py"]);
+        await oneFileChange(stack, "# delta over a hand-edited index");
+        expect((await stack.up({ policyPacks: [POLICY_PACK] })).summary.result).to.equal("succeeded");
+        expect(mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "ls-tree", "--name-only", "HEAD", "--", "iu-cutter/cutter_agent/__init__.py"]).trim(),
+            "the unstaged file is in the deploy commit").to.equal("iu-cutter/cutter_agent/__init__.py");
+        dotRecordsLiveTree();
     });
 
     it("a live tree that no longer matches the pinned anchor is refused before anything is written, and the socket is removed", async () => {
@@ -141,7 +178,7 @@ describe("performance paths on the sandbox host (real engine, real sshd, policy 
         const err = await failure(stack.up({ policyPacks: [POLICY_PACK] }));
         expect(err).to.contain("PreStateAnchor");
         expect(hostSnapshot(), "nothing written").to.equal(snap);
-        expect(fs.existsSync(STAGING()) ? fs.readdirSync(STAGING()) : [], "not even staging").to.deep.equal([]);
+        expect(stagingLeftovers(), "not even staging").to.deep.equal([]);
         expect(sockets(), "socket removed after the refusal").to.deep.equal([]);
     });
 
@@ -194,7 +231,7 @@ describe("performance paths on the sandbox host (real engine, real sshd, policy 
         expect(deployCommits(), "exactly one more deploy commit").to.equal(commitsBefore + 1);
         expect(fs.existsSync(JOURNAL())).to.equal(false);
         expect(mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "status", "--porcelain"]).trim()).to.equal("");
-        expect(fs.existsSync(STAGING()) ? fs.readdirSync(STAGING()) : []).to.deep.equal([]);
+        expect(stagingLeftovers()).to.deep.equal([]);
     });
 
     it("no-op: the probe takes the tree digest from the stat-signature cache; a stale cache cannot let drift through the guard", async () => {

@@ -99,10 +99,10 @@ describe("O6 deploy on the sandbox host (real engine, real sshd, policy pack)", 
         expect(env).to.contain("GOVERNANCE_PRINCIPAL=cutter_governance\n");
         expect(env).to.contain("CUTTER_DB_DSN_FILE=", "keys already in the file are kept");
 
-        const artifacts = fs.readdirSync(hostPath("/var/lib/cutter/artifacts")).filter((d) => /^\d{8}T\d{6}Z-/.test(d));
+        const artifacts = fs.readdirSync(hostPath("/opt/incomex/.iu-cutter-staging/artifacts")).filter((d) => /^\d{8}T\d{6}Z-/.test(d));
         expect(artifacts).to.have.length(1);
-        expect(treeDigest(path.join(hostPath("/var/lib/cutter/artifacts"), artifacts[0], "tree"))).to.equal(pristineTree);
-        expect(fs.readdirSync(hostPath("/opt/incomex/.iu-cutter-staging"))).to.deep.equal([]);
+        expect(treeDigest(path.join(hostPath("/opt/incomex/.iu-cutter-staging/artifacts"), artifacts[0], "tree"))).to.equal(pristineTree);
+        expect(fs.readdirSync(hostPath("/opt/incomex/.iu-cutter-staging")).filter((d) => d !== "artifacts"), "staging holds only the kept trees").to.deep.equal([]);
         expect(shimCalls(), "no systemctl/docker/service/reboot call").to.deep.equal([]);
     });
 
@@ -167,7 +167,7 @@ describe("O6 deploy on the sandbox host (real engine, real sshd, policy pack)", 
         expect(fs.readFileSync(hostPath("/opt/incomex/dot/.env.production"))).to.deep.equal(pristineEnvProduction);
         expect(mustRun("git", ["-C", dot, "rev-parse", "HEAD"]).trim(), "the pre-deploy HEAD").to.equal(pristineHead);
         expect(mustRun("git", ["-C", dot, "status", "--porcelain"]).trim()).to.equal("");
-        const record = fs.readFileSync(hostPath("/var/lib/cutter/artifacts/rolled-back-dot-commits"), "utf8");
+        const record = fs.readFileSync(hostPath("/opt/incomex/.iu-cutter-staging/artifacts/rolled-back-dot-commits"), "utf8");
         expect(record).to.match(new RegExp(`release [0-9a-f]{64}: dot commit ${deployCommit} rolled back to the pre-deploy HEAD ${pristineHead}\n$`));
         expect(mustRun("git", ["-C", dot, "cat-file", "-t", deployCommit]).trim(), "the deploy commit is still in the repo").to.equal("commit");
         expect(fs.existsSync(hostPath("/var/lib/cutter/deployed-release"))).to.equal(false);

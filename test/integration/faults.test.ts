@@ -26,7 +26,7 @@ const KILL_POINTS: Array<[string, () => boolean]> = [
     ["right after the atomic exchange", () => fs.existsSync(TARGET() + "/cutter_agent/orchestrator")],
     ["assertions done, before the dot-repo commit", () => stagedOld() !== undefined],
     ["after the dot-repo commit, before the ledger", () => mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "-1", "--format=%s"]).startsWith("deploy")],
-    ["while copying the old tree to the artifact dir", () => fs.existsSync(hostPath("/var/lib/cutter/artifacts")) && fs.readdirSync(hostPath("/var/lib/cutter/artifacts")).some((d) => /^\d{8}T/.test(d))],
+    ["artifact dir made, at the rename of the old tree into it", () => fs.existsSync(hostPath("/opt/incomex/.iu-cutter-staging/artifacts")) && fs.readdirSync(hostPath("/opt/incomex/.iu-cutter-staging/artifacts")).some((d) => /^\d{8}T/.test(d))],
 ];
 
 /** A path exists in the staged tree (read once: staging may vanish between two reads). */

@@ -46,7 +46,7 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
         const oldTree = treeDigest(TARGET());
         const oldHead = git("rev-parse", "HEAD").trim();
         const oldStatus = git("status", "--porcelain");
-        const arts = "/var/lib/cutter/artifacts";
+        const arts = "/opt/incomex/.iu-cutter-staging/artifacts";
         fs.mkdirSync(hostPath(arts), { recursive: true });
         // Room for the env-file backup (secrets step), not for the old tree.
         mustRun("nsenter", ["-t", sshdPid(), "-m", "mount", "-t", "tmpfs", "-o", "size=16k,nr_inodes=12", "iucutter-artfull", arts]);
@@ -136,7 +136,7 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
     it("an artifact-name collision (dirs already there for every second of the run): a unique name is used, the others are untouched", async () => {
         resetHost();
         const d12 = newDigest().slice(0, 12);
-        const arts = hostPath("/var/lib/cutter/artifacts");
+        const arts = hostPath("/opt/incomex/.iu-cutter-staging/artifacts");
         fs.mkdirSync(arts, { recursive: true });
         const t0 = Date.now();
         const made: string[] = [];
@@ -447,7 +447,7 @@ describe("reliability: failures after the exchange, deploy lock, dot commit (san
             await stack.destroy();
             expect(git("rev-parse", "HEAD").trim(), "pre-deploy HEAD").to.equal(oldHead);
             expect(git("status", "--porcelain"), "pre-deploy index (the operator's staged file still staged)").to.equal(oldStatus);
-            expect(fs.readFileSync(hostPath("/var/lib/cutter/artifacts/rolled-back-dot-commits"), "utf8")).to.contain(`dot commit ${deployCommit} rolled back to the pre-deploy HEAD ${oldHead}`);
+            expect(fs.readFileSync(hostPath("/opt/incomex/.iu-cutter-staging/artifacts/rolled-back-dot-commits"), "utf8")).to.contain(`dot commit ${deployCommit} rolled back to the pre-deploy HEAD ${oldHead}`);
         });
 
         it("someone committed on top of the deploy commit: destroy keeps that history and records the rollback as a new commit", async () => {

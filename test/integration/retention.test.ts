@@ -10,7 +10,7 @@ import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { hostPath, newStack, POLICY_PACK, removeStack, resetHost, shimCalls, tmpDir } from "../helpers/sandbox";
 
-const ARTIFACTS = () => hostPath("/var/lib/cutter/artifacts");
+const ARTIFACTS = () => hostPath("/opt/incomex/.iu-cutter-staging/artifacts");
 const old = (day: number) => `202501${String(day).padStart(2, "0")}T000000Z-${"0".repeat(12)}`;
 
 describe("retention of previous trees (sandbox host, real engine, policy pack)", function () {
@@ -38,7 +38,7 @@ describe("retention of previous trees (sandbox host, real engine, policy pack)",
         const review = JSON.parse(fs.readFileSync(path.join(reviewDir, "review.json"), "utf8")) as { commands: Array<{ resource: string; create: string; writes: string[] }> };
         const cmd = review.commands.find((c) => c.resource === "artifact-retention");
         expect(cmd, "the review lists the pruning command").to.not.equal(undefined);
-        expect(cmd!.create).to.contain(`rm -r -- /var/lib/cutter/artifacts/${old(1)}`).and.to.contain(`rm -r -- /var/lib/cutter/artifacts/${old(2)}`);
+        expect(cmd!.create).to.contain(`rm -r -- /opt/incomex/.iu-cutter-staging/artifacts/${old(1)}`).and.to.contain(`rm -r -- /opt/incomex/.iu-cutter-staging/artifacts/${old(2)}`);
         expect(cmd!.create).not.to.contain(old(3));
         expect(review.commands.map((c) => c.resource).indexOf("artifact-retention")).to.be.greaterThan(review.commands.map((c) => c.resource).indexOf("release-deploy"));
 
@@ -55,6 +55,6 @@ describe("retention of previous trees (sandbox host, real engine, policy pack)",
         const origin = /origin_artifact=.*\/([^/\n]+)$/m.exec(ledger)![1];
         const again = await stack.preview({ policyPacks: [POLICY_PACK], diff: true });
         expect(again.stdout).to.contain("artifact-retention");
-        expect(again.stdout).not.to.contain(`rm -r -- /var/lib/cutter/artifacts/${origin}`);
+        expect(again.stdout).not.to.contain(`rm -r -- /opt/incomex/.iu-cutter-staging/artifacts/${origin}`);
     });
 });

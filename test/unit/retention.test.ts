@@ -22,7 +22,7 @@ describe("retention of previous trees", () => {
     });
 
     it("never prunes what the ledger names (the last previous tree and the origin a rollback restores)", () => {
-        const ledger = `digest=${"e".repeat(64)} artifact=/var/lib/cutter/artifacts/${t(5)} origin_artifact=/var/lib/cutter/artifacts/${t(1)} pre_tree=x`;
+        const ledger = `digest=${"e".repeat(64)} artifact=/opt/incomex/.iu-cutter-staging/artifacts/${t(5)} origin_artifact=/opt/incomex/.iu-cutter-staging/artifacts/${t(1)} pre_tree=x`;
         expect(artifactsToPrune(names, ledger, 1)).to.deep.equal([t(2), t(3), t(4)]);
     });
 
@@ -33,7 +33,7 @@ describe("retention of previous trees", () => {
     it("the rendered command removes exactly the listed dirs, and is valid bash", async () => {
         const c = parseStackConfig({ ...rawConfig(), retention: { artifacts: 2 } }, ["backupGpgFpr", "governancePrincipal"]);
         const s = retentionScript(c, [t(1), t(2)]);
-        expect(s).to.contain(`rm -r -- /var/lib/cutter/artifacts/${t(1)}`);
+        expect(s).to.contain(`rm -r -- /opt/incomex/.iu-cutter-staging/artifacts/${t(1)}`);
         expect(s.match(/rm -r/g)).to.have.length(2);
         expect(spawnSync("bash", ["-n"], { input: s }).status).to.equal(0);
         expect(c.retention.artifacts).to.equal(2);

@@ -15,7 +15,7 @@ PY
 }
 revert() { # back to the exact pre-deploy state recorded in the journal
   local head pre new; head="$(sed -n 's/^dot_head=//p' /var/lib/cutter/deploy.journal)"; pre="$(sed -n 's/^pre_tree=//p' /var/lib/cutter/deploy.journal)"; new="$(sed -n 's/^new_tree=//p' /var/lib/cutter/deploy.journal)"
-  [ "$new" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ] || fail "Release: the interrupted deploy in /var/lib/cutter/deploy.journal was of another release ($new); resolve it by hand: its pre-deploy tree is under /opt/incomex/.iu-cutter-staging or /var/lib/cutter/artifacts"
+  [ "$new" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ] || fail "Release: the interrupted deploy in /var/lib/cutter/deploy.journal was of another release ($new); resolve it by hand: its pre-deploy tree is under /opt/incomex/.iu-cutter-staging or /opt/incomex/.iu-cutter-staging/artifacts"
   if [ "$(tree_digest /opt/incomex/dot/iu-cutter | cut -d' ' -f1)" != "$pre" ]; then
     for cand in /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/old-tree /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree; do
       if [ -d "$cand" ] && [ "$(tree_digest "$cand" | cut -d' ' -f1)" = "$pre" ]; then exchange "$cand" /opt/incomex/dot/iu-cutter; break; fi
@@ -47,7 +47,7 @@ trap on_exit EXIT
 exec 9>>/var/lib/cutter/deploy.lock
 flock -n -x 9 || fail "DeployLock: another deploy or rollback holds /var/lib/cutter/deploy.lock ($(cat /var/lib/cutter/deploy.lock.holder 2>/dev/null || echo 'holder unknown')); nothing was changed. Wait for it to finish, then re-run"
 printf '%s pid %s since %s\n' 'recovery of eeeeeeeeeeee' "$$" "$(date -u +%FT%TZ)" > /var/lib/cutter/deploy.lock.holder
-step=recovery; journaled=no; art=/var/lib/cutter/artifacts/none
+step=recovery; journaled=no; art=/opt/incomex/.iu-cutter-staging/artifacts/none
 [ -f /var/lib/cutter/deploy.journal ] || { say "DeployRecovery: no unfinished deploy journal on the host; nothing to restore"; exit 0; }
 [ -f /var/lib/cutter/rollback-mandate ] && grep -qx release=eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee /var/lib/cutter/rollback-mandate \
   || fail "RollbackGate: vmi1234567.contaboserver.net is protected and no approved rollback mandate for release eeeeeeeeeeee is on the host (/var/lib/cutter/rollback-mandate); a plain destroy is refused and nothing was changed (an unfinished deploy's journal is on the host: a reviewed up of this release reverts it first)"

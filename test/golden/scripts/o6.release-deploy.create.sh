@@ -19,7 +19,7 @@ PY
 }
 revert() { # back to the exact pre-deploy state recorded in the journal
   local head pre new; head="$(sed -n 's/^dot_head=//p' /var/lib/cutter/deploy.journal)"; pre="$(sed -n 's/^pre_tree=//p' /var/lib/cutter/deploy.journal)"; new="$(sed -n 's/^new_tree=//p' /var/lib/cutter/deploy.journal)"
-  [ "$new" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ] || fail "Release: the interrupted deploy in /var/lib/cutter/deploy.journal was of another release ($new); resolve it by hand: its pre-deploy tree is under /opt/incomex/.iu-cutter-staging or /var/lib/cutter/artifacts"
+  [ "$new" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ] || fail "Release: the interrupted deploy in /var/lib/cutter/deploy.journal was of another release ($new); resolve it by hand: its pre-deploy tree is under /opt/incomex/.iu-cutter-staging or /opt/incomex/.iu-cutter-staging/artifacts"
   if [ "$(tree_digest /opt/incomex/dot/iu-cutter | cut -d' ' -f1)" != "$pre" ]; then
     for cand in /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/old-tree /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree; do
       if [ -d "$cand" ] && [ "$(tree_digest "$cand" | cut -d' ' -f1)" = "$pre" ]; then exchange "$cand" /opt/incomex/dot/iu-cutter; break; fi
@@ -98,8 +98,8 @@ fi
 say "Release: staged and verified 12 files in /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee"
 step=journal
 ts="$(date -u +%Y%m%dT%H%M%SZ)"
-for sfx in '' -1 -2 -3 -4 -5 -6 -7 -8 -9; do art=/var/lib/cutter/artifacts/"$ts-eeeeeeeeeeee$sfx"; [ -e "$art" ] || break; done
-[ ! -e "$art" ] || fail "Release: artifact dirs /var/lib/cutter/artifacts/$ts-eeeeeeeeeeee* all exist; prune old artifacts (reviewed), then re-run; nothing was changed"
+for sfx in '' -1 -2 -3 -4 -5 -6 -7 -8 -9; do art=/opt/incomex/.iu-cutter-staging/artifacts/"$ts-eeeeeeeeeeee$sfx"; [ -e "$art" ] || break; done
+[ ! -e "$art" ] || fail "Release: artifact dirs /opt/incomex/.iu-cutter-staging/artifacts/$ts-eeeeeeeeeeee* all exist; prune old artifacts (reviewed), then re-run; nothing was changed"
 if [ -e /var/lib/cutter/deployed-release.pre ]; then rm -- /var/lib/cutter/deployed-release.pre; fi
 if [ -f /var/lib/cutter/deployed-release ]; then cp -p -- /var/lib/cutter/deployed-release /var/lib/cutter/deployed-release.pre; fi
 printf 'stage=%s\nartifact=%s\npre_tree=%s\ndot_head=%s\nnew_tree=%s\n' /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee "$art" "$pre_tree" "$(git -C /opt/incomex/dot rev-parse HEAD)" eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee > /var/lib/cutter/deploy.journal.tmp
@@ -141,7 +141,7 @@ execution_enabled: False
 IUCUTTER_EOF
 fi
 step=artifact
-install -d -m 0700 /var/lib/cutter/artifacts
+install -d -m 0700 /opt/incomex/.iu-cutter-staging/artifacts
 mkdir -m 0700 -- "$art"
 mv -T -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/old-tree "$art/tree"
 step=ledger

@@ -42,18 +42,18 @@ cp -a -- "$art/tree" /opt/incomex/.iu-cutter-staging/rollback/tree
 live="$(tree_digest /opt/incomex/dot/iu-cutter | cut -d' ' -f1)"
 exchange /opt/incomex/.iu-cutter-staging/rollback/tree /opt/incomex/dot/iu-cutter
 if [ "$live" != eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ]; then
-  kept=/var/lib/cutter/artifacts/"$(date -u +%Y%m%dT%H%M%SZ)-hand-edited"
-  install -d -m 0700 /var/lib/cutter/artifacts; mkdir -m 0700 -- "$kept"; mv -T -- /opt/incomex/.iu-cutter-staging/rollback/tree "$kept/tree"
+  kept=/opt/incomex/.iu-cutter-staging/artifacts/"$(date -u +%Y%m%dT%H%M%SZ)-hand-edited"
+  install -d -m 0700 /opt/incomex/.iu-cutter-staging/artifacts; mkdir -m 0700 -- "$kept"; mv -T -- /opt/incomex/.iu-cutter-staging/rollback/tree "$kept/tree"
   say "Rollback: the live tree had been changed since the deploy (digest $live, deployed eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee); it is kept in $kept/tree"
   printf 'Rollback: the live tree had been changed since the deploy; it is kept in %s/tree\n' "$kept" >&4 2>/dev/null || true
 fi
 o_head="$(sed -n 's/^origin_dot_head=//p' /var/lib/cutter/deployed-release)"; d_commit="$(sed -n 's/^dot_commit=//p' /var/lib/cutter/deployed-release)"; head_now="$(git -C /opt/incomex/dot rev-parse HEAD)"
 if [ -n "$o_head" ] && [ "$head_now" = "$d_commit" ]; then
-  install -d -m 0700 /var/lib/cutter/artifacts
-  printf '%s release %s: dot commit %s rolled back to the pre-deploy HEAD %s\n' "$(date -u +%FT%TZ)" eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee "$d_commit" "$o_head" >> /var/lib/cutter/artifacts/rolled-back-dot-commits
+  install -d -m 0700 /opt/incomex/.iu-cutter-staging/artifacts
+  printf '%s release %s: dot commit %s rolled back to the pre-deploy HEAD %s\n' "$(date -u +%FT%TZ)" eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee "$d_commit" "$o_head" >> /opt/incomex/.iu-cutter-staging/artifacts/rolled-back-dot-commits
   git -C /opt/incomex/dot reset -q --soft "$o_head"
   git -C /opt/incomex/dot reset -q -- iu-cutter
-  say "Rollback: the dot repo's HEAD and index are back at the pre-deploy $o_head; the deploy commit $d_commit is named in /var/lib/cutter/artifacts/rolled-back-dot-commits"
+  say "Rollback: the dot repo's HEAD and index are back at the pre-deploy $o_head; the deploy commit $d_commit is named in /opt/incomex/.iu-cutter-staging/artifacts/rolled-back-dot-commits"
 else
   [ -z "$o_head" ] || say "Rollback: the dot repo's HEAD $head_now is not the deploy commit $d_commit (committed on since the deploy): history kept, the rollback is recorded as a new commit"
   git -C /opt/incomex/dot add -A -- iu-cutter

@@ -20,7 +20,7 @@ if git -C /opt/incomex/dot rev-parse --git-dir >/dev/null 2>&1; then
 else echo dotGitStatus=absent; echo dotRemotes=; fi
 if [ -f /var/lib/cutter/deploy.journal ]; then printf 'journal=%s\n' "$(tr '\n' ' ' < /var/lib/cutter/deploy.journal)"; else echo journal=; fi
 if [ -f /var/lib/cutter/deployed-release ]; then printf 'ledger=%s\n' "$(tr '\n' ' ' < /var/lib/cutter/deployed-release)"; else echo ledger=; fi
-if [ -d /var/lib/cutter/artifacts ]; then printf 'artifacts=%s\n' "$(ls -1 -- /var/lib/cutter/artifacts | tr '\n' ' ')"; else echo artifacts=; fi
+if [ -d /opt/incomex/.iu-cutter-staging/artifacts ]; then printf 'artifacts=%s\n' "$(ls -1 -- /opt/incomex/.iu-cutter-staging/artifacts | tr '\n' ' ')"; else echo artifacts=; fi
 lay=""
 if [ -L /opt/incomex/dot/iu-cutter ]; then lay="$lay target-symlink:$(readlink /opt/incomex/dot/iu-cutter)"; fi
 if [ -L /opt/incomex/.iu-cutter-staging ]; then lay="$lay staging-symlink:$(readlink /opt/incomex/.iu-cutter-staging)"; fi
