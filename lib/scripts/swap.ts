@@ -233,8 +233,6 @@ export interface StagingDelta {
     baseDigest: string;
     /** How many files the archive on stdin carries. */
     changedCount: number;
-    /** Paths (relative to the tree) the archive carries: new or changed files. */
-    changed: string[];
     /** Paths (relative to the tree) the release drops: removed from the live copy (never Python files). */
     remove: string[];
     /** Directories the release no longer has, deepest first (removed if empty). */
@@ -246,15 +244,6 @@ function pathLines(prefix: string, dir: string, paths: string[]): string[] {
     const out: string[] = [];
     for (let i = 0; i < paths.length; i += 8) {
         out.push(sh`${raw(prefix)} ${paths.slice(i, i + 8).map((p) => `${dir}/${p}`)}`);
-    }
-    return out;
-}
-
-/** One command whose words continue over several lines, a few per line (review text). */
-function continuedLines(prefix: string, words: string[]): string[] {
-    const out: string[] = [];
-    for (let i = 0; i < words.length; i += 8) {
-        out.push(sh`${raw(i === 0 ? prefix : "   ")} ${words.slice(i, i + 8)}${raw(i + 8 < words.length ? " \\" : "")}`);
     }
     return out;
 }
@@ -347,42 +336,8 @@ export function assertLines(c: SwapSite, r: ReleaseFacts): string[] {
     ];
 }
 
-/** At most this many paths are named to `git add` (beyond, the whole release path is added: one argv stays small). */
-export const DELTA_ADD_MAX_PATHS = 256;
-
-/**
- * `git add` of the release path. After a full upload every file is new to
- * the index and is hashed. After a delta, only the delta's paths are added,
- * when the dot repo's index for the release path is known to hold exactly
- * the live tree: HEAD is the last deploy's commit (the ledger's dot_commit),
- * the index there is HEAD's, and the live tree was that deploy's tree
- * (pre_tree is the ledger's digest; the PreStateAnchor guard hashed it).
- * That commit recorded the verified tree, so the staged tree is the index
- * plus the delta. Otherwise git refreshes the whole path: the copied files
- * have new inodes, so it re-reads every one (1.3 s per 10,000 files here).
- */
-export function dotAddLines(c: SwapSite, delta?: StagingDelta): string[] {
-    const dot = c.paths.dotRepo;
-    const td = c.paths.targetDir;
-    const led = hostLayout(c).ledger;
-    const whole = sh`git -C ${dot} -c core.bigFileThreshold=1 add -A -- ${td}`;
-    const paths = delta ? [...delta.changed, ...delta.remove].sort() : [];
-    if (!delta || paths.length === 0 || paths.length > DELTA_ADD_MAX_PATHS) {
-        return [whole];
-    }
-    return [
-        sh`if [ -f ${led} ] && [ "$(git -C ${dot} rev-parse HEAD)" = "$(sed -n 's/^dot_commit=//p' ${led})" ] \\`,
-        sh`   && [ "$pre_tree" = "$(sed -n 's/^digest=//p' ${led})" ] && git -C ${dot} diff --cached --quiet HEAD -- ${td}; then`,
-        // Literal pathspecs: a release file named like a glob or pathspec magic adds only itself.
-        ...continuedLines(sh`  git -C ${dot} --literal-pathspecs -c core.bigFileThreshold=1 add -A --`, paths.map((p) => `${td}/${p}`)),
-        `else`,
-        `  ${whole}`,
-        `fi`,
-    ];
-}
-
 /** The deploy commit in the dot repo (local only). */
-export function dotCommitLines(c: SwapSite, r: ReleaseFacts, delta?: StagingDelta): string[] {
+export function dotCommitLines(c: SwapSite, r: ReleaseFacts): string[] {
     const dot = c.paths.dotRepo;
     const msg = [
         `deploy iu-cutter ${RELEASE_VERSION} (O6)`,
@@ -400,7 +355,7 @@ export function dotCommitLines(c: SwapSite, r: ReleaseFacts, delta?: StagingDelt
         `[ -z "$ignored" ] || fail "Release: the dot repo's ignore rules match release files (\${ignored}); the deploy commit would not record them. Add exceptions to the dot repo's .gitignore (reviewed), then re-run; reverted"`,
         // New blobs go into one pack file rather than one loose object each (bulk check-in: every blob is over the
         // 1-byte threshold); the objects and the commit are the same.
-        ...dotAddLines(c, delta),
+        sh`git -C ${dot} -c core.bigFileThreshold=1 add -A -- ${td}`,
         // A commit of the release path only: whatever else is staged in the dot repo stays staged and out of the deploy commit.
         // With nothing staged outside it (the usual case) the index is exactly that, and a plain commit takes it as
         // staged; `commit -- PATH` builds a second index from HEAD and reads every release file again.
@@ -551,7 +506,7 @@ export function swapScript(c: SwapSite, r: ReleaseFacts, delta?: StagingDelta): 
         `step=journal`, ...journalLines(c, r),
         `step=exchange`, ...exchangeLines(c, r),
         `step=assert`, ...assertLines(c, r),
-        `step=dot-commit`, ...dotCommitLines(c, r, delta),
+        `step=dot-commit`, ...dotCommitLines(c, r),
         `step=artifact`, ...artifactLines(c, r),
         `step=ledger`, ...ledgerLines(c, r),
         `step=finish`, ...finishLines(c, r),

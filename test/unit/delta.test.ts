@@ -18,7 +18,6 @@ import { inspectRelease, manifestDelta, releaseDelta, ReleaseManifest } from "..
 import { rawConfig } from "../helpers/configFixture";
 import { TREE_DIGEST } from "../../lib/scripts/helpers";
 import { probeScript } from "../../lib/scripts/o6";
-import { DELTA_ADD_MAX_PATHS, dotAddLines } from "../../lib/scripts/swap";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 const FIXTURE = path.join(ROOT, "fixtures", "iu-cutter-v0.6");
@@ -122,77 +121,12 @@ describe("delta redeploy: what ships", () => {
         expect(plan.swap.writes, "same declared writes as the full upload").to.deep.equal(full.swap.writes);
         expect(plan.swap.delete, "same rollback").to.equal(full.swap.delete);
         expect(stagingDelta(delta).remove).to.deep.equal(["docs/o ld.md"]);
-        // Everything after staging is the full upload's script, byte for byte, except that git add names the delta's paths
-        // when the dot repo's index is known to hold the live tree.
+        // Everything after staging is the full upload's script, byte for byte.
         const tail = (x: string) => x.slice(x.indexOf('ts="$(date -u'));
-        const wholeAdd = "git -C /opt/incomex/dot -c core.bigFileThreshold=1 add -A -- iu-cutter";
-        expect(full.swap.create.split("\n").filter((l) => l.includes(" add -A "))).to.deep.equal([wholeAdd]);
-        expect(tail(s)).to.equal(tail(full.swap.create).replace(wholeAdd, dotAddLines(c, stagingDelta(delta)).join("\n")));
-        expect(s).to.contain("  git -C /opt/incomex/dot --literal-pathspecs -c core.bigFileThreshold=1 add -A -- iu-cutter/cutter_agent/cli.py 'iu-cutter/docs/o ld.md'\nelse\n  " + wholeAdd + "\nfi");
+        expect(tail(s)).to.equal(tail(full.swap.create));
         const r = spawnSync("shellcheck", ["-s", "bash", "-S", "warning", "-f", "gcc", "-"], { input: s, encoding: "utf8" });
         expect(r.stdout + r.stderr).to.equal("");
         expect(r.status).to.equal(0);
-    });
-});
-
-describe("dot-repo git add after a delta (dotAddLines), with real git", function () {
-    this.timeout(60_000);
-    const site = { paths: { dotRepo: "", targetDir: "iu-cutter", stateDir: "", stagingDir: "/unused" }, host: { name: "h", protected: false } };
-
-    /** A dot repo whose HEAD is a deploy commit of `files`, a ledger recording it, and the live tree then changed by `change`. */
-    function deployed(files: Record<string, string>): { dot: string; state: string; site: typeof site } {
-        const dot = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-dotadd-"));
-        const state = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-dotadd-state-"));
-        git(dot, "init", "-q");
-        for (const [p, t] of Object.entries(files)) {
-            fs.mkdirSync(path.dirname(path.join(dot, "iu-cutter", p)), { recursive: true });
-            fs.writeFileSync(path.join(dot, "iu-cutter", p), t);
-        }
-        git(dot, "add", "-A");
-        git(dot, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "deploy");
-        fs.writeFileSync(path.join(state, "deployed-release"), `digest=${"a".repeat(64)}\ndot_commit=${git(dot, "rev-parse", "HEAD").trim()}\n`);
-        return { dot, state, site: { ...site, paths: { ...site.paths, dotRepo: dot, stateDir: state } } };
-    }
-    const run = (d: { site: typeof site }, changed: string[], remove: string[], preTree = "a".repeat(64)) => {
-        const script = [`set -euo pipefail`, `pre_tree=${preTree}`, ...dotAddLines(d.site, { baseDigest: preTree, changedCount: changed.length, changed, remove, emptied: [] })].join("\n");
-        const r = spawnSync("bash", ["-c", script], { encoding: "utf8" });
-        expect(r.status, r.stderr).to.equal(0);
-    };
-    const staged = (dot: string) => git(dot, "diff", "--cached", "--name-status").trim();
-
-    it("adds exactly the delta's paths (glob-like names literally) when the index holds the deployed tree", () => {
-        const d = deployed({ "a.py": "A\n", "b*.py": "B\n", "bx.py": "X\n", "gone.txt": "G\n" });
-        fs.writeFileSync(path.join(d.dot, "iu-cutter", "b*.py"), "B2\n");
-        fs.writeFileSync(path.join(d.dot, "iu-cutter", "bx.py"), "X2\n"); // changed on disk but not in the delta: must stay unstaged
-        fs.rmSync(path.join(d.dot, "iu-cutter", "gone.txt"));
-        fs.writeFileSync(path.join(d.dot, "iu-cutter", "new.py"), "N\n");
-        run(d, ["b*.py", "new.py"], ["gone.txt"]);
-        expect(staged(d.dot).split("\n").sort()).to.deep.equal(["A\tiu-cutter/new.py", "D\tiu-cutter/gone.txt", "M\tiu-cutter/b*.py"]);
-    });
-
-    for (const [what, spoil, preTree] of [
-        ["the index differs from HEAD", (dot: string) => git(dot, "rm", "--cached", "-q", "--", "iu-cutter/a.py"), undefined],
-        ["HEAD is not the ledger's deploy commit", (dot: string) => git(dot, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "other"), undefined],
-        ["the live tree was not the deployed one", () => undefined, "b".repeat(64)],
-    ] as Array<[string, (dot: string) => unknown, string | undefined]>) {
-        it(`adds the whole release path when ${what}`, () => {
-            const d = deployed({ "a.py": "A\n", "c.py": "C\n", "x.py": "X\n" });
-            spoil(d.dot);
-            fs.writeFileSync(path.join(d.dot, "iu-cutter", "c.py"), "C2\n");
-            fs.writeFileSync(path.join(d.dot, "iu-cutter", "x.py"), "X2\n"); // not in the delta: only a whole-path add stages it
-            run(d, ["c.py"], [], preTree);
-            expect(staged(d.dot).split("\n")).to.include("M\tiu-cutter/x.py");
-            expect(git(d.dot, "status", "--porcelain", "--", "iu-cutter").split("\n").filter((l) => l && !l.startsWith("M ") && !l.startsWith("A ")), "the index is the live tree").to.deep.equal([]);
-            expect(git(d.dot, "ls-files", "--", "iu-cutter").trim().split("\n")).to.deep.equal(["iu-cutter/a.py", "iu-cutter/c.py", "iu-cutter/x.py"]);
-        });
-    }
-
-    it("names no paths without a delta, or beyond DELTA_ADD_MAX_PATHS", () => {
-        const whole = ["git -C /d -c core.bigFileThreshold=1 add -A -- iu-cutter"];
-        const s = { ...site, paths: { ...site.paths, dotRepo: "/d", stateDir: "/s" } };
-        expect(dotAddLines(s)).to.deep.equal(whole);
-        const many = Array.from({ length: DELTA_ADD_MAX_PATHS + 1 }, (_, i) => `f${i}.py`);
-        expect(dotAddLines(s, { baseDigest: "a", changedCount: many.length, changed: many, remove: [], emptied: [] })).to.deep.equal(whole);
     });
 });
 
