@@ -16,6 +16,7 @@ import { recoveryScript, rollbackMandatePath, StagingDelta, stagingPath, swapScr
 import { ReleaseDelta } from "../release/release";
 import { lines, STRICT } from "../scripts/shell";
 import { psqlSecretInputs, psqlWrites } from "../scripts/psql";
+import { count } from "../core/text";
 
 export interface PlannedCommand extends MandateCommand {
     /** Local file streamed on stdin, if any. */
@@ -76,7 +77,7 @@ export function buildPlan(c: StackConfig, r: ReleaseFacts & { archivePath: strin
         { secretInputs: ["backupGpgFpr", "governancePrincipal", ...psqlSecretInputs(c)] });
     const upload = r.delta
         ? `Copy the live tree (pinned anchor ${r.delta.baseDigest.slice(0, 12)}, release ${r.delta.baseCommit.slice(0, 12)}) into staging, `
-            + `upload only the ${r.delta.changed.length} changed files (${r.delta.removed.length} removed), and verify all ${r.fileCount} files against the manifest; `
+            + `upload only the ${count(r.delta.changed.length, "changed file")} (${r.delta.removed.length} removed), and verify all ${r.fileCount} files against the manifest; `
         : `Upload the release archive (${r.fileCount} files) to staging and verify it against the manifest; `;
     const swap = cmd("release-deploy", "Release",
         `${upload}swap it into place `

@@ -16,6 +16,7 @@ import { RELEASE_VERSION, StackConfig } from "../config/config";
 import { ASSERT_RELEASE, EXCHANGE, TREE_DIGEST } from "./helpers";
 import { bashFunctions, cachedDigestFunction, helperCall, hostLayout, ReleaseFacts } from "./o6";
 import { dq, heredoc, lines, raw, sh, sq, STRICT } from "./shell";
+import { count } from "../core/text";
 
 /**
  * The few stack facts the swap's steps read: where things are on the host,
@@ -283,13 +284,14 @@ export function copyFromLiveLines(c: SwapSite, r: ReleaseFacts, d: StagingDelta)
  */
 export function deltaUploadLines(c: SwapSite, r: ReleaseFacts, d: StagingDelta): string[] {
     const stage = stagingPath(c, r);
+    const changed = count(d.changedCount, "changed file");
     return [
         sh`if ! ${raw(UNTAR)} -C ${stage + "/tree"}; then`,
         sh`  rm -r -- ${stage}`,
-        sh`  fail "Release: unpacking the ${dq(d.changedCount)} changed files in ${dq(stage)} failed (disk full?); staging removed, nothing else touched"`,
+        sh`  fail "Release: unpacking the ${dq(changed)} in ${dq(stage)} failed (disk full?); staging removed, nothing else touched"`,
         `fi`,
-        ...verifyStagedLines(c, r, ` (the live tree ${d.baseDigest.slice(0, 12)} plus ${d.changedCount} changed files)`,
-            `staged ${d.changedCount} changed files over a copy of the live tree and verified all ${r.fileCount} files in ${stage}`),
+        ...verifyStagedLines(c, r, ` (the live tree ${d.baseDigest.slice(0, 12)} plus ${changed})`,
+            `staged ${changed} over a copy of the live tree and verified all ${r.fileCount} files in ${stage}`),
     ];
 }
 
@@ -336,8 +338,12 @@ export function assertLines(c: SwapSite, r: ReleaseFacts): string[] {
     ];
 }
 
-/** The deploy commit in the dot repo (local only). */
-export function dotCommitLines(c: SwapSite, r: ReleaseFacts): string[] {
+/**
+ * The deploy commit in the dot repo (local only). `blobsKnown`: the release
+ * shares all but a few blobs with the deployed tree the dot repo already
+ * records (a delta redeploy).
+ */
+export function dotCommitLines(c: SwapSite, r: ReleaseFacts, blobsKnown = false): string[] {
     const dot = c.paths.dotRepo;
     const msg = [
         `deploy iu-cutter ${RELEASE_VERSION} (O6)`,
@@ -353,9 +359,11 @@ export function dotCommitLines(c: SwapSite, r: ReleaseFacts): string[] {
         // Files the dot repo's ignore rules match would silently miss the commit: refused (and reverted).
         sh`ignored="$(git -C ${dot} ls-files --others --ignored --exclude-standard -- ${td} | head -n 5 | tr '\\n' ' ')"`,
         `[ -z "$ignored" ] || fail "Release: the dot repo's ignore rules match release files (\${ignored}); the deploy commit would not record them. Add exceptions to the dot repo's .gitignore (reviewed), then re-run; reverted"`,
-        // New blobs go into one pack file rather than one loose object each (bulk check-in: every blob is over the
-        // 1-byte threshold); the objects and the commit are the same.
-        sh`git -C ${dot} -c core.bigFileThreshold=1 add -A -- ${td}`,
+        // Either way the objects and the commit are the same; only the cost differs. A tree of new blobs goes into
+        // one pack file rather than one loose object each (bulk check-in: every blob is over the 1-byte threshold).
+        // Bulk check-in deflates a blob before it learns the object exists, so over known blobs (every unchanged file
+        // of a delta, re-read because the copy gave it a new inode) the plain add, which only hashes, is 4-5x faster.
+        blobsKnown ? sh`git -C ${dot} add -A -- ${td}` : sh`git -C ${dot} -c core.bigFileThreshold=1 add -A -- ${td}`,
         // A commit of the release path only: whatever else is staged in the dot repo stays staged and out of the deploy commit.
         // With nothing staged outside it (the usual case) the index is exactly that, and a plain commit takes it as
         // staged; `commit -- PATH` builds a second index from HEAD and reads every release file again.
@@ -506,7 +514,7 @@ export function swapScript(c: SwapSite, r: ReleaseFacts, delta?: StagingDelta): 
         `step=journal`, ...journalLines(c, r),
         `step=exchange`, ...exchangeLines(c, r),
         `step=assert`, ...assertLines(c, r),
-        `step=dot-commit`, ...dotCommitLines(c, r),
+        `step=dot-commit`, ...dotCommitLines(c, r, delta !== undefined),
         `step=artifact`, ...artifactLines(c, r),
         `step=ledger`, ...ledgerLines(c, r),
         `step=finish`, ...finishLines(c, r),

@@ -50,6 +50,9 @@ export function renderedScripts(given?: StackConfig): Array<[string, string]> {
         ["grant-matrix-probe", grantMatrixProbeScript(c)],
         ["artifact-retention", retentionScript(c, [`20250101T000000Z-${"0".repeat(12)}`, `20250102T000000Z-${"0".repeat(12)}-1`])],
     ];
+    // A delta redeploy's swap (copy from live, ship only the changes): the one script a delta changes.
+    const delta = { baseDigest: "a".repeat(64), baseCommit: "1".repeat(40), changed: ["cutter_agent/cli.py"], removed: ["docs/o ld.md"], replaced: ["cutter_agent/cli.py"], emptied: ["docs"], archivePath: "/tmp/d.tar" };
+    scripts.push(["o6-delta.release-deploy.create", buildPlan({ ...c, verification: undefined }, { ...FIXTURE_RELEASE, archivePath: "/tmp/d.tar", delta }, readRunbook()).swap.create]);
     const groups: Array<[string, ReturnType<typeof orderedCommands>]> = [
         ["o6", orderedCommands(plan)], ["o6-rollback", rollbackCommands(plan)], ["o7", o7Commands(o7)], ["o7-rollback", o7RollbackCommands(o7)],
         // A reviewed rollback plan (rollback: true) carries the host-side rollback mandate.

@@ -119,14 +119,14 @@ describe("performance paths on the sandbox host (real engine, real sshd, policy 
         const artifactsBefore = fs.readdirSync(hostPath("/opt/incomex/.iu-cutter-staging/artifacts")).filter((d) => /^\d{8}T/.test(d));
         const commit = await oneFileChange(stack, "# delta fix", { "README.md": null });
         const preview = await stack.preview({ policyPacks: [POLICY_PACK], diff: true });
-        expect(preview.stdout, "the review shows a delta upload").to.match(/upload only the 1 changed files \(\d+ removed\)/);
+        expect(preview.stdout, "the review shows a delta upload").to.match(/upload only the 1 changed file \(\d+ removed\)/);
         const logFrom = fs.statSync(hostPath("/var/lib/cutter/deploy.log")).size;
         const { n, value: res } = await connections(() => stack!.up({ policyPacks: [POLICY_PACK] }));
         expect(res.summary.result).to.equal("succeeded");
         expect(n, "one connection").to.equal(1);
         const log = fs.readFileSync(hostPath("/var/lib/cutter/deploy.log")).subarray(logFrom).toString("utf8");
         const m = inspectRelease(facts().sourceRepo, commit);
-        expect(log).to.contain(`Release: staged 1 changed files over a copy of the live tree and verified all ${m.fileCount} files`);
+        expect(log).to.contain(`Release: staged 1 changed file over a copy of the live tree and verified all ${m.fileCount} files`);
         expect(treeDigest(TARGET()), "the live tree is exactly the new manifest").to.equal(m.digest);
         expect(fs.existsSync(path.join(TARGET(), "README.md")), "a dropped file is gone").to.equal(false);
         expect(fs.readFileSync(path.join(TARGET(), "cutter_agent", "cli.py"), "utf8")).to.contain("# delta fix");
