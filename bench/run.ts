@@ -27,9 +27,9 @@ function sh(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Proc
 
 /** Wall time of a command; also the peak RSS of any node process running `programMatch`. */
 async function timed(cmd: string, args: string[], cwd = REPO_ROOT, programMatch?: string, env?: NodeJS.ProcessEnv): Promise<{ s: number; peakKb: number }> {
-    // Untimed: the previous command's dirty pages are written back first. Otherwise the kernel's writeback
-    // of one tool's 60 MB (dirty_expire 30 s) lands in whichever tool runs next: a copy of 10,000 files
-    // measured 0.23 s on a clean page cache and 1.5-3.9 s right after another tool's writes.
+    // Untimed: the previous command's dirty pages are written back first, so that the kernel's writeback of
+    // one tool's 60 MB (dirty_expire 30 s) is not charged to whichever tool runs next. (It does not wait for
+    // the discards a large delete leaves on this VM's disk: see the README's Benchmarks.)
     spawnSync("sync");
     const t0 = process.hrtime.bigint();
     const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"], env: env ?? process.env });

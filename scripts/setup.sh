@@ -74,9 +74,10 @@ if [ ! -x "$BIN/pulumi-language-nodejs" ]; then
   mv "$BIN/pulumi-language-nodejs.tmp" "$BIN/pulumi-language-nodejs"
 fi
 # The official distribution ships two tiny launchers next to the CLI: the
-# policy-pack analyzer and the dynamic-provider host. Ours (toolchain/launchers)
-# find the SDK's script the way node's require.resolve does without starting
-# node for it (about 0.15 s of every run); replaced when they change.
+# policy-pack analyzer and the dynamic-provider host. Ours (one script,
+# toolchain/launchers/node-plugin, under both names) find the SDK's script the
+# way node's require.resolve does without starting node for it (about 0.15 s
+# of every run); replaced when it changes.
 for s in pulumi-analyzer-policy pulumi-resource-pulumi-nodejs; do
   if ! cmp -s "$ROOT/toolchain/launchers/$s" "$BIN/$s"; then
     install -m 0755 "$ROOT/toolchain/launchers/$s" "$BIN/$s"

@@ -34,6 +34,8 @@ export function passwordConfig(): StackConfig {
 }
 
 export const FIXTURE_RELEASE = { commit: "6625f76".padEnd(40, "0"), manifestDigest: "e".repeat(64), fileCount: 12, archivePath: "/tmp/r.tar" };
+/** A one-file delta over the fixture's pinned tree: one file changed, one (with a space in its name) dropped, its dir emptied. */
+export const FIXTURE_DELTA = { baseDigest: "a".repeat(64), baseCommit: "1".repeat(40), changed: ["cutter_agent/cli.py"], removed: ["docs/o ld.md"], replaced: ["cutter_agent/cli.py"], emptied: ["docs"], archivePath: "/tmp/d.tar" };
 export const FIXTURE_DEPLOY = { ledgerDigest: "f".repeat(64), releaseDigest: "e".repeat(64), dotCommit: "1".repeat(40) };
 
 /** [file name, script text] for every rendered script; names are stable (they are golden file names). */
@@ -51,8 +53,7 @@ export function renderedScripts(given?: StackConfig): Array<[string, string]> {
         ["artifact-retention", retentionScript(c, [`20250101T000000Z-${"0".repeat(12)}`, `20250102T000000Z-${"0".repeat(12)}-1`])],
     ];
     // A delta redeploy's swap (copy from live, ship only the changes): the one script a delta changes.
-    const delta = { baseDigest: "a".repeat(64), baseCommit: "1".repeat(40), changed: ["cutter_agent/cli.py"], removed: ["docs/o ld.md"], replaced: ["cutter_agent/cli.py"], emptied: ["docs"], archivePath: "/tmp/d.tar" };
-    scripts.push(["o6-delta.release-deploy.create", buildPlan({ ...c, verification: undefined }, { ...FIXTURE_RELEASE, archivePath: "/tmp/d.tar", delta }, readRunbook()).swap.create]);
+    scripts.push(["o6-delta.release-deploy.create", buildPlan({ ...c, verification: undefined }, { ...FIXTURE_RELEASE, archivePath: FIXTURE_DELTA.archivePath, delta: FIXTURE_DELTA }, readRunbook()).swap.create]);
     const groups: Array<[string, ReturnType<typeof orderedCommands>]> = [
         ["o6", orderedCommands(plan)], ["o6-rollback", rollbackCommands(plan)], ["o7", o7Commands(o7)], ["o7-rollback", o7RollbackCommands(o7)],
         // A reviewed rollback plan (rollback: true) carries the host-side rollback mandate.

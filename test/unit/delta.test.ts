@@ -16,6 +16,7 @@ import { buildPlan, stagingDelta } from "../../lib/plan/plan";
 import { readRunbook } from "../helpers/runbook";
 import { inspectRelease, manifestDelta, releaseDelta, ReleaseManifest } from "../../lib/release/release";
 import { rawConfig } from "../helpers/configFixture";
+import { FIXTURE_DELTA } from "../helpers/rendered";
 import { TREE_DIGEST } from "../../lib/scripts/helpers";
 import { probeScript } from "../../lib/scripts/o6";
 
@@ -108,7 +109,7 @@ describe("delta redeploy: what ships", () => {
         const raw = rawConfig();
         raw.anchors = { tree: "a".repeat(64), compose: "b".repeat(64), envProduction: "c".repeat(64), dotGitStatus: "d".repeat(64) };
         const c = parseStackConfig(raw, ["backupGpgFpr", "governancePrincipal"]);
-        const delta = { baseDigest: "a".repeat(64), baseCommit: "1".repeat(40), changed: ["cutter_agent/cli.py"], removed: ["docs/o ld.md"], replaced: ["cutter_agent/cli.py"], emptied: ["docs"], archivePath: "/tmp/d.tar" };
+        const delta = FIXTURE_DELTA;
         const full = buildPlan(c, { commit: "6".repeat(40), manifestDigest: "e".repeat(64), fileCount: 12, archivePath: "/tmp/r.tar" }, readRunbook());
         const plan = buildPlan(c, { commit: "6".repeat(40), manifestDigest: "e".repeat(64), fileCount: 12, archivePath: "/tmp/d.tar", delta }, readRunbook());
         const s = plan.swap.create;
