@@ -23,6 +23,7 @@ import { entryLine } from "./lib/core/digest";
 import { GuardRefusal } from "./lib/core/refusal";
 import { Preflight, preflight, secretsSet } from "./lib/workflow/preflight";
 import { remoteFromPlan, SecretValues } from "./lib/provider/commandFactory";
+import { startHostCommandProvider } from "./lib/provider/providerStart";
 import { renderJson, ReviewData } from "./lib/workflow/review";
 import { GapRow, parseEvidence, readiness, renderReadiness } from "./lib/scripts/verification";
 import { DryRunVerification } from "./components/dryRunVerification";
@@ -43,8 +44,12 @@ export = async () => {
 };
 
 async function program() {
-    // Every refusal happens here, before any resource exists.
-    const pf = preflight({
+    // The provider's process starts while preflight works (lib/provider/providerStart.ts);
+    // one turn of the event loop hands the request to the engine before preflight's synchronous parts.
+    void startHostCommandProvider();
+    await new Promise((resolve) => setImmediate(resolve));
+    // Every refusal happens here, before any host command exists.
+    const pf = await preflight({
         allConfig: pulumi.runtime.allConfig(), secretKeys: secretKeysFromEnv(), stack: pulumi.getStack(),
         isDryRun: pulumi.runtime.isDryRun(), env: process.env, cwd: process.cwd(),
     });

@@ -42,6 +42,45 @@ export class HostUnreachable extends Error {
 /** Control sockets this process opened (socket path -> its known_hosts file). */
 const masters = new Map<string, string>();
 
+/** A master being started: its socket, its known_hosts, where ssh's stderr goes, and ssh's arguments. */
+interface MasterStart { sock: string; kh: string; errFile: string; errFd: number; args: string[] }
+
+/** Registers the socket (so the exit handler stops it whatever happens next) and prepares the master's ssh command. */
+function beginMaster(t: SshTarget, sock: string): MasterStart {
+    const kh = `${sock}.known_hosts`;
+    fs.writeFileSync(kh, knownHostsLine(t), { mode: 0o600 });
+    masters.set(sock, kh);
+    if (masters.size === 1) {
+        process.on("exit", closeSharedConnections);
+    }
+    const errFile = `${sock}.err`;
+    const errFd = fs.openSync(errFile, "w", 0o600);
+    // -f: ssh returns once the connection is authenticated (host key checked) and the socket listens.
+    const args = [...sshOptions(t, kh), "-o", "ControlMaster=yes", "-o", `ControlPath=${sock}`, "-o", "ControlPersist=120", "-f", "-N", t.address];
+    return { sock, kh, errFile, errFd, args };
+}
+
+/** After ssh returned: the watchdog for a master that started, and the socket, or undefined to connect directly. */
+function finishMaster(m: MasterStart, started: boolean): string | undefined {
+    fs.closeSync(m.errFd);
+    fs.rmSync(m.errFile, { force: true });
+    const cli = /-(\d+)\.\d+$/.exec(m.sock)?.[1];
+    if (cli && started) {
+        const watchdog = [
+            `while kill -0 "$1" 2>/dev/null; do sleep 0.5; done`,
+            `ssh -F /dev/null -o ControlPath="$2" -O exit ${HOST_KEY_ALIAS} >/dev/null 2>&1`,
+            `rm -f -- "$2" "$3"`,
+        ].join("\n");
+        spawn("bash", ["-c", watchdog, "iucutter-ssh-watchdog", cli, m.sock, m.kh], { detached: true, stdio: "ignore" }).unref();
+    }
+    if (!started || !fs.existsSync(m.sock)) {
+        // The direct connection that follows reports why (host key, reachability).
+        closeSharedConnections();
+        return undefined;
+    }
+    return m.sock;
+}
+
 /**
  * Opens the run's one SSH connection (ControlMaster, see controlSocketPath)
  * with exactly the pinned-key options, and returns its socket; the
@@ -51,6 +90,8 @@ const masters = new Map<string, string>();
  * run's pulumi process is gone, and the master would exit by itself after
  * 120 s without a client anyway (ControlPersist). Undefined if no socket can
  * be used: then each command connects on its own, with the same options.
+ * While openSharedConnection is still connecting, this answers undefined
+ * (a direct connection) rather than wait.
  */
 export function sharedConnection(t: SshTarget, timeoutMs = 30_000): string | undefined {
     const sock = controlSocketPath(t);
@@ -60,38 +101,39 @@ export function sharedConnection(t: SshTarget, timeoutMs = 30_000): string | und
     if (masters.has(sock)) {
         return fs.existsSync(sock) ? sock : undefined;
     }
-    const kh = `${sock}.known_hosts`;
-    fs.writeFileSync(kh, knownHostsLine(t), { mode: 0o600 });
-    const errFile = `${sock}.err`;
-    const errFd = fs.openSync(errFile, "w", 0o600);
-    let res;
-    try {
-        // -f: ssh returns once the connection is authenticated (host key checked) and the socket listens.
-        res = spawnSync("ssh", [...sshOptions(t, kh), "-o", "ControlMaster=yes", "-o", `ControlPath=${sock}`, "-o", "ControlPersist=120",
-            "-f", "-N", t.address], { timeout: timeoutMs, stdio: ["ignore", "ignore", errFd] });
-    } finally {
-        fs.closeSync(errFd);
-        fs.rmSync(errFile, { force: true });
+    const m = beginMaster(t, sock);
+    const res = spawnSync("ssh", m.args, { timeout: timeoutMs, stdio: ["ignore", "ignore", m.errFd] });
+    return finishMaster(m, !res.error && res.status === 0);
+}
+
+/**
+ * sharedConnection without waiting: the same master, started now, so that the
+ * SSH handshake runs while this machine reads the release. Resolves to the
+ * socket (or undefined, as sharedConnection) once ssh has authenticated.
+ */
+export function openSharedConnection(t: SshTarget, timeoutMs = 30_000): Promise<string | undefined> {
+    const sock = controlSocketPath(t);
+    if (!sock) {
+        return Promise.resolve(undefined);
     }
-    masters.set(sock, kh);
-    if (masters.size === 1) {
-        process.on("exit", closeSharedConnections);
+    if (masters.has(sock)) {
+        return Promise.resolve(fs.existsSync(sock) ? sock : undefined);
     }
-    const cli = /-(\d+)\.\d+$/.exec(sock)?.[1];
-    if (cli && res.status === 0) {
-        const watchdog = [
-            `while kill -0 "$1" 2>/dev/null; do sleep 0.5; done`,
-            `ssh -F /dev/null -o ControlPath="$2" -O exit ${HOST_KEY_ALIAS} >/dev/null 2>&1`,
-            `rm -f -- "$2" "$3"`,
-        ].join("\n");
-        spawn("bash", ["-c", watchdog, "iucutter-ssh-watchdog", cli, sock, kh], { detached: true, stdio: "ignore" }).unref();
-    }
-    if (res.error || res.status !== 0 || !fs.existsSync(sock)) {
-        // The direct connection that follows reports why (host key, reachability).
-        closeSharedConnections();
-        return undefined;
-    }
-    return sock;
+    const m = beginMaster(t, sock);
+    return new Promise((resolve) => {
+        let done = false;
+        const finish = (started: boolean) => {
+            if (!done) {
+                done = true;
+                clearTimeout(timer);
+                resolve(finishMaster(m, started));
+            }
+        };
+        const child = spawn("ssh", m.args, { stdio: ["ignore", "ignore", m.errFd] });
+        const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+        child.on("error", () => finish(false));
+        child.on("exit", (code) => finish(code === 0));
+    });
 }
 
 /** Stops every master this process opened and removes its socket and known_hosts (synchronous: runs in the exit handler). */

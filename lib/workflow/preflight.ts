@@ -13,7 +13,7 @@ import { buildO7Plan, O6Deploy, o6DeployProblems, o7Commands, O7Observation, O7P
 import { GuardRefusal } from "../core/refusal";
 import { ConfigError, DEFAULT_GRANT_MATRIX_QUERY, parseStackConfig, rawFromPulumiConfig, StackConfig } from "../config/config";
 import { Mandate } from "../plan/mandate";
-import { HostUnreachable, Observation, parseProbe, runReadOnly } from "../host/observe";
+import { HostUnreachable, Observation, openSharedConnection, parseProbe, runReadOnly } from "../host/observe";
 import { buildPlan, DeployPlan, orderedCommands, rollbackCommands } from "../plan/plan";
 import { buildArchive, CleanCopies, inspectRelease, loadRunbook, releaseDelta, ReleaseManifest, ReleaseRefused, ReleaseTestResult, Runbook, runReleaseTests } from "../release/release";
 import { grantMatrixProbeScript } from "../scripts/verification";
@@ -68,7 +68,7 @@ export function secretsSet(cfg: StackConfig): Record<string, "set"> {
     return { backupGpgFpr: "set", governancePrincipal: "set", ...(usesPassword(cfg) ? { [DATABASE_PASSWORD_INPUT]: "set" as const } : {}) };
 }
 
-export function preflight(inp: PreflightInput): Preflight {
+export async function preflight(inp: PreflightInput): Promise<Preflight> {
     let cfg: StackConfig;
     try {
         cfg = parseStackConfig(rawFromPulumiConfig(inp.allConfig), inp.secretKeys);
@@ -78,7 +78,22 @@ export function preflight(inp: PreflightInput): Preflight {
         }
         throw e;
     }
+    const target: SshTarget = {
+        address: cfg.host.address, port: cfg.host.port, user: cfg.host.user, hostKey: cfg.host.hostKey, privateKeyPath: cfg.host.privateKeyPath,
+    };
+    // The run's one SSH connection is opened now, with the pinned key, and
+    // authenticates while this machine reads the release; nothing runs on the
+    // host before the release below is read and accepted.
+    const connecting = openSharedConnection(target);
+    try {
+        return await preflightWith(inp, cfg, target, connecting);
+    } finally {
+        // A refusal before the first probe still waits for ssh, so that the exit handler stops the master it started.
+        await connecting;
+    }
+}
 
+async function preflightWith(inp: PreflightInput, cfg: StackConfig, target: SshTarget, connecting: Promise<string | undefined>): Promise<Preflight> {
     const buildDir = inp.env.IUCUTTER_BUILD_DIR ?? path.join(inp.cwd, ".build");
     let manifest: ReleaseManifest;
     let releaseTests: ReleaseTestResult;
@@ -110,9 +125,7 @@ export function preflight(inp: PreflightInput): Preflight {
     const planCfg: StackConfig = macro === "o6" ? { ...cfg, verification: undefined } : cfg;
     const contracts: Contracts = { releaseTests, rollbackRunbook: { source: runbook.source, sha256: runbook.sha256, dest: cfg.cutterConfig.rollbackRunbookDest } };
 
-    const target: SshTarget = {
-        address: cfg.host.address, port: cfg.host.port, user: cfg.host.user, hostKey: cfg.host.hostKey, privateKeyPath: cfg.host.privateKeyPath,
-    };
+    await connecting;
     const observation: Observation = readHost(target, probeScript(cfg), parseProbe);
     const problems = identityProblems(cfg, observation);
     if (problems.length > 0) {

@@ -182,6 +182,25 @@ describe("performance paths on the sandbox host (real engine, real sshd, policy 
         expect(sockets(), "socket removed after the refusal").to.deep.equal([]);
     });
 
+    it("a release refused on this machine while the connection is still opening: nothing reaches the host, and the master and its socket are gone", async () => {
+        resetHost();
+        stack = await newStack("connrefused");
+        // The connection opens while the release is read (lib/workflow/preflight.ts); an untracked file refuses the release there.
+        const stray = path.join(facts().sourceRepo, "stray-untracked.txt");
+        fs.writeFileSync(stray, "not committed\n");
+        try {
+            const snap = hostSnapshot();
+            const err = await failure(stack.up({ policyPacks: [POLICY_PACK] }));
+            expect(err).to.contain("ReleaseSource");
+            expect(hostSnapshot(), "nothing written").to.equal(snap);
+        } finally {
+            fs.rmSync(stray, { force: true });
+        }
+        expect(sockets(), "socket and known_hosts removed after the refusal").to.deep.equal([]);
+        const masters = mustRun("ps", ["-eo", "args"]).split("\n").filter((l) => l.includes("ControlMaster=yes") && l.includes(`iucutter-ssh-${process.getuid!()}`));
+        expect(masters, "no master left running").to.deep.equal([]);
+    });
+
     it("killed during the copy from live: the whole old tree, and the next up converges", async () => {
         resetHost();
         // A base tree big enough that the copy takes a while.
