@@ -11,7 +11,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./lib/core/pulumiSdk";
 import { CutterConfig } from "./components/cutterConfig";
 import { CutterSecrets } from "./components/cutterSecrets";
 import { HostConnection } from "./components/hostConnection";

@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "../lib/core/pulumiSdk";
 import { remoteFromPlan, SecretValues } from "../lib/provider/commandFactory";
 import { PlannedCommand } from "../lib/plan/plan";
 import { RemoteCommand } from "../lib/provider/remoteCommand";

@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "../lib/core/pulumiSdk";
 import { remoteFromPlan } from "../lib/provider/commandFactory";
 import { Observation } from "../lib/host/observe";
 import { PlannedCommand } from "../lib/plan/plan";

@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "../lib/core/pulumiSdk";
 import { remoteFromPlan } from "../lib/provider/commandFactory";
 import { O6Deploy } from "../lib/plan/o7";
 import { PlannedCommand } from "../lib/plan/plan";

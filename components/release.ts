@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "../lib/core/pulumiSdk";
 import { localFromPlan, remoteFromPlan } from "../lib/provider/commandFactory";
 import { DeployPlan } from "../lib/plan/plan";
 import { SshTarget } from "../lib/host/ssh";

@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumiSdk";
 
 /** A refusal by a named guard: shown without a stack trace, nothing planned. */
 export class GuardRefusal extends pulumi.RunError {

@@ -2,7 +2,7 @@
  * Turns planned commands (lib/plan/plan.ts) into resources. Only planned commands
  * become resources, so nothing can run that the review package does not list.
  */
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "../core/pulumiSdk";
 import { PlannedCommand } from "../plan/plan";
 import { LocalCommand, RemoteCommand } from "./remoteCommand";
 import { SshTarget } from "../host/ssh";

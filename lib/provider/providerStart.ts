@@ -12,7 +12,7 @@
  * package's default provider (an inert `pulumi:providers:pulumi-nodejs`),
  * which the first host command would register anyway.
  */
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "../core/pulumiSdk";
 
 /** The function asked for: the host commands' own package and module, a name no provider defines. */
 export const PROVIDER_START_TOKEN = "pulumi-nodejs:dynamic/host:start";

@@ -15,7 +15,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import * as pulumi from "../core/pulumiSdk";
 import { bashInvocation, controlSocketPath, isHostKeyMismatch, knownHostsLine, sshArgs, SshTarget } from "../host/ssh";
 
 export const REMOTE_COMMAND_TYPE = "pulumi-nodejs:dynamic/host:RemoteCommand";
@@ -77,9 +78,9 @@ export interface LocalCommandInputs extends HostCommandInputs {
 const RERUN_KEYS = ["create", "triggers", "stdinFile", "stdinSecret", "connection", "dir"];
 
 /** The dynamic provider. Self-contained: it is serialized into the state. */
-export const hostCommandProvider: pulumi.dynamic.ResourceProvider = {
+export const hostCommandProvider: dynamic.ResourceProvider = {
     async check(_olds: any, news: any) {
-        const failures: pulumi.dynamic.CheckFailure[] = [];
+        const failures: dynamic.CheckFailure[] = [];
         if (typeof news.create !== "string" || news.create.trim() === "") {
             failures.push({ property: "create", reason: "a command script is required" });
         }
