@@ -106,6 +106,10 @@ function inspectCommit(sourceRepo: string, head: string, copies?: CleanCopies): 
         if (it.path.endsWith(".pyc") || it.path.split("/").includes("__pycache__")) {
             throw new ReleaseRefused("ReleaseManifest", `${it.path} is Python bytecode; remove it from the source commit (.pyc/__pycache__ never ship)`);
         }
+        // python imports a file with an extension-module suffix as native code, which the kill-switch check cannot read.
+        if (/\.(so|pyd)$/.test(it.path)) {
+            throw new ReleaseRefused("ReleaseManifest", `${it.path} is a compiled extension module, which python imports as native code that the kill-switch check cannot read; ship its source, or install it on the host outside the release (reviewed)`);
+        }
         if (SECRET_NAME.some((re) => re.test(it.path))) {
             throw new ReleaseRefused("NoSecretsInTree", `${it.path} looks like a secret or credential file; secrets stay in .env/.env.production on the host, never in the release`);
         }

@@ -87,6 +87,8 @@ describe("release inspection", function () {
         ["pem file", { "certs/server.pem": "x\n" }, /^NoSecretsInTree: certs\/server\.pem/],
         ["private key block in code", { "cutter_agent/k.py": `K='${["-----BEGIN", "RSA", "PRIVATE", "KEY-----"].join(" ")}'\n` }, /^NoSecretsInTree: cutter_agent\/k\.py contains a private key block/],
         ["bytecode", { "cutter_agent/x.pyc": "\u0000" }, /^ReleaseManifest: cutter_agent\/x\.pyc is Python bytecode/],
+        ["an extension module", { "cutter_agent/boot.cpython-311-x86_64-linux-gnu.so": "\u007fELF" }, /^ReleaseManifest: cutter_agent\/boot\.cpython-311-x86_64-linux-gnu\.so is a compiled extension module/],
+        ["an abi3 extension module", { "cutter_agent/fast.abi3.so": "\u007fELF" }, /^ReleaseManifest: cutter_agent\/fast\.abi3\.so is a compiled extension module/],
         ["wrong version", { "cutter_agent/__init__.py": '__version__ = "0.5.9"\n' }, /^ReleaseVersion: .*"0\.5\.9", expected "0\.6\.0"/],
         ["kill switch on", { "cutter_agent/config.py": "execution_enabled = True\n" }, /^KillSwitch: cutter_agent\/config\.py must set execution_enabled = False \(found: True\)/],
         ["kill switch flipped elsewhere", { "cutter_agent/boot.py": "import cutter_agent.config as c\nc.execution_enabled = True\n" }, /^KillSwitch: cutter_agent\/boot\.py assigns execution_enabled/],
@@ -182,7 +184,17 @@ describe("release manifest cache", () => {
  * review) and the on-host assertion (the same pinned helper, on the unpacked
  * archive as the host holds it) give the same verdict on every form.
  */
+/** Under utf-7, `+ACIAOw-` is `";` and `+ADs-` is `;`: a UTF-8 reader sees one string literal, python sees the flip. */
+const UTF7_FLIP = '# -*- coding: utf-7 -*-\nx = "+ACIAOw-import cutter_agent.config as c+ADs- c.execution_enabled = True #"\n';
+
 describe("kill-switch: one definition at review and on the host", () => {
+    it("the utf-7 case is a real flip: python, importing it, sets execution_enabled to True", () => {
+        const { dir } = repo({ "cutter_agent/boot.py": UTF7_FLIP });
+        const out = execFileSync("python3", ["-c", "import cutter_agent.config as c, cutter_agent.boot; print(c.execution_enabled)"],
+            { cwd: dir, encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+        expect(out.trim()).to.equal("True");
+    });
+
     const onHost = (dir: string, head: string): boolean => {
         const tar = buildArchive(dir, inspectReleaseUnchecked(dir, head), fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-ks-")));
         const unpacked = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-ks-tree-"));
@@ -225,6 +237,14 @@ describe("kill-switch: one definition at review and on the host", () => {
         ["walrus flip elsewhere", { "cutter_agent/boot.py": "if (execution_enabled := True):\n    pass\n" }, false],
         ["False written elsewhere", { "cutter_agent/boot.py": "import cutter_agent.config as c\nc.execution_enabled = False\n" }, true],
         ["a file that does not parse", { "cutter_agent/broken.py": "def (:\n" }, false],
+        // Read as python reads it: a coding declaration other than UTF-8 is refused.
+        ["a utf-7 declaration that hides a flip inside what UTF-8 reads as a string", { "cutter_agent/boot.py": UTF7_FLIP }, false],
+        ["a utf-7 declaration on the second line", { "cutter_agent/boot.py": "#!/usr/bin/env python3\n" + UTF7_FLIP }, false],
+        ["a vim-style fileencoding=utf-7 line", { "cutter_agent/boot.py": UTF7_FLIP.replace("-*- coding: utf-7 -*-", "vim: set fileencoding=utf-7 :") }, false],
+        ["a latin-1 declaration", { "cutter_agent/config.py": "# coding: latin-1\nexecution_enabled = False\n" }, false],
+        ["an unknown encoding declared", { "cutter_agent/boot.py": "# coding: no-such-codec\nx = 1\n" }, false],
+        ["a UTF-8 declaration spelled utf8", { "cutter_agent/config.py": "# -*- coding: utf8 -*-\nexecution_enabled = False\n" }, true],
+        ["a UTF-8 byte-order mark", { "cutter_agent/config.py": "\ufeffexecution_enabled = False\n" }, true],
     ];
     for (const [what, files, ok] of cases) {
         it(`${ok ? "accepts" : "refuses"} ${what}, identically at review and on the host`, () => {

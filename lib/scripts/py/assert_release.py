@@ -1,10 +1,14 @@
-import ast, os, sys
+import ast, codecs, os, sys, tokenize
 # The one definition of the release assertions (version, orchestrator/,
 # kill-switch). The operator's machine runs it on a clean copy of the pinned
 # commit at review time; the host runs it on the deployed tree. Kill-switch:
 # cutter_agent/config.py binds execution_enabled (plain or annotated, e.g.
 # `execution_enabled: bool = False`) only to the literal False, at least once;
 # no .py file anywhere binds it (name, attribute, setattr) to anything else.
+# Every file is read as the interpreter reads it: bytes, so that a BOM or
+# coding declaration means here what it means to python. A declaration of any
+# encoding but UTF-8 is refused: under utf-7, for one, text that a UTF-8 reader
+# sees inside a string literal is code to the interpreter.
 root, want = sys.argv[1], sys.argv[2]
 problems = []
 NAME = "execution_enabled"
@@ -46,7 +50,18 @@ def bindings(tree, name):
     return out
 def parse(path, rel):
     try:
-        return ast.parse(open(path, encoding="utf-8").read(), rel)
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        lines = iter(raw.splitlines(True))
+        enc = codecs.lookup(tokenize.detect_encoding(lambda: next(lines, b""))[0]).name
+    except (SyntaxError, LookupError) as e:
+        problems.append("KillSwitch: %s cannot be parsed (its coding declaration: %s)" % (rel, e))
+        return None
+    if enc not in ("utf-8", "utf-8-sig"):
+        problems.append("KillSwitch: %s declares the source encoding %s; only UTF-8 is accepted, so that this check reads the file as python does: re-encode it as UTF-8 and drop the declaration" % (rel, enc))
+        return None
+    try:
+        return ast.parse(raw, rel)
     except (SyntaxError, UnicodeDecodeError, ValueError) as e:
         problems.append("KillSwitch: %s cannot be parsed (%s)" % (rel, type(e).__name__))
         return None
@@ -72,12 +87,13 @@ for d, dirs, files in os.walk(root):
         if not f.endswith(".py"):
             continue
         rel = os.path.relpath(os.path.join(d, f), root)
+        if rel == cfg_rel:
+            found_cfg = True
         tree = parse(os.path.join(d, f), rel)
         if tree is None:
             continue
         b = bindings(tree, NAME)
         if rel == cfg_rel:
-            found_cfg = True
             if not b or not all(plain and false for plain, false, _ in b):
                 problems.append("KillSwitch: %s must set execution_enabled = False (found: %s)" % (rel, ", ".join(v for _, _, v in b) or "no assignment"))
         elif any(not false for _, false, _ in b):
