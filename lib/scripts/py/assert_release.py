@@ -1,4 +1,4 @@
-import ast, codecs, os, sys, tokenize
+import ast, codecs, io, os, sys, tokenize
 # The one definition of the release assertions (version, orchestrator/,
 # kill-switch). The operator's machine runs it on a clean copy of the pinned
 # commit at review time; the host runs it on the deployed tree. Kill-switch:
@@ -52,8 +52,7 @@ def parse(path, rel):
     try:
         with open(path, "rb") as fh:
             raw = fh.read()
-        lines = iter(raw.splitlines(True))
-        enc = codecs.lookup(tokenize.detect_encoding(lambda: next(lines, b""))[0]).name
+        enc = codecs.lookup(tokenize.detect_encoding(io.BytesIO(raw).readline)[0]).name
     except (SyntaxError, LookupError) as e:
         problems.append("KillSwitch: %s cannot be parsed (its coding declaration: %s)" % (rel, e))
         return None

@@ -116,7 +116,7 @@ exchange /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /opt/inco
 mv -T /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/old-tree
 step=assert
 if ! python3 - /opt/incomex/dot/iu-cutter 0.6.0 <<'PY'
-# [pinned helper assert_release.py, sha256 9384cf6c93d0342a…: shown once under "Pinned helpers"]
+# [pinned helper assert_release.py, sha256 d5f4f1ce490820be…: shown once under "Pinned helpers"]
 PY
 then revert; fail "Release: post-deploy assertions failed; the previous tree is back in place"; fi
 [ "$(tree_digest_cached /opt/incomex/dot/iu-cutter /var/lib/cutter/tree-digest.cache | cut -d' ' -f1)" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ] || { revert; fail "Release: deployed tree does not match the manifest; reverted"; }
