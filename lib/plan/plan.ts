@@ -46,7 +46,7 @@ export interface DeployPlan {
 
 /** The swap's view of a delta: the base and the path lists the script names. */
 export function stagingDelta(d: ReleaseDelta): StagingDelta {
-    return { baseDigest: d.baseDigest, changedCount: d.changed.length, remove: d.removed, emptied: d.emptied };
+    return { baseDigest: d.baseDigest, changedCount: d.changed.length, remove: d.removed };
 }
 
 /**

@@ -525,8 +525,6 @@ export interface ReleaseDelta {
     removed: string[];
     /** Paths of the base that are replaced (changed and present in the base): tar unlinks each before unpacking it. */
     replaced: string[];
-    /** Directories of the base that the release no longer has, deepest first. */
-    emptied: string[];
     /** The archive of the changed files only. */
     archivePath: string;
 }
@@ -560,12 +558,12 @@ export function releaseDelta(sourceRepo: string, m: ReleaseManifest, pinnedTree:
     if (!base) {
         return undefined;
     }
-    const { changed, removed, replaced, emptied } = manifestDelta(base, m);
+    const { changed, removed, replaced } = manifestDelta(base, m);
     // Python files reach the host only in an archive or by the exchange: a release that drops one ships whole.
     if (changed.length + removed.length > DELTA_MAX_PATHS || removed.some((p) => /\.py[cw]?$/.test(p))) {
         return undefined;
     }
-    return { baseDigest: base.digest, baseCommit: base.commit, changed, removed, replaced, emptied, archivePath: buildDeltaArchive(sourceRepo, m, base.digest, changed, cacheDir) };
+    return { baseDigest: base.digest, baseCommit: base.commit, changed, removed, replaced, archivePath: buildDeltaArchive(sourceRepo, m, base.digest, changed, cacheDir) };
 }
 
 /**
@@ -602,25 +600,14 @@ function cachedManifestsWithDigest(cacheDir: string, digest: string): string[] {
 }
 
 /** Which manifest entries differ (kind, mode, content or link target), by path. */
-export function manifestDelta(base: ReleaseManifest, m: ReleaseManifest): { changed: string[]; removed: string[]; replaced: string[]; emptied: string[] } {
+export function manifestDelta(base: ReleaseManifest, m: ReleaseManifest): { changed: string[]; removed: string[]; replaced: string[] } {
     const key = (e: TreeEntry) => `${e.kind} ${e.mode} ${e.sha256} ${e.target ?? ""}`;
     const old = new Map(base.entries.map((e) => [e.path, key(e)]));
     const now = new Set(m.entries.map((e) => e.path));
     const changed = m.entries.filter((e) => old.get(e.path) !== key(e)).map((e) => e.path);
     const replaced = changed.filter((p) => old.has(p));
     const removed = base.entries.filter((e) => !now.has(e.path)).map((e) => e.path);
-    const dirsOf = (ps: string[]) => {
-        const d = new Set<string>();
-        for (const p of ps) {
-            const parts = p.split("/");
-            for (let i = 1; i < parts.length; i++) { d.add(parts.slice(0, i).join("/")); }
-        }
-        return d;
-    };
-    const kept = dirsOf([...now]);
-    const emptied = [...dirsOf(removed)].filter((d) => !kept.has(d))
-        .sort((a, b) => b.split("/").length - a.split("/").length || (a < b ? -1 : a > b ? 1 : 0));
-    return { changed, removed, replaced, emptied };
+    return { changed, removed, replaced };
 }
 
 /**

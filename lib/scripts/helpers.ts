@@ -30,14 +30,17 @@ function load(name: string, writesArgs: number[]): Helper {
     throw new Error(`helper ${name} not found (looked in ${DIRS.join(", ")})`);
 }
 
-/** Canonical digest of a tree (see lib/core/digest.ts): prints "<sha256> <count>". Reads only. */
 /**
- * Canonical digest of a tree: prints "<sha256> <count>". Plain: reads only; `--cached CACHE`: reads only
- * (the probe); `--record EXPECTED CACHE`: writes CACHE (argument 4).
+ * Canonical digest of a tree (see lib/core/digest.ts): prints "<sha256> <count>". Plain: reads only;
+ * `--cached CACHE`: reads only (the probe); `--record EXPECTED CACHE`: writes CACHE (argument 4);
+ * `--stage EXPECTED CACHE STAGE [DROPPED...]`: writes CACHE (argument 4) and STAGE/tree (argument 5).
  */
-export const TREE_DIGEST = load("tree_digest.py", [4]);
-/** Post-deploy assertions (version, orchestrator/, kill switch). Parses, never imports. Reads only. */
-export const ASSERT_RELEASE = load("assert_release.py", []);
+export const TREE_DIGEST = load("tree_digest.py", [4, 5]);
+/**
+ * Post-deploy assertions (version, orchestrator/, kill switch). Parses, never imports. Plain: reads only;
+ * `--cache CACHE KEY` (the swap): writes CACHE (argument 4).
+ */
+export const ASSERT_RELEASE = load("assert_release.py", [4]);
 /** Atomic exchange of two paths (renameat2 RENAME_EXCHANGE). Writes both. */
 export const EXCHANGE = load("exchange.py", [1, 2]);
 

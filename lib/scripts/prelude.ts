@@ -47,5 +47,7 @@ export function hostLayout(c: { paths: Pick<StackConfig["paths"], "dotRepo" | "t
         envBackupDir: `${c.paths.stateDir}/artifacts/env-production`,
         /** The digest of the tree a verified staging hashed, keyed by its stat signature (read by the probe and the swap's own re-checks, never by a guard). */
         treeCache: `${c.paths.stateDir}/tree-digest.cache`,
+        /** The sha256 of every .py file the swap's assertions found clean, under one helper pin and interpreter (read and written by the swap's assertions only). */
+        assertCache: `${c.paths.stateDir}/assert-release.cache`,
     };
 }

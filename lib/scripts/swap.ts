@@ -234,64 +234,52 @@ export interface StagingDelta {
     baseDigest: string;
     /** How many files the archive on stdin carries. */
     changedCount: number;
-    /** Paths (relative to the tree) the release drops: removed from the live copy (never Python files). */
+    /** Paths (relative to the tree) the release drops: left out of the live copy (never Python files); a directory is made only for a file that needs it. */
     remove: string[];
-    /** Directories the release no longer has, deepest first (removed if empty). */
-    emptied: string[];
-}
-
-/** Paths as shell words under `dir`, a few per line (they are review text too). */
-function pathLines(prefix: string, dir: string, paths: string[]): string[] {
-    const out: string[] = [];
-    for (let i = 0; i < paths.length; i += 8) {
-        out.push(sh`${raw(prefix)} ${paths.slice(i, i + 8).map((p) => `${dir}/${p}`)}`);
-    }
-    return out;
 }
 
 /**
- * Delta staging, step 1 (copy-from-live): the live tree is copied into
- * staging (a plain copy: no link is shared with the live tree or the
- * artifact, so a later in-place edit of one can never change the other),
- * then the files the release drops are removed from the copy (files it
- * replaces are unlinked by tar as it unpacks them). `cp -R -P` copies
- * symlinks as links and preserves no attribute: modes come from the source
- * under umask 022 (the manifest's 0644/0755), owners are root's, mtimes are
- * new; the whole staged tree, modes included, is verified afterwards. (Each
- * preserved attribute costs a syscall per file: `cp -a` took 5-12x longer
- * here.) Nothing outside staging is written; a kill here leaves only a
- * partial staging dir, which the next run removes first.
+ * Delta staging: the changed files arrive on stdin and are unpacked into
+ * STAGE/delta; then one pass of the pinned tree digest (`--stage`) builds
+ * STAGE/tree: every live file the release keeps is copied (a plain copy: no
+ * link is shared with the live tree or the artifact, so a later in-place edit
+ * of one can never change the other) and its sha256 taken from the very bytes
+ * written; the changed files are renamed in and hashed; the files the release
+ * drops are left out. The pass prints the live tree's digest as it read it
+ * (the journal's pre-state, which must still be the tree the PreStateAnchor
+ * guard pinned) and the staged tree's (which must be the manifest's): each
+ * file is read and hashed once. Nothing outside staging is written but the
+ * digest cache; a kill here leaves only a partial staging dir, which the next
+ * run removes first.
  */
-export function copyFromLiveLines(c: SwapSite, r: ReleaseFacts, d: StagingDelta): string[] {
-    const stage = stagingPath(c, r);
-    const tree = stage + "/tree";
-    return [
-        sh`if [ -e ${stage} ]; then rm -r -- ${stage}; fi`,
-        sh`install -d -m 0755 ${stage}`,
-        sh`if ! cp -R -P -- ${hostLayout(c).target} ${tree}; then`,
-        sh`  rm -r -- ${stage}`,
-        sh`  fail "Release: copying the live tree into ${dq(stage)} failed (disk full?); staging removed, nothing else touched"`,
-        `fi`,
-        ...pathLines("rm --", tree, d.remove),
-        ...pathLines("rmdir --ignore-fail-on-non-empty --", tree, d.emptied),
-    ];
-}
-
-/**
- * Delta staging, step 2: the changed files arrive on stdin and are unpacked
- * over the copy; then the whole staged tree is verified against the
- * manifest, exactly as after a full upload.
- */
-export function deltaUploadLines(c: SwapSite, r: ReleaseFacts, d: StagingDelta): string[] {
+export function deltaStagingLines(c: SwapSite, r: ReleaseFacts, d: StagingDelta): string[] {
+    const L = hostLayout(c);
     const stage = stagingPath(c, r);
     const changed = count(d.changedCount, "changed file");
+    const expected = `${r.manifestDigest} ${r.fileCount}`;
     return [
-        sh`if ! ${raw(UNTAR)} -C ${stage + "/tree"}; then`,
+        sh`if [ -e ${stage} ]; then rm -r -- ${stage}; fi`,
+        sh`install -d -m 0755 ${stage} ${stage + "/delta"}`,
+        sh`if ! ${raw(UNTAR)} -C ${stage + "/delta"}; then`,
         sh`  rm -r -- ${stage}`,
         sh`  fail "Release: unpacking the ${dq(changed)} in ${dq(stage)} failed (disk full?); staging removed, nothing else touched"`,
         `fi`,
-        ...verifyStagedLines(c, r, ` (the live tree ${d.baseDigest.slice(0, 12)} plus ${changed})`,
-            `staged ${changed} over a copy of the live tree and verified all ${r.fileCount} files in ${stage}`),
+        sh`stage_from_live() { ${raw(helperCall(TREE_DIGEST, sh`${L.target} --stage ${expected} ${L.treeCache} ${stage} ${d.remove}`))}\n}`,
+        `if ! staged="$(stage_from_live)"; then`,
+        sh`  rm -r -- ${stage}`,
+        sh`  fail "Release: copying the live tree into ${dq(stage)} failed (disk full?); staging removed, nothing else touched"`,
+        `fi`,
+        `pre_tree="$(printf '%s\\n' "$staged" | cut -d' ' -f1)"; got="$(printf '%s\\n' "$staged" | cut -d' ' -f3-)"`,
+        sh`if [ "$pre_tree" != ${d.baseDigest} ]; then`,
+        sh`  rm -r -- ${stage}`,
+        sh`  fail "PreStateAnchor: the live tree changed after the guard checked it (read as $pre_tree while staging, pinned ${dq(d.baseDigest)}); staging removed, nothing else touched. Find out what changed it, then review again"`,
+        `fi`,
+        sh`if [ "$got" != ${expected} ]; then`,
+        sh`  rm -r -- ${stage}`,
+        sh`  fail "Release: staged tree digest $got (the live tree ${dq(d.baseDigest.slice(0, 12))} plus ${dq(changed)}) does not match the manifest ${dq(r.manifestDigest)} ${dq(r.fileCount)}; staging removed, nothing else touched"`,
+        `fi`,
+        sh`rm -r -- ${stage + "/delta"}`,
+        sh`say "Release: staged ${dq(changed)} over a copy of the live tree and verified all ${dq(r.fileCount)} files in ${dq(stage)}"`,
     ];
 }
 
@@ -330,7 +318,8 @@ export function exchangeLines(c: SwapSite, r: ReleaseFacts): string[] {
 export function assertLines(c: SwapSite, r: ReleaseFacts): string[] {
     const T = hostLayout(c).target;
     return [
-        sh`if ! ${raw(helperCall(ASSERT_RELEASE, sh`${T} ${RELEASE_VERSION}`))}`,
+        // A .py file whose exact bytes passed under this helper and interpreter before is not parsed again (its verdict depends on its bytes only).
+        sh`if ! ${raw(helperCall(ASSERT_RELEASE, sh`${T} ${RELEASE_VERSION} --cache ${hostLayout(c).assertCache} ${ASSERT_RELEASE.sha256}`))}`,
         `then revert; fail "Release: post-deploy assertions failed; the previous tree is back in place"; fi`,
         // The exchange moves the verified staged tree without touching an entry, so its recorded stat signature still
         // holds unless something changed it since; then it is hashed again.
@@ -510,7 +499,7 @@ export function swapScript(c: SwapSite, r: ReleaseFacts, delta?: StagingDelta): 
         ...lockLines(c.paths.stateDir, `deploy of ${r.manifestDigest.slice(0, 12)}`),
         sh`say "--- $(date -u +%FT%TZ) deploy ${dq(r.manifestDigest)}"`,
         `step=precondition`, ...preconditionLines(c, r),
-        `step=upload`, ...preTreeLines(c), ...(delta ? [...copyFromLiveLines(c, r, delta), ...deltaUploadLines(c, r, delta)] : uploadLines(c, r)),
+        `step=upload`, ...(delta ? deltaStagingLines(c, r, delta) : [...preTreeLines(c), ...uploadLines(c, r)]),
         `step=journal`, ...journalLines(c, r),
         `step=exchange`, ...exchangeLines(c, r),
         `step=assert`, ...assertLines(c, r),

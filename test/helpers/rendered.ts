@@ -34,8 +34,8 @@ export function passwordConfig(): StackConfig {
 }
 
 export const FIXTURE_RELEASE = { commit: "6625f76".padEnd(40, "0"), manifestDigest: "e".repeat(64), fileCount: 12, archivePath: "/tmp/r.tar" };
-/** A one-file delta over the fixture's pinned tree: one file changed, one (with a space in its name) dropped, its dir emptied. */
-export const FIXTURE_DELTA = { baseDigest: "a".repeat(64), baseCommit: "1".repeat(40), changed: ["cutter_agent/cli.py"], removed: ["docs/o ld.md"], replaced: ["cutter_agent/cli.py"], emptied: ["docs"], archivePath: "/tmp/d.tar" };
+/** A one-file delta over the fixture's pinned tree: one file changed, one (with a space in its name) dropped, its dir left empty. */
+export const FIXTURE_DELTA = { baseDigest: "a".repeat(64), baseCommit: "1".repeat(40), changed: ["cutter_agent/cli.py"], removed: ["docs/o ld.md"], replaced: ["cutter_agent/cli.py"], archivePath: "/tmp/d.tar" };
 export const FIXTURE_DEPLOY = { ledgerDigest: "f".repeat(64), releaseDigest: "e".repeat(64), dotCommit: "1".repeat(40) };
 
 /** [file name, script text] for every rendered script; names are stable (they are golden file names). */

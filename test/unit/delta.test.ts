@@ -54,20 +54,18 @@ const entry = (p: string, sha: string, mode = 0o644): TreeEntry => ({ path: p, k
 const manifest = (entries: TreeEntry[]): ReleaseManifest => ({ commit: "c".repeat(40), entries, digest: "d".repeat(64), fileCount: entries.length, totalBytes: entries.length });
 
 describe("delta redeploy: what ships", () => {
-    it("ships new, changed-content and changed-mode files; lists dropped files and the directories that go with them", () => {
+    it("ships new, changed-content and changed-mode files; lists dropped files", () => {
         const base = manifest([entry("a.py", "1"), entry("b/c.txt", "2"), entry("b/d/e.txt", "3"), entry("f.sh", "4"), entry("same.py", "5")]);
         const now = manifest([entry("a.py", "9"), entry("f.sh", "4", 0o755), entry("new/x.py", "6"), entry("same.py", "5")]);
         const d = manifestDelta(base, now);
         expect(d.changed).to.deep.equal(["a.py", "f.sh", "new/x.py"]);
         expect(d.replaced).to.deep.equal(["a.py", "f.sh"]);
         expect(d.removed).to.deep.equal(["b/c.txt", "b/d/e.txt"]);
-        expect(d.emptied, "deepest first").to.deep.equal(["b/d", "b"]);
     });
 
     it("keeps a directory that still holds a file of the release", () => {
         const d = manifestDelta(manifest([entry("k/old.txt", "1"), entry("k/stay.txt", "2")]), manifest([entry("k/stay.txt", "2")]));
         expect(d.removed).to.deep.equal(["k/old.txt"]);
-        expect(d.emptied).to.deep.equal([]);
     });
 
     it("bases a delta only on a checked manifest whose digest is the pinned live-tree anchor, and archives only the changed files", () => {
@@ -81,7 +79,6 @@ describe("delta redeploy: what ships", () => {
         expect(d.baseCommit).to.equal(base.commit);
         expect(d.changed).to.deep.equal(["cutter_agent/cli.py"]);
         expect(d.removed).to.deep.equal(["cutter_agent/pack/a/b/notes.txt"]);
-        expect(d.emptied).to.deep.equal(["cutter_agent/pack/a/b"]);
         const members = execFileSync("tar", ["-t", "-f", d.archivePath], { encoding: "utf8" }).split("\n").filter((l) => l && !l.endsWith("/"));
         expect(members, "only the changed file ships").to.deep.equal(["cutter_agent/cli.py"]);
 
@@ -113,11 +110,15 @@ describe("delta redeploy: what ships", () => {
         const full = buildPlan(c, { commit: "6".repeat(40), manifestDigest: "e".repeat(64), fileCount: 12, archivePath: "/tmp/r.tar" }, readRunbook());
         const plan = buildPlan(c, { commit: "6".repeat(40), manifestDigest: "e".repeat(64), fileCount: 12, archivePath: "/tmp/d.tar", delta }, readRunbook());
         const s = plan.swap.create;
-        expect(s).to.contain("cp -R -P -- /opt/incomex/dot/iu-cutter /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree");
-        expect(s).to.contain("rm -- '/opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree/docs/o ld.md'");
-        expect(s).to.contain("rmdir --ignore-fail-on-non-empty -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree/docs");
+        const stage = "/opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee";
+        expect(s, "the changed files are unpacked beside the tree, not over a copy").to.contain(`tar -x -m --no-same-owner --no-same-permissions -f - -C ${stage}/delta`);
+        expect(s, "one pass copies the live tree, leaving out the dropped file").to.contain(
+            `stage_from_live() { python3 - /opt/incomex/dot/iu-cutter --stage ${"'" + "e".repeat(64) + " 12'"} /var/lib/cutter/tree-digest.cache ${stage} 'docs/o ld.md' <<'PY'`);
+        expect(s, "no second copy or hash of the tree").to.not.contain("cp -R").and.not.contain("record_digest");
+        expect(s, "the live tree as read is the pinned one").to.contain(`if [ "$pre_tree" != ${"a".repeat(64)} ]; then`);
         expect(s, "the whole staged tree is verified").to.contain(`if [ "$got" != ${"'" + "e".repeat(64) + " 12'"} ]; then`);
-        expect(s.indexOf("cp -R -P --"), "copy-from-live comes before the journal").to.be.lessThan(s.indexOf("deploy.journal.tmp"));
+        expect(s.indexOf("stage_from_live)"), "copy-from-live comes before the journal").to.be.lessThan(s.indexOf("deploy.journal.tmp"));
+        expect(s.indexOf("tree_digest_cached /opt"), "the journal's pre-state is the pass's reading, not the cache").to.be.greaterThan(s.indexOf("deploy.journal.tmp"));
         expect(plan.swap.stdinFile).to.equal("/tmp/d.tar");
         expect(plan.swap.writes, "same declared writes as the full upload").to.deep.equal(full.swap.writes);
         expect(plan.swap.delete, "same rollback").to.equal(full.swap.delete);
@@ -250,5 +251,91 @@ describe("no re-hash on a no-op: the probe's stat-signature cache", function () 
         const revert = swap.slice(swap.indexOf("revert() {"), swap.indexOf("\n}\n", swap.indexOf("revert() {")));
         expect(revert).to.contain("tree_digest /opt/incomex/dot/iu-cutter");
         expect(revert).to.not.contain("tree_digest_cached");
+    });
+});
+
+describe("delta staging in one pass (tree_digest --stage): each file read and hashed once", function () {
+    this.timeout(60000);
+    const run = (...args: string[]) => spawnSync("python3", ["-", ...args], { input: TREE_DIGEST.text, encoding: "utf8" });
+    const digest = (dir: string) => execFileSync("python3", ["-", dir], { input: TREE_DIGEST.text, encoding: "utf8" }).trim();
+    const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
+    /** A live tree (a symlink, an executable, bytecode, a file to drop in a dir of its own) and the release that follows it. */
+    const setup = () => {
+        const live = path.join(tmp("iucutter-stage-live-"), "tree");
+        fs.cpSync(FIXTURE, live, { recursive: true });
+        fs.symlinkSync("cli.py", path.join(live, "cutter_agent", "entry.py"));
+        fs.chmodSync(path.join(live, "cutter_agent", "cli.py"), 0o755);
+        fs.mkdirSync(path.join(live, "docs"));
+        fs.writeFileSync(path.join(live, "docs", "o ld.md"), "dropped\n");
+        const want = path.join(tmp("iucutter-stage-want-"), "tree");
+        fs.cpSync(live, want, { recursive: true, verbatimSymlinks: true });
+        fs.rmSync(path.join(want, "docs"), { recursive: true });
+        fs.appendFileSync(path.join(want, "cutter_agent", "cli.py"), "# fix\n");
+        fs.writeFileSync(path.join(want, "NEW.md"), "new\n");
+        const stage = tmp("iucutter-stage-");
+        fs.mkdirSync(path.join(stage, "delta", "cutter_agent"), { recursive: true });
+        fs.copyFileSync(path.join(want, "cutter_agent", "cli.py"), path.join(stage, "delta", "cutter_agent", "cli.py"));
+        fs.chmodSync(path.join(stage, "delta", "cutter_agent", "cli.py"), 0o755);
+        fs.writeFileSync(path.join(stage, "delta", "NEW.md"), "new\n");
+        const cache = path.join(tmp("iucutter-stage-cache-"), "tree-digest.cache");
+        return { live, want, stage, cache };
+    };
+
+    it("builds the release's tree from the live tree and the changed files, prints both digests, and records the staged tree's signature", () => {
+        const { live, want, stage, cache } = setup();
+        const liveBefore = digest(live);
+        const expected = digest(want);
+        const r = run(live, "--stage", expected, cache, stage, "docs/o ld.md");
+        expect(r.status, r.stderr).to.equal(0);
+        expect(r.stdout.trim(), "the live tree as read, then the staged tree").to.equal(`${liveBefore} ${expected}`);
+        const tree = path.join(stage, "tree");
+        expect(digest(tree), "the staged tree, hashed again from disk").to.equal(expected);
+        expect(fs.readlinkSync(path.join(tree, "cutter_agent", "entry.py")), "a symlink stays a link").to.equal("cli.py");
+        expect(fs.statSync(path.join(tree, "cutter_agent", "cli.py")).mode & 0o777).to.equal(0o755);
+        expect(fs.existsSync(path.join(tree, "docs")), "no directory is made for a dropped file").to.equal(false);
+        expect(digest(live), "the live tree is only read").to.equal(liveBefore);
+        expect(fs.statSync(path.join(tree, "README.md")).ino, "a copy, never a link").to.not.equal(fs.statSync(path.join(live, "README.md")).ino);
+        const cached = execFileSync("python3", ["-", tree, "--cached", cache], { input: TREE_DIGEST.text, encoding: "utf8" }).trim();
+        expect(cached).to.equal(expected);
+        // The record is believed only for that stat signature: a forged digest under it proves the probe read the cache.
+        const [v, sig] = fs.readFileSync(cache, "utf8").split(/\s+/);
+        fs.writeFileSync(cache, `${v} ${sig} ${"f".repeat(64)} 1\n`);
+        expect(execFileSync("python3", ["-", tree, "--cached", cache], { input: TREE_DIGEST.text, encoding: "utf8" }).trim()).to.equal(`${"f".repeat(64)} 1`);
+    });
+
+    it("prints what it read: a live file changed since the guard shows in the live digest, and a wrong result records nothing", () => {
+        const { live, want, stage, cache } = setup();
+        const pinned = digest(live);
+        const expected = digest(want);
+        fs.appendFileSync(path.join(live, "README.md"), "drift\n");
+        const r = run(live, "--stage", expected, cache, stage, "docs/o ld.md");
+        expect(r.status, r.stderr).to.equal(0);
+        const [pre, , got] = r.stdout.trim().split(" ");
+        expect(pre, "the drift is in the live digest").to.not.equal(pinned.split(" ")[0]);
+        expect(got, "and in the staged tree").to.not.equal(expected.split(" ")[0]);
+        expect(fs.existsSync(cache), "not the expected tree: nothing recorded").to.equal(false);
+    });
+
+    it("hashes the bytes it wrote: a changed file whose content is not the release's fails the staged digest", () => {
+        const { live, want, stage, cache } = setup();
+        fs.writeFileSync(path.join(stage, "delta", "NEW.md"), "not what was reviewed\n");
+        const r = run(live, "--stage", digest(want), cache, stage, "docs/o ld.md");
+        expect(r.stdout.trim().split(" ")[2]).to.not.equal(digest(want).split(" ")[0]);
+        expect(fs.existsSync(cache)).to.equal(false);
+    });
+
+    it("never builds over an existing STAGE/tree, and copies a dangling link as a link", () => {
+        const { live, want, stage, cache } = setup();
+        fs.mkdirSync(path.join(stage, "tree"));
+        const r = run(live, "--stage", digest(want), cache, stage, "docs/o ld.md");
+        expect(r.status, "STAGE/tree exists").to.not.equal(0);
+        expect(r.stderr).to.contain("FileExistsError");
+        fs.rmSync(path.join(stage, "tree"), { recursive: true });
+        fs.symlinkSync("nowhere", path.join(live, "dangling"));
+        fs.symlinkSync("nowhere", path.join(want, "dangling"));
+        const ok = run(live, "--stage", digest(want), cache, stage, "docs/o ld.md");
+        expect(ok.status, ok.stderr).to.equal(0);
+        expect(ok.stdout.trim().split(" ").slice(2).join(" ")).to.equal(digest(want));
+        expect(fs.readlinkSync(path.join(stage, "tree", "dangling"))).to.equal("nowhere");
     });
 });

@@ -3,7 +3,7 @@
  * host computes (same Python snippet), and every refusal of the source.
  */
 import { expect } from "chai";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -195,12 +195,19 @@ describe("kill-switch: one definition at review and on the host", () => {
         expect(out.trim()).to.equal("True");
     });
 
-    const onHost = (dir: string, head: string): boolean => {
+    /** The swap's form: with an assertion cache that a clean fixture tree has already filled (every unchanged file is a hit). */
+    const warmCache = (): string => {
+        const cache = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-ks-cache-")), "assert-release.cache");
+        execFileSync("python3", ["-", FIXTURE, "0.6.0", "--cache", cache, ASSERT_RELEASE.sha256], { input: ASSERT_RELEASE.text, stdio: ["pipe", "pipe", "pipe"] });
+        expect(fs.readFileSync(cache, "utf8").split("\n")[0]).to.match(/^v1 [0-9a-f]{64} [0-9a-f]{64}$/);
+        return cache;
+    };
+    const onHost = (dir: string, head: string, cache?: string): boolean => {
         const tar = buildArchive(dir, inspectReleaseUnchecked(dir, head), fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-ks-")));
         const unpacked = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-ks-tree-"));
         execFileSync("tar", ["-x", "--no-same-owner", "-f", tar, "-C", unpacked]);
         try {
-            execFileSync("python3", ["-", unpacked, "0.6.0"], { input: ASSERT_RELEASE.text, stdio: ["pipe", "pipe", "pipe"] });
+            execFileSync("python3", ["-", unpacked, "0.6.0", ...(cache ? ["--cache", cache, ASSERT_RELEASE.sha256] : [])], { input: ASSERT_RELEASE.text, stdio: ["pipe", "pipe", "pipe"] });
             return true;
         } catch {
             return false;
@@ -251,8 +258,64 @@ describe("kill-switch: one definition at review and on the host", () => {
             const { dir, head } = repo(files);
             expect(atReview(dir, head), "source inspection").to.equal(ok);
             expect(onHost(dir, head), "on-host assertion").to.equal(ok);
+            expect(onHost(dir, head, warmCache()), "on-host assertion with the swap's warm cache").to.equal(ok);
         });
     }
+});
+
+describe("kill-switch on the host: the swap's assertion cache (assert_release.py --cache)", () => {
+    const tree = (extra: Record<string, string> = {}) => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-ac-"));
+        fs.cpSync(FIXTURE, dir, { recursive: true });
+        for (const [f, text] of Object.entries(extra)) {
+            fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+            fs.writeFileSync(path.join(dir, f), text);
+        }
+        return dir;
+    };
+    const cacheFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-ac-cache-")), "assert-release.cache");
+    const run = (dir: string, cache: string, key = ASSERT_RELEASE.sha256) =>
+        spawnSync("python3", ["-", dir, "0.6.0", "--cache", cache, key], { input: ASSERT_RELEASE.text, encoding: "utf8" });
+    const sha = (f: string) => sha256Hex(fs.readFileSync(f));
+    const flip = "import cutter_agent.config as c\nc.execution_enabled = True\n";
+
+    it("records every clean .py file but config.py by its bytes, and only after every assertion passed", () => {
+        const dir = tree({ "cutter_agent/extra.py": "X = 1\n" });
+        const cache = cacheFile();
+        expect(run(dir, cache).status).to.equal(0);
+        const lines = fs.readFileSync(cache, "utf8").trim().split("\n");
+        expect(lines.slice(1)).to.include(sha(path.join(dir, "cutter_agent", "extra.py")));
+        expect(lines.slice(1), "config.py is parsed on every run").to.not.include(sha(path.join(dir, "cutter_agent", "config.py")));
+        const failing = tree({ "cutter_agent/extra.py": "X = 1\n", "cutter_agent/boot.py": flip, "cutter_agent/other.py": "Y = 2\n" });
+        const before = fs.readFileSync(cache, "utf8");
+        const r = run(failing, cache);
+        expect(r.status).to.equal(1);
+        expect(r.stderr).to.contain("KillSwitch: cutter_agent/boot.py assigns execution_enabled");
+        expect(fs.readFileSync(cache, "utf8"), "a failing run records nothing").to.equal(before);
+    });
+
+    it("a hit skips the parse (a recorded digest is believed), and only under the same helper pin and interpreter", () => {
+        const dir = tree({ "cutter_agent/boot.py": flip });
+        const cache = cacheFile();
+        expect(run(dir, cache).status, "a flip new to the cache is parsed and refused").to.equal(1);
+        // Write the flip's digest as if a run had found it clean: that it then passes proves the parse was skipped.
+        const key = `v1 ${ASSERT_RELEASE.sha256} ${sha256Hex(execFileSync("python3", ["-c", "import sys; sys.stdout.write(sys.version)"]))}`;
+        fs.writeFileSync(cache, `${key}\n${sha(path.join(dir, "cutter_agent", "boot.py"))}\n`);
+        expect(run(dir, cache).status, "the recorded digest is believed").to.equal(0);
+        expect(run(dir, cache, "0".repeat(64)).status, "another helper pin: the cache is ignored").to.equal(1);
+        fs.writeFileSync(cache, `${key.slice(0, -1)}0\n${sha(path.join(dir, "cutter_agent", "boot.py"))}\n`);
+        expect(run(dir, cache).status, "another interpreter: the cache is ignored").to.equal(1);
+    });
+
+    it("never skips config.py, whatever the cache says", () => {
+        const dir = tree({ "cutter_agent/config.py": "execution_enabled = True\n" });
+        const cache = cacheFile();
+        const key = `v1 ${ASSERT_RELEASE.sha256} ${sha256Hex(execFileSync("python3", ["-c", "import sys; sys.stdout.write(sys.version)"]))}`;
+        fs.writeFileSync(cache, `${key}\n${sha(path.join(dir, "cutter_agent", "config.py"))}\n`);
+        const r = run(dir, cache);
+        expect(r.status).to.equal(1);
+        expect(r.stderr).to.contain("KillSwitch: cutter_agent/config.py must set execution_enabled = False");
+    });
 });
 
 describe("release tests at review (release.expectedTests)", function () {

@@ -1,4 +1,4 @@
-import ast, codecs, io, os, sys, tokenize
+import ast, codecs, hashlib, io, os, sys, tokenize
 # The one definition of the release assertions (version, orchestrator/,
 # kill-switch). The operator's machine runs it on a clean copy of the pinned
 # commit at review time; the host runs it on the deployed tree. Kill-switch:
@@ -9,7 +9,25 @@ import ast, codecs, io, os, sys, tokenize
 # coding declaration means here what it means to python. A declaration of any
 # encoding but UTF-8 is refused: under utf-7, for one, text that a UTF-8 reader
 # sees inside a string literal is code to the interpreter.
+#   ROOT VERSION                   parse every .py (review, O7, guards)
+#   ROOT VERSION --cache CACHE KEY the swap: a .py file other than config.py
+#                                  whose exact bytes (sha256) an earlier full
+#                                  pass under the same KEY (this helper's pin)
+#                                  and interpreter found clean is not parsed
+#                                  again; CACHE (argument 4) is rewritten with
+#                                  this tree's clean files only when every
+#                                  assertion passed. Verdicts depend on bytes only.
 root, want = sys.argv[1], sys.argv[2]
+cache = sys.argv[4] if len(sys.argv) == 6 and sys.argv[3] == "--cache" else None
+key = "v1 %s %s" % (sys.argv[5], hashlib.sha256(sys.version.encode()).hexdigest()) if cache else None
+known, clean = set(), set()
+if cache:
+    try:
+        with open(cache) as fh:
+            if fh.readline().rstrip("\n") == key:
+                known = set(fh.read().split())
+    except OSError:
+        pass
 problems = []
 NAME = "execution_enabled"
 def names(t):
@@ -88,6 +106,13 @@ for d, dirs, files in os.walk(root):
         rel = os.path.relpath(os.path.join(d, f), root)
         if rel == cfg_rel:
             found_cfg = True
+        elif cache:
+            with open(os.path.join(d, f), "rb") as fh:
+                h = hashlib.sha256(fh.read()).hexdigest()
+            if h in known:
+                clean.add(h)
+                continue
+        n = len(problems)
         tree = parse(os.path.join(d, f), rel)
         if tree is None:
             continue
@@ -97,8 +122,14 @@ for d, dirs, files in os.walk(root):
                 problems.append("KillSwitch: %s must set execution_enabled = False (found: %s)" % (rel, ", ".join(v for _, _, v in b) or "no assignment"))
         elif any(not false for _, false, _ in b):
             problems.append("KillSwitch: %s assigns execution_enabled to something other than False" % rel)
+        elif cache and len(problems) == n:
+            clean.add(h)
 if not found_cfg:
     problems.append("KillSwitch: %s is missing" % cfg_rel)
+if cache and not problems and clean != known:
+    with open(cache + ".tmp", "w") as fh:
+        fh.write(key + "\n" + "".join(x + "\n" for x in sorted(clean)))
+    os.replace(cache + ".tmp", cache)
 for p in problems:
     print("ASSERTION FAILED: " + p, file=sys.stderr)
 sys.exit(1 if problems else 0)

@@ -8,41 +8,143 @@ import hashlib, os, stat, sys
 #                                 entry), else hash (the probe only)
 #   ROOT --record EXPECTED CACHE  hash; write CACHE (argument 4) only when the
 #                                 digest is EXPECTED and no entry changed meanwhile
-root = sys.argv[1]
+#   ROOT --stage EXPECTED CACHE STAGE [DROPPED...]
+#                                 delta staging, each file read and hashed once:
+#                                 STAGE/tree (argument 5, new) is built from the
+#                                 live tree ROOT (every file but the DROPPED and
+#                                 those in STAGE/delta is copied, its sha256 taken
+#                                 from the very bytes written) and the changed
+#                                 files unpacked in STAGE/delta (renamed in, then
+#                                 read and hashed). Prints "<live sha256> <count>
+#                                 <staged sha256> <count>": ROOT as read (what a
+#                                 revert brings back) and STAGE/tree as written.
+#                                 CACHE (argument 4) as with --record, when a walk
+#                                 of STAGE/tree finds exactly what was written.
+# A directory that cannot be read fails the run (never a silently smaller tree).
+root = os.fsencode(sys.argv[1])
 mode = sys.argv[2] if len(sys.argv) > 2 else ""
-def walk():
-    rows = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        names = filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
-        for name in names:
-            full = os.path.join(dirpath, name)
-            rel = os.path.relpath(full, root)
-            rows.append((rel.encode(), full, rel, os.lstat(full)))
+RD = os.O_RDONLY | os.O_NOFOLLOW
+WR = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+def walk(top):
+    # (path relative to top, lstat) of every entry that is not a directory, sorted by path bytes
+    rows, todo = [], [(b"", top)]
+    while todo:
+        prefix, d = todo.pop()
+        with os.scandir(d) as it:
+            for e in it:
+                st = e.stat(follow_symlinks=False)
+                if stat.S_ISDIR(st.st_mode):
+                    todo.append((prefix + e.name + b"/", e.path))
+                else:
+                    rows.append((prefix + e.name, st))
     rows.sort(key=lambda r: r[0])
     return rows
+def stat_key(st):
+    return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 def signature(rows):
     sig = hashlib.sha256()
-    for relb, full, rel, st in rows:
-        sig.update(b"%s\0%o\0%d\0%d\0%d\0%d\0%d\n" % (relb, st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev))
+    for rel, st in rows:
+        sig.update(b"%s\0%o\0%d\0%d\0%d\0%d\0%d\n" % ((rel,) + stat_key(st)))
     return sig.hexdigest()
-def digest(rows):
-    total = hashlib.sha256()
-    n = 0
-    for relb, full, rel, st in rows:
+def file_line(rel, perm, sha):
+    return b"f %04o %s %s\n" % (perm, sha, rel)
+def link_line(rel, target):
+    return b"l %s %s\n" % (target, rel)
+def copy(src, dst, perm):
+    # sha256 of src's bytes, each chunk written to dst (a new file) as it is hashed; dst None: hash only.
+    h, wst = hashlib.sha256(), None
+    fi = os.open(src, RD)
+    try:
+        fo = os.open(dst, WR, perm) if dst is not None else None
+        try:
+            while True:
+                b = os.read(fi, 1 << 20)
+                if not b:
+                    break
+                h.update(b)
+                if fo is not None:
+                    v = memoryview(b)
+                    while v:
+                        v = v[os.write(fo, v):]
+            if fo is not None:
+                wst = os.fstat(fo)
+        finally:
+            if fo is not None:
+                os.close(fo)
+    finally:
+        os.close(fi)
+    return h.hexdigest().encode(), wst
+def line_of(top, rel, st):
+    full = os.path.join(top, rel)
+    if stat.S_ISLNK(st.st_mode):
+        return link_line(rel, os.readlink(full))
+    if stat.S_ISREG(st.st_mode):
+        return file_line(rel, stat.S_IMODE(st.st_mode), copy(full, None, 0)[0])
+    return None
+def digest(top, rows):
+    total, n = hashlib.sha256(), 0
+    for rel, st in rows:
+        line = line_of(top, rel, st)
+        if line is not None:
+            total.update(line)
+            n += 1
+    return "%s %d" % (total.hexdigest(), n)
+def record(cache, sig, got):
+    with open(cache + ".tmp", "w") as fh:
+        fh.write("v1 %s %s\n" % (sig, got))
+    os.replace(cache + ".tmp", cache)
+def stage(expected, cache, stage_dir, dropped):
+    # Directories are made 0755 and files keep their mode under umask 022, as the full upload's tar makes them.
+    os.umask(0o022)
+    tree, delta = os.path.join(os.fsencode(stage_dir), b"tree"), os.path.join(os.fsencode(stage_dir), b"delta")
+    os.mkdir(tree, 0o755)
+    changed = dict(walk(delta)) if os.path.isdir(delta) else {}
+    made, staged = set(), {}  # staged: path -> (digest line, stat of what was written)
+    def parent(rel):
+        d = os.path.dirname(rel)
+        if d and d not in made:
+            os.makedirs(os.path.join(tree, d), 0o755, exist_ok=True)
+            made.add(d)
+    pre, pre_n = hashlib.sha256(), 0
+    for rel, st in walk(root):
+        keep = rel not in changed and rel not in dropped
+        src, dst = os.path.join(root, rel), os.path.join(tree, rel)
+        if keep:
+            parent(rel)
         if stat.S_ISLNK(st.st_mode):
-            line = "l %s %s\n" % (os.readlink(full), rel)
+            target = os.readlink(src)
+            line = link_line(rel, target)
+            if keep:
+                os.symlink(target, dst)
+                staged[rel] = (line, os.lstat(dst))
         elif stat.S_ISREG(st.st_mode):
-            h = hashlib.sha256()
-            with open(full, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
-            line = "f %04o %s %s\n" % (stat.S_IMODE(st.st_mode), h.hexdigest(), rel)
+            perm = stat.S_IMODE(st.st_mode)
+            sha, wst = copy(src, dst if keep else None, perm & ~0o022)
+            line = file_line(rel, perm, sha)
+            if keep:
+                staged[rel] = (file_line(rel, stat.S_IMODE(wst.st_mode), sha), wst)
         else:
             continue
-        total.update(line.encode())
-        n += 1
-    return "%s %d" % (total.hexdigest(), n)
-rows = walk()
+        pre.update(line)
+        pre_n += 1
+    for rel, st in changed.items():
+        parent(rel)
+        dst = os.path.join(tree, rel)
+        os.rename(os.path.join(delta, rel), dst)
+        wst = os.lstat(dst)
+        line = line_of(tree, rel, wst)
+        if line is not None:
+            staged[rel] = (line, wst)
+    total = hashlib.sha256()
+    for rel in sorted(staged):
+        total.update(staged[rel][0])
+    got = "%s %d" % (total.hexdigest(), len(staged))
+    print("%s %d %s" % (pre.hexdigest(), pre_n, got))
+    if got == expected:
+        rows = walk(tree)
+        if len(rows) == len(staged) and all(rel in staged and stat_key(st) == stat_key(staged[rel][1]) for rel, st in rows):
+            record(cache, signature(rows), got)
+rows = walk(root) if mode != "--stage" else None
 if mode == "--cached":
     try:
         with open(sys.argv[3]) as fh:
@@ -52,15 +154,15 @@ if mode == "--cached":
             sys.exit(0)
     except OSError:
         pass
-    print(digest(rows))
+    print(digest(root, rows))
 elif mode == "--record":
     expected, cache = sys.argv[3], sys.argv[4]
     before = signature(rows)
-    got = digest(rows)
+    got = digest(root, rows)
     print(got)
-    if got == expected and signature(walk()) == before:
-        with open(cache + ".tmp", "w") as fh:
-            fh.write("v1 %s %s\n" % (before, got))
-        os.replace(cache + ".tmp", cache)
+    if got == expected and signature(walk(root)) == before:
+        record(cache, before, got)
+elif mode == "--stage":
+    stage(sys.argv[3], sys.argv[4], sys.argv[5], set(os.fsencode(p) for p in sys.argv[6:]))
 else:
-    print(digest(rows))
+    print(digest(root, rows))

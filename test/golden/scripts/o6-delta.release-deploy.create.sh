@@ -2,7 +2,7 @@ set -euo pipefail
 trap '' HUP PIPE
 umask 022
 tree_digest() { python3 - "$1" <<'PY'
-# [pinned helper tree_digest.py, sha256 b01f5357db9c8410…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 a970b2a6a5bc205c…: shown once under "Pinned helpers"]
 PY
 }
 [ -d /var/lib/cutter ] || install -d -m 0750 /var/lib/cutter
@@ -14,7 +14,7 @@ exchange() { python3 - "$1" "$2" <<'PY'
 PY
 }
 tree_digest_cached() { python3 - "$1" --cached "$2" <<'PY'
-# [pinned helper tree_digest.py, sha256 b01f5357db9c8410…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 a970b2a6a5bc205c…: shown once under "Pinned helpers"]
 PY
 }
 revert() { # back to the exact pre-deploy state recorded in the journal
@@ -79,28 +79,30 @@ if [ -f /var/lib/cutter/deployed-release ] && grep -qx digest=eeeeeeeeeeeeeeeeee
   say "Release: eeeeeeeeeeee already in place"; exit 0
 fi
 step=upload
-pre_tree="$(tree_digest_cached /opt/incomex/dot/iu-cutter /var/lib/cutter/tree-digest.cache | cut -d' ' -f1)"
 if [ -e /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee ]; then rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee; fi
-install -d -m 0755 /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee
-if ! cp -R -P -- /opt/incomex/dot/iu-cutter /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree; then
-  rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee
-  fail "Release: copying the live tree into /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee failed (disk full?); staging removed, nothing else touched"
-fi
-rm -- '/opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree/docs/o ld.md'
-rmdir --ignore-fail-on-non-empty -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree/docs
-if ! tar -x -m --no-same-owner --no-same-permissions -f - -C /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree; then
+install -d -m 0755 /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/delta
+if ! tar -x -m --no-same-owner --no-same-permissions -f - -C /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/delta; then
   rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee
   fail "Release: unpacking the 1 changed file in /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee failed (disk full?); staging removed, nothing else touched"
 fi
-record_digest() { python3 - "$1" --record "$3" "$2" <<'PY'
-# [pinned helper tree_digest.py, sha256 b01f5357db9c8410…: shown once under "Pinned helpers"]
+stage_from_live() { python3 - /opt/incomex/dot/iu-cutter --stage 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee 12' /var/lib/cutter/tree-digest.cache /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee 'docs/o ld.md' <<'PY'
+# [pinned helper tree_digest.py, sha256 a970b2a6a5bc205c…: shown once under "Pinned helpers"]
 PY
 }
-got="$(record_digest /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /var/lib/cutter/tree-digest.cache 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee 12')"
+if ! staged="$(stage_from_live)"; then
+  rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee
+  fail "Release: copying the live tree into /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee failed (disk full?); staging removed, nothing else touched"
+fi
+pre_tree="$(printf '%s\n' "$staged" | cut -d' ' -f1)"; got="$(printf '%s\n' "$staged" | cut -d' ' -f3-)"
+if [ "$pre_tree" != aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ]; then
+  rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee
+  fail "PreStateAnchor: the live tree changed after the guard checked it (read as $pre_tree while staging, pinned aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa); staging removed, nothing else touched. Find out what changed it, then review again"
+fi
 if [ "$got" != 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee 12' ]; then
   rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee
   fail "Release: staged tree digest $got (the live tree aaaaaaaaaaaa plus 1 changed file) does not match the manifest eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee 12; staging removed, nothing else touched"
 fi
+rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/delta
 say "Release: staged 1 changed file over a copy of the live tree and verified all 12 files in /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee"
 step=journal
 ts="$(date -u +%Y%m%dT%H%M%SZ)"
@@ -115,8 +117,8 @@ step=exchange
 exchange /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /opt/incomex/dot/iu-cutter
 mv -T /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/old-tree
 step=assert
-if ! python3 - /opt/incomex/dot/iu-cutter 0.6.0 <<'PY'
-# [pinned helper assert_release.py, sha256 d5f4f1ce490820be…: shown once under "Pinned helpers"]
+if ! python3 - /opt/incomex/dot/iu-cutter 0.6.0 --cache /var/lib/cutter/assert-release.cache 9a3ec38eb822f6b8b477a13796d21ac63a8afc26152f70d8bff9578ebf24a090 <<'PY'
+# [pinned helper assert_release.py, sha256 9a3ec38eb822f6b8…: shown once under "Pinned helpers"]
 PY
 then revert; fail "Release: post-deploy assertions failed; the previous tree is back in place"; fi
 [ "$(tree_digest_cached /opt/incomex/dot/iu-cutter /var/lib/cutter/tree-digest.cache | cut -d' ' -f1)" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ] || { revert; fail "Release: deployed tree does not match the manifest; reverted"; }
