@@ -269,7 +269,7 @@ export function deltaStagingLines(c: SwapSite, r: ReleaseFacts, d: StagingDelta)
         sh`  rm -r -- ${stage}`,
         sh`  fail "Release: copying the live tree into ${dq(stage)} failed (disk full?); staging removed, nothing else touched"`,
         `fi`,
-        `pre_tree="$(printf '%s\\n' "$staged" | cut -d' ' -f1)"; got="$(printf '%s\\n' "$staged" | cut -d' ' -f3-)"`,
+        `pre_tree="$(cut -d' ' -f1 <<<"$staged")"; got="$(cut -d' ' -f3- <<<"$staged")"`,
         sh`if [ "$pre_tree" != ${d.baseDigest} ]; then`,
         sh`  rm -r -- ${stage}`,
         sh`  fail "PreStateAnchor: the live tree changed after the guard checked it (read as $pre_tree while staging, pinned ${dq(d.baseDigest)}); staging removed, nothing else touched. Find out what changed it, then review again"`,

@@ -256,6 +256,19 @@ describe("no re-hash on a no-op: the probe's stat-signature cache", function () 
 
 describe("delta staging in one pass (tree_digest --stage): each file read and hashed once", function () {
     this.timeout(60000);
+
+    it("the policy pack accepts the delta swap as rendered (the live tree's digest as the pass read it goes into the journal)", async () => {
+        // The built pack's analyzer (policies/bin), the code `pulumi preview --policy-pack` runs.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { analyzeResource } = require(path.join(ROOT, "policies", "bin", "lib", "analyze")) as { analyzeResource: (r: unknown) => Promise<Array<{ policy: string; action: string }>> };
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { hostCommand } = require(path.join(ROOT, "policies", "bin", "test", "adversarial", "shapes")) as { hostCommand: (create: string, o: { writes: string[] }) => unknown };
+        const raw = rawConfig();
+        raw.anchors = { tree: "a".repeat(64), compose: "b".repeat(64), envProduction: "c".repeat(64), dotGitStatus: "d".repeat(64) };
+        const c = parseStackConfig(raw, ["backupGpgFpr", "governancePrincipal"]);
+        const plan = buildPlan(c, { commit: "6".repeat(40), manifestDigest: "e".repeat(64), fileCount: 12, archivePath: "/tmp/d.tar", delta: FIXTURE_DELTA }, readRunbook());
+        expect(await analyzeResource(hostCommand(plan.swap.create, { writes: plan.swap.writes }))).to.deep.equal([]);
+    });
     const run = (...args: string[]) => spawnSync("python3", ["-", ...args], { input: TREE_DIGEST.text, encoding: "utf8" });
     const digest = (dir: string) => execFileSync("python3", ["-", dir], { input: TREE_DIGEST.text, encoding: "utf8" }).trim();
     const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));

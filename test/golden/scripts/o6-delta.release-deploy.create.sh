@@ -93,7 +93,7 @@ if ! staged="$(stage_from_live)"; then
   rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee
   fail "Release: copying the live tree into /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee failed (disk full?); staging removed, nothing else touched"
 fi
-pre_tree="$(printf '%s\n' "$staged" | cut -d' ' -f1)"; got="$(printf '%s\n' "$staged" | cut -d' ' -f3-)"
+pre_tree="$(cut -d' ' -f1 <<<"$staged")"; got="$(cut -d' ' -f3- <<<"$staged")"
 if [ "$pre_tree" != aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ]; then
   rm -r -- /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee
   fail "PreStateAnchor: the live tree changed after the guard checked it (read as $pre_tree while staging, pinned aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa); staging removed, nothing else touched. Find out what changed it, then review again"
