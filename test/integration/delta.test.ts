@@ -229,8 +229,8 @@ describe("performance paths on the sandbox host (real engine, real sshd, policy 
                 for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
                     try {
                         const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-                        // The deploy script (bash) and the copy it runs: only this sandbox's staging path.
-                        if (cmd.includes("/opt/incomex/.iu-cutter-staging") && (cmd.includes("deploy.journal") || cmd.startsWith("cp\0"))
+                        // The deploy script (bash) and the copy it runs (the tree digest's --stage pass): only this sandbox's staging path.
+                        if (cmd.includes("/opt/incomex/.iu-cutter-staging") && (cmd.includes("deploy.journal") || cmd.includes("\0--stage\0"))
                             && fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`PGPORT=${facts().pgPort}`)) {
                             process.kill(Number(pid), "SIGKILL");
                             killed++;
