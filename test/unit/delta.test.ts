@@ -19,6 +19,7 @@ import { rawConfig } from "../helpers/configFixture";
 import { FIXTURE_DELTA } from "../helpers/rendered";
 import { TREE_DIGEST } from "../../lib/scripts/helpers";
 import { probeScript } from "../../lib/scripts/o6";
+import { swapScript } from "../../lib/scripts/swap";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 const FIXTURE = path.join(ROOT, "fixtures", "iu-cutter-v0.6");
@@ -350,5 +351,82 @@ describe("delta staging in one pass (tree_digest --stage): each file read and ha
         expect(ok.status, ok.stderr).to.equal(0);
         expect(ok.stdout.trim().split(" ").slice(2).join(" ")).to.equal(digest(want));
         expect(fs.readlinkSync(path.join(stage, "tree", "dangling"))).to.equal("nowhere");
+    });
+
+    describe("the rendered delta swap, run by bash against a host layout in a temp dir", () => {
+        const git = (dir: string, ...args: string[]) => execFileSync("git", ["-C", dir, ...args], { encoding: "utf8" }).trim();
+        /** A dot repo whose iu-cutter is the fixture tree (committed), and a one-file release over it that drops a file. */
+        const host = () => {
+            const root = tmp("iucutter-swap-host-");
+            const dot = path.join(root, "dot");
+            const live = path.join(dot, "iu-cutter");
+            fs.mkdirSync(dot);
+            fs.cpSync(FIXTURE, live, { recursive: true });
+            fs.mkdirSync(path.join(live, "docs"));
+            fs.writeFileSync(path.join(live, "docs", "o ld.md"), "dropped\n");
+            git(dot, "init", "-q");
+            git(dot, "add", "-A");
+            git(dot, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "v0.4 in place");
+            const want = path.join(tmp("iucutter-swap-want-"), "tree");
+            fs.cpSync(live, want, { recursive: true });
+            fs.rmSync(path.join(want, "docs"), { recursive: true });
+            fs.appendFileSync(path.join(want, "cutter_agent", "cli.py"), "# fix\n");
+            const archive = path.join(root, "delta.tar");
+            execFileSync("tar", ["-c", "-f", archive, "-C", want, "cutter_agent/cli.py"]);
+            const site = { paths: { dotRepo: dot, targetDir: "iu-cutter", stateDir: path.join(root, "state"), stagingDir: path.join(root, "staging") }, host: { name: "sandbox", protected: false } };
+            const [manifestDigest, n] = digest(want).split(" ");
+            const script = swapScript(site, { commit: "6".repeat(40), manifestDigest, fileCount: Number(n) },
+                { baseDigest: digest(live).split(" ")[0], changedCount: 1, remove: ["docs/o ld.md"] }).create;
+            const deploy = () => spawnSync("bash", ["-c", script], { input: fs.readFileSync(archive), encoding: "utf8" });
+            return { root, dot, live, want, site, deploy, manifestDigest };
+        };
+
+        it("stages in one pass, swaps, asserts (filling the assertion cache), commits, keeps the old tree as the artifact", () => {
+            const h = host();
+            const before = digest(h.live);
+            const head = git(h.dot, "rev-parse", "HEAD");
+            const r = h.deploy();
+            expect(r.status, r.stderr + r.stdout).to.equal(0);
+            expect(r.stdout).to.contain("Release: staged 1 changed file over a copy of the live tree and verified all");
+            expect(digest(h.live), "the release is live").to.equal(digest(h.want));
+            const arts = fs.readdirSync(path.join(h.root, "staging", "artifacts"));
+            expect(arts).to.have.length(1);
+            expect(digest(path.join(h.root, "staging", "artifacts", arts[0], "tree")), "the old tree is the artifact").to.equal(before);
+            expect(fs.readdirSync(path.join(h.root, "staging")), "staging holds the artifacts only").to.deep.equal(["artifacts"]);
+            expect(git(h.dot, "rev-parse", "HEAD^"), "one deploy commit on top").to.equal(head);
+            expect(git(h.dot, "status", "--porcelain"), "the commit records the live tree").to.equal("");
+            expect(fs.readFileSync(path.join(h.root, "state", "assert-release.cache"), "utf8").split("\n").length, "the assertion cache is filled").to.be.greaterThan(3);
+            const cached = execFileSync("python3", ["-", h.live, "--cached", path.join(h.root, "state", "tree-digest.cache")], { input: TREE_DIGEST.text, encoding: "utf8" }).trim();
+            expect(cached, "the staging pass's record holds for the live tree after the exchange").to.equal(digest(h.want));
+            expect(fs.existsSync(path.join(h.root, "state", "deploy.journal"))).to.equal(false);
+        });
+
+        it("a live tree changed after the guard is refused by the staging pass: PreStateAnchor, staging removed, nothing else touched", () => {
+            const h = host();
+            fs.appendFileSync(path.join(h.live, "README.md"), "edited on the host\n");
+            const drifted = digest(h.live);
+            const head = git(h.dot, "rev-parse", "HEAD");
+            const r = h.deploy();
+            expect(r.status).to.equal(1);
+            expect(r.stderr).to.contain("PreStateAnchor: the live tree changed after the guard checked it");
+            expect(digest(h.live), "the live tree as it was").to.equal(drifted);
+            expect(fs.readdirSync(path.join(h.root, "staging")), "staging removed").to.deep.equal([]);
+            expect(git(h.dot, "rev-parse", "HEAD"), "no commit").to.equal(head);
+            expect(fs.existsSync(path.join(h.root, "state", "deploy.journal")), "never journaled").to.equal(false);
+            expect(fs.existsSync(path.join(h.root, "state", "tree-digest.cache")), "nothing recorded").to.equal(false);
+        });
+
+        it("a changed file that is not the release's fails the staged digest before the journal: staging removed, live untouched", () => {
+            const h = host();
+            const before = digest(h.live);
+            fs.appendFileSync(path.join(h.want, "cutter_agent", "cli.py"), "# not what was reviewed\n");
+            execFileSync("tar", ["-c", "-f", path.join(h.root, "delta.tar"), "-C", h.want, "cutter_agent/cli.py"]);
+            const r = h.deploy();
+            expect(r.status).to.equal(1);
+            expect(r.stderr).to.match(/Release: staged tree digest [0-9a-f]{64} \d+ \(the live tree [0-9a-f]{12} plus 1 changed file\) does not match the manifest/);
+            expect(digest(h.live)).to.equal(before);
+            expect(fs.readdirSync(path.join(h.root, "staging"))).to.deep.equal([]);
+            expect(fs.existsSync(path.join(h.root, "state", "deploy.journal"))).to.equal(false);
+        });
     });
 });
