@@ -164,8 +164,12 @@ async function main(): Promise<void> {
             await configureSandboxStack(stackName, { pin: true, overrides: { release: release(), verification, allowUnreviewedRuns: true } });
             const up = ["up", "--stack", stackName, "--yes", "--non-interactive", "--skip-preview", "--suppress-outputs"];
             // The review before each deploy, as an operator runs it (untimed here; its time is the preview column):
-            // the release's manifest and its own test suite come from it, and the deploy reuses them.
-            const review = () => sh("pulumi", ["preview", "--stack", stackName, "--non-interactive", "--suppress-outputs"]);
+            // the release's manifest and its own test suite come from it, and the deploy reuses them. Its clean copy
+            // of the release goes to a RAM-backed tmpfs: in production the review runs on the operator's machine, and
+            // here its removal of 10,000 files would slow the next timed writes on the shared disk (discard), which
+            // is always this project's deploy.
+            const reviewTmp = fs.existsSync("/dev/shm") ? { TMPDIR: "/dev/shm" } : {};
+            const review = () => sh("pulumi", ["preview", "--stack", stackName, "--non-interactive", "--suppress-outputs"], { env: reviewTmp });
             review();
             // alternate which tool goes first
             const rsyncDest = "/opt/incomex/bench-rsync";
@@ -188,9 +192,11 @@ async function main(): Promise<void> {
             sh("git", ["-C", src, "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-q", "-am", "one-file change"]);
             await configureSandboxStack(stackName, { pin: true, overrides: { release: release(), verification, allowUnreviewedRuns: true } });
             review();
-            r.redeploy.push((await timed("pulumi", up)).s);
-            r.rsyncInc.push((await timed("rsync", rsyncArgs(src, rsyncDest))).s);
-            r.ansibleRe.push(await ansible(archiveOf("redeploy")));
+            // alternated like the first deploys: whichever runs first pays for the disk's state after the last deletes
+            const redeploy = async () => { r.redeploy.push((await timed("pulumi", up)).s); };
+            const rsyncInc = async () => { r.rsyncInc.push((await timed("rsync", rsyncArgs(src, rsyncDest))).s); };
+            const ansibleRe = async () => { r.ansibleRe.push(await ansible(archiveOf("redeploy"))); };
+            if (run % 2 === 0) { await redeploy(); await rsyncInc(); await ansibleRe(); } else { await ansibleRe(); await rsyncInc(); await redeploy(); }
             spawnSync("pulumi", ["destroy", "--stack", stackName, "--yes", "--non-interactive", "--skip-preview"], { cwd: REPO_ROOT });
             spawnSync("pulumi", ["stack", "rm", "--yes", "--force", "--stack", stackName], { cwd: REPO_ROOT });
             sh("git", ["-C", src, "reset", "-q", "--hard", "HEAD~1"]);
