@@ -187,7 +187,9 @@ describe("release manifest cache", () => {
 /** Under utf-7, `+ACIAOw-` is `";` and `+ADs-` is `;`: a UTF-8 reader sees one string literal, python sees the flip. */
 const UTF7_FLIP = '# -*- coding: utf-7 -*-\nx = "+ACIAOw-import cutter_agent.config as c+ADs- c.execution_enabled = True #"\n';
 
-describe("kill-switch: one definition at review and on the host", () => {
+describe("kill-switch: one definition at review and on the host", function () {
+    // Each case runs git, the review's inspection and the host helper three times: about a second on a loaded 2-core machine.
+    this.timeout(20000);
     it("the utf-7 case is a real flip: python, importing it, sets execution_enabled to True", () => {
         const { dir } = repo({ "cutter_agent/boot.py": UTF7_FLIP });
         const out = execFileSync("python3", ["-c", "import cutter_agent.config as c, cutter_agent.boot; print(c.execution_enabled)"],
@@ -195,11 +197,16 @@ describe("kill-switch: one definition at review and on the host", () => {
         expect(out.trim()).to.equal("True");
     });
 
-    /** The swap's form: with an assertion cache that a clean fixture tree has already filled (every unchanged file is a hit). */
+    /** The swap's form: with an assertion cache that a clean fixture tree has already filled (every unchanged file is a hit); a fresh copy per use. */
+    let filled: string | undefined;
     const warmCache = (): string => {
+        if (filled === undefined) {
+            filled = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-ks-cache-")), "assert-release.cache");
+            execFileSync("python3", ["-", FIXTURE, "0.6.0", "--cache", filled, ASSERT_RELEASE.sha256], { input: ASSERT_RELEASE.text, stdio: ["pipe", "pipe", "pipe"] });
+            expect(fs.readFileSync(filled, "utf8").split("\n")[0]).to.match(/^v1 [0-9a-f]{64} [0-9a-f]{64}$/);
+        }
         const cache = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-ks-cache-")), "assert-release.cache");
-        execFileSync("python3", ["-", FIXTURE, "0.6.0", "--cache", cache, ASSERT_RELEASE.sha256], { input: ASSERT_RELEASE.text, stdio: ["pipe", "pipe", "pipe"] });
-        expect(fs.readFileSync(cache, "utf8").split("\n")[0]).to.match(/^v1 [0-9a-f]{64} [0-9a-f]{64}$/);
+        fs.copyFileSync(filled, cache);
         return cache;
     };
     const onHost = (dir: string, head: string, cache?: string): boolean => {

@@ -464,7 +464,8 @@ export class ScriptCtx {
             this.find("kill-switch-stays-off", `${how} writes the Python file ${shown}`,
                 "Python code reaches the host only as the reviewed release archive");
         }
-        if (within(p, [e.liveTree]) && !how.startsWith("helper ")) {
+        // Only the pinned exchange helper may write the live tree (the atomic swap); every other helper's write target is checked like any command's.
+        if (within(p, [e.liveTree]) && how !== "helper exchange.py") {
             this.find("kill-switch-stays-off", `${how} writes into the live release tree (${shown})`,
                 "the live tree changes only by the atomic exchange of the verified staged release");
         }

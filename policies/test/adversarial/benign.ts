@@ -5,7 +5,7 @@
  * Many look like the evasions (the same words in data, prose, patterns or
  * string literals). The pack must report no violation for any of them.
  */
-import { Case, Cls, commandLocal, commandRemote, copyToRemote, HOST_KEY, hostCommand, localCommand, makeTar, P, PSQL_RO, Resource, pinnedTreeDigest, roSql, tempFile } from "./shapes";
+import { Case, Cls, commandLocal, commandRemote, copyToRemote, HOST_KEY, hostCommand, localCommand, makeTar, P, PSQL_RO, Resource, pinnedHelper, pinnedTreeDigest, roSql, tempFile } from "./shapes";
 
 const out: Case[] = [];
 function ok(id: string, cls: Cls, resource: Resource, note?: string): void {
@@ -21,6 +21,13 @@ ok("helper/tree-digest-plain-read-only", "writes", hostCommand(`python3 - ${P.ta
 ok("helper/tree-digest-cached-read-only", "writes", hostCommand(`python3 - ${P.target} --cached ${P.state}/tree-digest.cache <<'PY'\n${pinnedTreeDigest()}PY`));
 ok("helper/tree-digest-record-declared", "writes",
     hostCommand(`python3 - ${P.target} --record ${"a".repeat(64)} ${P.state}/tree-digest.cache <<'PY'\n${pinnedTreeDigest()}PY`, { writes: [`${P.state}/tree-digest.cache`] }));
+ok("helper/tree-digest-stage-declared", "writes",
+    hostCommand(`python3 - ${P.target} --stage '${"a".repeat(64)} 12' ${P.state}/tree-digest.cache ${STAGE} 'docs/o ld.md' <<'PY'\n${pinnedTreeDigest()}PY`,
+        { writes: [`${P.state}/tree-digest.cache`, STAGE] }), "--stage writes arguments 4 (the cache) and 5 (staging), both declared");
+ok("helper/assert-release-plain-read-only", "writes", hostCommand(`python3 - ${P.target} 0.6.0 <<'PY'\n${pinnedHelper("assert_release.py")}PY`));
+ok("helper/assert-release-cache-declared", "writes",
+    hostCommand(`python3 - ${P.target} 0.6.0 --cache ${P.state}/assert-release.cache ${"b".repeat(64)} <<'PY'\n${pinnedHelper("assert_release.py")}PY`,
+        { writes: [`${P.state}/assert-release.cache`] }));
 
 // ---------------------------------------------------------------- read-only basics (proven read-only: writes [])
 

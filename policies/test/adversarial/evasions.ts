@@ -13,7 +13,7 @@ import {
     Case, Cls, commandLocal, commandRemote, copyToRemote, dockerContainer, dynamicResource, FAKE, HOST_KEY, hostCommand,
     localCommand, makeTar, OTHER_PROVIDER, otherDynamic, P, pem, PSQL_RO, randomString, Resource, roSql, tempFile, tempTree,
 } from "./shapes";
-import { pinnedTreeDigest } from "./shapes";
+import { pinnedHelper, pinnedTreeDigest } from "./shapes";
 import { TRUSTED_PROVIDER } from "../helpers/trusted";
 
 const out: Case[] = [];
@@ -566,6 +566,31 @@ ev("writes/helper-record-outside-roots", "writes",
 ev("writes/helper-record-undeclared", "writes",
     hostCommand(`python3 - ${P.target} --record ${"a".repeat(64)} ${P.state}/tree-digest.cache <<'PY'\n${pinnedTreeDigest()}PY`),
     "--record writes argument 4, and this read-only command declares no writes");
+ev("writes/helper-stage-into-live-tree", "writes",
+    hostCommand(`python3 - /tmp/elsewhere --stage ${"a".repeat(64)} ${P.state}/tree-digest.cache ${P.target}/cutter_agent <<'PY'\n${pinnedTreeDigest()}PY`,
+        { writes: [`${P.state}/tree-digest.cache`] }),
+    "--stage writes its argument 5 (here the live tree's package dir), which this command does not declare");
+ev("writes/helper-stage-in-guard", "writes",
+    hostCommand(`python3 - ${P.target} --stage ${"a".repeat(64)} ${P.state}/tree-digest.cache ${P.staging}/release-0123456789abcdef <<'PY'\n${pinnedTreeDigest()}PY`,
+        { guard: "PreStateAnchor", writes: [`${P.state}/tree-digest.cache`, P.staging] }),
+    "a guard must be read-only: the staging mode of the digest helper writes");
+// Only the exchange helper may write the live tree; any other pinned helper pointed into it is refused, even where the dot repo is declared.
+ev("writes/helper-stage-into-live-tree-declared", "kill-switch",
+    hostCommand(`python3 - /tmp/elsewhere --stage ${"a".repeat(64)} ${P.state}/tree-digest.cache ${P.target} <<'PY'\n${pinnedTreeDigest()}PY`,
+        { writes: [`${P.state}/tree-digest.cache`, P.dot] }),
+    "--stage makes STAGE/tree: here inside the live tree, which only the atomic exchange changes");
+ev("writes/helper-record-into-live-tree-declared", "kill-switch",
+    hostCommand(`python3 - /tmp/elsewhere --record ${"a".repeat(64)} ${P.target}/cutter_agent/data.json <<'PY'\n${pinnedTreeDigest()}PY`, { writes: [P.dot] }),
+    "--record's cache file written over a file of the live tree");
+ev("writes/helper-assert-cache-into-live-tree-declared", "kill-switch",
+    hostCommand(`python3 - ${P.target} 0.6.0 --cache ${P.target}/cutter_agent/data.json ${"b".repeat(64)} <<'PY'\n${pinnedHelper("assert_release.py")}PY`, { writes: [P.dot] }),
+    "--cache's file written into the live tree");
+ev("writes/helper-assert-cache-outside-roots", "writes",
+    hostCommand(`python3 - ${P.target} 0.6.0 --cache /etc/cron.d/iucutter ${"b".repeat(64)} <<'PY'\n${pinnedHelper("assert_release.py")}PY`, { writes: ["/etc/cron.d/iucutter"] }),
+    "the pinned assertion helper writes its argument 4 in --cache mode: outside the roots");
+ev("writes/helper-assert-cache-undeclared", "writes",
+    hostCommand(`python3 - ${P.target} 0.6.0 --cache ${P.state}/assert-release.cache ${"b".repeat(64)} <<'PY'\n${pinnedHelper("assert_release.py")}PY`),
+    "--cache writes argument 4, and this read-only command declares no writes");
 ev("writes/empty-writes-on-writer", "writes", hostCommand("install -d -m 0750 /var/lib/cutter/state/new"),
     "writes: [] but the command creates a directory");
 ev("writes/guard-that-writes", "writes",

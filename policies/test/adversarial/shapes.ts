@@ -330,11 +330,16 @@ export function makeTar(entries: TarEntry[], opts: { gzip?: boolean; fileName?: 
     return out;
 }
 
-/** The pinned tree-digest helper itself (lib/scripts/py/tree_digest.py), found from the compiled test. */
-export function pinnedTreeDigest(): string {
+/** A pinned helper itself (lib/scripts/py/NAME), found from the compiled test. */
+export function pinnedHelper(name: string): string {
     for (let d = __dirname; d !== path.dirname(d); d = path.dirname(d)) {
-        const f = path.join(d, "lib", "scripts", "py", "tree_digest.py");
+        const f = path.join(d, "lib", "scripts", "py", name);
         if (fs.existsSync(f)) { return fs.readFileSync(f, "utf8"); }
     }
-    throw new Error("lib/scripts/py/tree_digest.py not found above " + __dirname);
+    throw new Error(`lib/scripts/py/${name} not found above ` + __dirname);
+}
+
+/** The pinned tree-digest helper itself (lib/scripts/py/tree_digest.py). */
+export function pinnedTreeDigest(): string {
+    return pinnedHelper("tree_digest.py");
 }
