@@ -338,12 +338,25 @@ describe("delta staging in one pass (tree_digest --stage): each file read and ha
         expect(fs.existsSync(cache)).to.equal(false);
     });
 
+    it("a path it cannot read or write ends the run naming the path and the cause, never a traceback or a smaller tree", () => {
+        const missing = path.join(tmp("iucutter-stage-missing-"), "no-such-tree");
+        for (const args of [[missing], [missing, "--cached", "/nonexistent.cache"], [missing, "--stage", "x 1", "/nonexistent.cache", tmp("iucutter-stage-")]]) {
+            const r = run(...args);
+            expect(r.status, args.join(" ")).to.equal(1);
+            expect(r.stderr, args.join(" ")).to.equal(`tree_digest: ${missing}: No such file or directory\n`);
+            expect(r.stdout).to.equal("");
+        }
+        const file = path.join(tmp("iucutter-stage-file-"), "a-file");
+        fs.writeFileSync(file, "x");
+        expect(run(file).stderr).to.equal(`tree_digest: ${file}: Not a directory\n`);
+    });
+
     it("never builds over an existing STAGE/tree, and copies a dangling link as a link", () => {
         const { live, want, stage, cache } = setup();
         fs.mkdirSync(path.join(stage, "tree"));
         const r = run(live, "--stage", digest(want), cache, stage, "docs/o ld.md");
-        expect(r.status, "STAGE/tree exists").to.not.equal(0);
-        expect(r.stderr).to.contain("FileExistsError");
+        expect(r.status, "STAGE/tree exists").to.equal(1);
+        expect(r.stderr).to.equal(`tree_digest: ${path.join(stage, "tree")}: File exists\n`);
         fs.rmSync(path.join(stage, "tree"), { recursive: true });
         fs.symlinkSync("nowhere", path.join(live, "dangling"));
         fs.symlinkSync("nowhere", path.join(want, "dangling"));

@@ -20,7 +20,8 @@ import hashlib, os, stat, sys
 #                                 revert brings back) and STAGE/tree as written.
 #                                 CACHE (argument 4) as with --record, when a walk
 #                                 of STAGE/tree finds exactly what was written.
-# A directory that cannot be read fails the run (never a silently smaller tree).
+# A path that cannot be read (or, staging, written) fails the run with its name
+# and the cause: never a silently smaller tree.
 root = os.fsencode(sys.argv[1])
 mode = sys.argv[2] if len(sys.argv) > 2 else ""
 RD = os.O_RDONLY | os.O_NOFOLLOW
@@ -144,25 +145,31 @@ def stage(expected, cache, stage_dir, dropped):
         rows = walk(tree)
         if len(rows) == len(staged) and all(rel in staged and stat_key(st) == stat_key(staged[rel][1]) for rel, st in rows):
             record(cache, signature(rows), got)
-rows = walk(root) if mode != "--stage" else None
-if mode == "--cached":
-    try:
-        with open(sys.argv[3]) as fh:
-            c = fh.read().split()
-        if len(c) == 4 and c[0] == "v1" and c[1] == signature(rows):
-            print("%s %s" % (c[2], c[3]))
-            sys.exit(0)
-    except OSError:
-        pass
-    print(digest(root, rows))
-elif mode == "--record":
-    expected, cache = sys.argv[3], sys.argv[4]
-    before = signature(rows)
-    got = digest(root, rows)
-    print(got)
-    if got == expected and signature(walk(root)) == before:
-        record(cache, before, got)
-elif mode == "--stage":
-    stage(sys.argv[3], sys.argv[4], sys.argv[5], set(os.fsencode(p) for p in sys.argv[6:]))
-else:
-    print(digest(root, rows))
+def main():
+    rows = walk(root) if mode != "--stage" else None
+    if mode == "--cached":
+        try:
+            with open(sys.argv[3]) as fh:
+                c = fh.read().split()
+            if len(c) == 4 and c[0] == "v1" and c[1] == signature(rows):
+                print("%s %s" % (c[2], c[3]))
+                sys.exit(0)
+        except OSError:
+            pass
+        print(digest(root, rows))
+    elif mode == "--record":
+        expected, cache = sys.argv[3], sys.argv[4]
+        before = signature(rows)
+        got = digest(root, rows)
+        print(got)
+        if got == expected and signature(walk(root)) == before:
+            record(cache, before, got)
+    elif mode == "--stage":
+        stage(sys.argv[3], sys.argv[4], sys.argv[5], set(os.fsencode(p) for p in sys.argv[6:]))
+    else:
+        print(digest(root, rows))
+try:
+    main()
+except OSError as e:
+    # A path it cannot read or write ends the run with its name and the cause, never a smaller tree or a traceback.
+    sys.exit("tree_digest: %s: %s" % (os.fsdecode(e.filename) if e.filename is not None else "?", e.strerror or e))

@@ -2,7 +2,7 @@ set -euo pipefail
 trap '' HUP PIPE
 umask 022
 tree_digest() { python3 - "$1" <<'PY'
-# [pinned helper tree_digest.py, sha256 a970b2a6a5bc205c…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 df2e9887407f451e…: shown once under "Pinned helpers"]
 PY
 }
 [ -d /var/lib/cutter ] || install -d -m 0750 /var/lib/cutter
@@ -14,7 +14,7 @@ exchange() { python3 - "$1" "$2" <<'PY'
 PY
 }
 tree_digest_cached() { python3 - "$1" --cached "$2" <<'PY'
-# [pinned helper tree_digest.py, sha256 a970b2a6a5bc205c…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 df2e9887407f451e…: shown once under "Pinned helpers"]
 PY
 }
 revert() { # back to the exact pre-deploy state recorded in the journal
@@ -86,7 +86,7 @@ if ! tar -x -m --no-same-owner --no-same-permissions -f - -C /opt/incomex/.iu-cu
   fail "Release: unpacking the 1 changed file in /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee failed (disk full?); staging removed, nothing else touched"
 fi
 stage_from_live() { python3 - /opt/incomex/dot/iu-cutter --stage 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee 12' /var/lib/cutter/tree-digest.cache /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee 'docs/o ld.md' <<'PY'
-# [pinned helper tree_digest.py, sha256 a970b2a6a5bc205c…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 df2e9887407f451e…: shown once under "Pinned helpers"]
 PY
 }
 if ! staged="$(stage_from_live)"; then
