@@ -187,14 +187,14 @@ export function recordDigestLines(c: SwapSite, r: ReleaseFacts): string[] {
     ];
 }
 
-/** The whole staged tree against the manifest (after a full or a delta upload); a mismatch removes staging and touches nothing else. */
-function verifyStagedLines(c: SwapSite, r: ReleaseFacts, what: string, done: string): string[] {
+/** The whole staged tree against the manifest (after a full upload; a delta staging pass prints its own); a mismatch removes staging and touches nothing else. */
+function verifyStagedLines(c: SwapSite, r: ReleaseFacts, done: string): string[] {
     const stage = stagingPath(c, r);
     return [
         ...recordDigestLines(c, r),
         sh`if [ "$got" != ${`${r.manifestDigest} ${r.fileCount}`} ]; then`,
         sh`  rm -r -- ${stage}`,
-        sh`  fail "Release: staged tree digest $got${dq(what)} does not match the manifest ${dq(r.manifestDigest)} ${dq(r.fileCount)}; staging removed, nothing else touched"`,
+        sh`  fail "Release: staged tree digest $got does not match the manifest ${dq(r.manifestDigest)} ${dq(r.fileCount)}; staging removed, nothing else touched"`,
         `fi`,
         sh`say "Release: ${dq(done)}"`,
     ];
@@ -225,7 +225,7 @@ export function uploadLines(c: SwapSite, r: ReleaseFacts): string[] {
         sh`  rm -r -- ${stage}`,
         sh`  fail "Release: unpacking the archive in ${dq(stage)} failed (disk full?); staging removed, nothing else touched"`,
         `fi`,
-        ...verifyStagedLines(c, r, "", `staged and verified ${r.fileCount} files in ${stage}`),
+        ...verifyStagedLines(c, r, `staged and verified ${r.fileCount} files in ${stage}`),
     ];
 }
 

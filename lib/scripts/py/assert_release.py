@@ -66,10 +66,11 @@ def bindings(tree, name):
                 val = node.args[2] if len(node.args) == 3 else None
                 out.append((False, isinstance(val, ast.Constant) and val.value is False, "setattr(...)"))
     return out
-def parse(path, rel):
+def read(path):
+    with open(path, "rb") as fh:
+        return fh.read()
+def parse(raw, rel):
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
         enc = codecs.lookup(tokenize.detect_encoding(io.BytesIO(raw).readline)[0]).name
     except (SyntaxError, LookupError) as e:
         problems.append("KillSwitch: %s cannot be parsed (its coding declaration: %s)" % (rel, e))
@@ -83,7 +84,7 @@ def parse(path, rel):
         problems.append("KillSwitch: %s cannot be parsed (%s)" % (rel, type(e).__name__))
         return None
 init = os.path.join(root, "cutter_agent", "__init__.py")
-tree = parse(init, "cutter_agent/__init__.py") if os.path.isfile(init) else None
+tree = parse(read(init), "cutter_agent/__init__.py") if os.path.isfile(init) else None
 vals = []  # the __version__ values, shown
 if tree is not None:
     for node in ast.walk(tree):
@@ -104,16 +105,16 @@ for d, dirs, files in os.walk(root):
         if not f.endswith(".py"):
             continue
         rel = os.path.relpath(os.path.join(d, f), root)
+        raw = read(os.path.join(d, f))
         if rel == cfg_rel:
             found_cfg = True
         elif cache:
-            with open(os.path.join(d, f), "rb") as fh:
-                h = hashlib.sha256(fh.read()).hexdigest()
+            h = hashlib.sha256(raw).hexdigest()
             if h in known:
                 clean.add(h)
                 continue
         n = len(problems)
-        tree = parse(os.path.join(d, f), rel)
+        tree = parse(raw, rel)
         if tree is None:
             continue
         b = bindings(tree, NAME)

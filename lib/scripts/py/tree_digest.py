@@ -82,14 +82,16 @@ def line_of(top, rel, st):
     if stat.S_ISREG(st.st_mode):
         return file_line(rel, stat.S_IMODE(st.st_mode), copy(full, None, 0)[0])
     return None
-def digest(top, rows):
+def combine(lines):
+    # The tree digest's one form: sha256 over the entries' lines in path order, and their count.
     total, n = hashlib.sha256(), 0
-    for rel, st in rows:
-        line = line_of(top, rel, st)
+    for line in lines:
         if line is not None:
             total.update(line)
             n += 1
     return "%s %d" % (total.hexdigest(), n)
+def digest(top, rows):
+    return combine(line_of(top, rel, st) for rel, st in rows)
 def record(cache, sig, got):
     with open(cache + ".tmp", "w") as fh:
         fh.write("v1 %s %s\n" % (sig, got))
@@ -106,7 +108,7 @@ def stage(expected, cache, stage_dir, dropped):
         if d and d not in made:
             os.makedirs(os.path.join(tree, d), 0o755, exist_ok=True)
             made.add(d)
-    pre, pre_n = hashlib.sha256(), 0
+    pre = []  # the live tree's lines, as read
     for rel, st in walk(root):
         keep = rel not in changed and rel not in dropped
         src, dst = os.path.join(root, rel), os.path.join(tree, rel)
@@ -126,8 +128,7 @@ def stage(expected, cache, stage_dir, dropped):
                 staged[rel] = (file_line(rel, stat.S_IMODE(wst.st_mode), sha), wst)
         else:
             continue
-        pre.update(line)
-        pre_n += 1
+        pre.append(line)
     for rel, st in changed.items():
         parent(rel)
         dst = os.path.join(tree, rel)
@@ -136,11 +137,8 @@ def stage(expected, cache, stage_dir, dropped):
         line = line_of(tree, rel, wst)
         if line is not None:
             staged[rel] = (line, wst)
-    total = hashlib.sha256()
-    for rel in sorted(staged):
-        total.update(staged[rel][0])
-    got = "%s %d" % (total.hexdigest(), len(staged))
-    print("%s %d %s" % (pre.hexdigest(), pre_n, got))
+    got = combine(staged[rel][0] for rel in sorted(staged))
+    print("%s %s" % (combine(pre), got))
     if got == expected:
         rows = walk(tree)
         if len(rows) == len(staged) and all(rel in staged and stat_key(st) == stat_key(staged[rel][1]) for rel, st in rows):
