@@ -17,15 +17,50 @@ import {
 const TARGET = () => hostPath("/opt/incomex/dot/iu-cutter");
 const STAGING = () => hostPath("/opt/incomex/.iu-cutter-staging");
 
-/** Kill points: a condition on the host, checked every millisecond while `up` runs. */
-const KILL_POINTS: Array<[string, () => boolean]> = [
+/**
+ * A hold point: a `git` on the sessions' PATH (the sandbox's shims dir comes
+ * first) that runs the real git and, when its arguments include SUBCOMMAND,
+ * marks itself held and waits until released. The deploy script then stands
+ * still right after that git returned, so a kill lands exactly there. Without
+ * it, a short step (the dot-repo commit is followed by the ledger within
+ * milliseconds) is a race between the test's poll and the script.
+ */
+const HOLD = () => path.join(SB, "shims", "git");
+const HELD = () => path.join(SB, "log", "hold-reached");
+const RELEASE = () => path.join(SB, "log", "hold-release");
+function armHold(subcommand: string): void {
+    disarmHold();
+    fs.writeFileSync(RELEASE(), "");
+    fs.writeFileSync(HOLD(), [
+        "#!/bin/sh",
+        "# Fault-injection shim (faults.test.ts): real git, then a wait at the hold point.",
+        "/usr/bin/git \"$@\"; rc=$?",
+        `for a in "$@"; do if [ "$a" = '${subcommand}' ] && [ $rc -eq 0 ] && [ -e '${RELEASE()}' ]; then`,
+        // The lock and the script's pipes are not the shim's to keep once the script is killed.
+        "  exec </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-",
+        `  : > '${HELD()}'`,
+        `  while [ -e '${RELEASE()}' ]; do sleep 0.01; done`,
+        "  break",
+        "fi; done",
+        "exit $rc",
+        "",
+    ].join("\n"), { mode: 0o755 });
+}
+function disarmHold(): void {
+    for (const f of [HOLD(), HELD(), RELEASE()]) { fs.rmSync(f, { force: true }); }
+}
+
+/** Kill points: a condition on the host, checked every millisecond while `up` runs; some hold the script there first. */
+type KillPoint = [string, () => boolean, string?];
+const KILL_POINTS: KillPoint[] = [
     ["upload started (staging dir created)", () => fs.existsSync(STAGING()) && fs.readdirSync(STAGING()).some((d) => d.startsWith("release-"))],
     ["upload in progress (first files unpacked)", () => staged("cutter_agent")],
     ["verification (whole tree unpacked)", () => staged("tests", "test_smoke.py")],
     ["journal written, before the swap", () => fs.existsSync(hostPath("/var/lib/cutter/deploy.journal"))],
     ["right after the atomic exchange", () => fs.existsSync(TARGET() + "/cutter_agent/orchestrator")],
     ["assertions done, before the dot-repo commit", () => stagedOld() !== undefined],
-    ["after the dot-repo commit, before the ledger", () => mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "-1", "--format=%s"]).startsWith("deploy")],
+    ["after the dot-repo commit, before the ledger", () => fs.existsSync(HELD())
+        && mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "-1", "--format=%s"]).startsWith("deploy"), "commit"],
     ["artifact dir made, at the rename of the old tree into it", () => fs.existsSync(hostPath("/opt/incomex/.iu-cutter-staging/artifacts")) && fs.readdirSync(hostPath("/opt/incomex/.iu-cutter-staging/artifacts")).some((d) => /^\d{8}T/.test(d))],
 ];
 
@@ -67,17 +102,19 @@ describe("faults during a deploy (sandbox host, real engine)", function () {
     let oldTree: string;
 
     afterEach(async () => {
+        disarmHold();
         if (stack) { await removeStack(stack); stack = undefined; }
     });
 
     let tried = 0;
     let mixed = 0;
     let delivered = 0;
-    for (const [point, reached] of KILL_POINTS) {
+    for (const [point, reached, hold] of KILL_POINTS) {
         it(`killed ${point}: whole old or whole new tree, and the next up converges`, async () => {
             resetHost();
             oldTree = treeDigest(TARGET());
             stack = await newStack("kill");
+            if (hold) { armHold(hold); }
             const { done } = upInBackground(stack.name);
             let hit = false;
             const deadline = Date.now() + 60_000;
@@ -90,6 +127,7 @@ describe("faults during a deploy (sandbox host, real engine)", function () {
                 }
                 await new Promise((r) => setImmediate(r));
             }
+            disarmHold();
             await done;
             tried++;
             const now = fs.existsSync(TARGET()) ? treeDigest(TARGET()) : "missing";
@@ -117,7 +155,7 @@ describe("faults during a deploy (sandbox host, real engine)", function () {
     }
 
     // Issue 15: the release's create never reached the state; destroy reverts from the host's journal (deploy-recovery).
-    for (const [point, reached] of KILL_POINTS.filter(([p]) => p === "right after the atomic exchange" || p === "after the dot-repo commit, before the ledger")) {
+    for (const [point, reached, hold] of KILL_POINTS.filter(([p]) => p === "right after the atomic exchange" || p === "after the dot-repo commit, before the ledger")) {
         it(`killed ${point}, then a plain destroy: the pre-deploy tree byte for byte, the dot repo's HEAD and index, no journal`, async () => {
             resetHost();
             oldTree = treeDigest(TARGET());
@@ -126,6 +164,7 @@ describe("faults during a deploy (sandbox host, real engine)", function () {
             const oldStatus = mustRun("git", ["-C", dot, "status", "--porcelain"]);
             const oldListing = fullTreeListing(TARGET());
             stack = await newStack("killdestroy");
+            if (hold) { armHold(hold); }
             const { done } = upInBackground(stack.name);
             let hit = false;
             let exited = false;
@@ -135,6 +174,7 @@ describe("faults during a deploy (sandbox host, real engine)", function () {
                 if (reached()) { hit = killDeploy() > 0; break; }
                 await new Promise((r) => setImmediate(r));
             }
+            disarmHold();
             expect(await done, "the up failed").to.not.equal(0);
             expect(hit, `the kill at "${point}" reached the running deploy script`).to.equal(true);
             const newTree = inspectRelease(facts().sourceRepo, facts().sourceCommit).digest;
