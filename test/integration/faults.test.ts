@@ -18,40 +18,46 @@ const TARGET = () => hostPath("/opt/incomex/dot/iu-cutter");
 const STAGING = () => hostPath("/opt/incomex/.iu-cutter-staging");
 
 /**
- * A hold point: a `git` on the sessions' PATH (the sandbox's shims dir comes
- * first) that runs the real git and, when its arguments include SUBCOMMAND,
- * marks itself held and waits until released. The deploy script then stands
- * still right after that git returned, so a kill lands exactly there. Without
- * it, a short step (the dot-repo commit is followed by the ledger within
- * milliseconds) is a race between the test's poll and the script.
+ * A hold point: a PROGRAM on the sessions' PATH (the sandbox's shims dir comes
+ * first) that runs the real one and, when one of its arguments matches the
+ * shell pattern ARG, marks itself held and waits until released. The deploy
+ * script then stands still right after that command returned, so a kill lands
+ * exactly there. Without it, a short step (the dot-repo commit is followed by
+ * the ledger within milliseconds) is a race between the test's poll and the
+ * script, which a loaded CI machine once lost.
  */
-const HOLD = () => path.join(SB, "shims", "git");
+interface Hold { program: string; arg: string }
 const HELD = () => path.join(SB, "log", "hold-reached");
 const RELEASE = () => path.join(SB, "log", "hold-release");
-function armHold(subcommand: string): void {
+let armed: string | undefined;
+function armHold(h: Hold): void {
     disarmHold();
+    const real = ["/usr/bin", "/bin"].map((d) => path.join(d, h.program)).find((f) => fs.existsSync(f));
+    if (!real) { throw new Error(`no ${h.program} in /usr/bin or /bin to hold`); }
     fs.writeFileSync(RELEASE(), "");
-    fs.writeFileSync(HOLD(), [
+    armed = path.join(SB, "shims", h.program);
+    fs.writeFileSync(armed, [
         "#!/bin/sh",
-        "# Fault-injection shim (faults.test.ts): real git, then a wait at the hold point.",
-        "/usr/bin/git \"$@\"; rc=$?",
-        `for a in "$@"; do if [ "$a" = '${subcommand}' ] && [ $rc -eq 0 ] && [ -e '${RELEASE()}' ]; then`,
+        "# Fault-injection shim (faults.test.ts): the real program, then a wait at the hold point.",
+        `${real} "$@"; rc=$?`,
+        `for a in "$@"; do case "$a" in ${h.arg}) if [ $rc -eq 0 ] && [ -e '${RELEASE()}' ]; then`,
         // The lock and the script's pipes are not the shim's to keep once the script is killed.
         "  exec </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-",
         `  : > '${HELD()}'`,
         `  while [ -e '${RELEASE()}' ]; do sleep 0.01; done`,
         "  break",
-        "fi; done",
+        "fi;; esac; done",
         "exit $rc",
         "",
     ].join("\n"), { mode: 0o755 });
 }
 function disarmHold(): void {
-    for (const f of [HOLD(), HELD(), RELEASE()]) { fs.rmSync(f, { force: true }); }
+    for (const f of [armed, HELD(), RELEASE()]) { if (f) { fs.rmSync(f, { force: true }); } }
+    armed = undefined;
 }
 
 /** Kill points: a condition on the host, checked every millisecond while `up` runs; some hold the script there first. */
-type KillPoint = [string, () => boolean, string?];
+type KillPoint = [string, () => boolean, Hold?];
 const KILL_POINTS: KillPoint[] = [
     ["upload started (staging dir created)", () => fs.existsSync(STAGING()) && fs.readdirSync(STAGING()).some((d) => d.startsWith("release-"))],
     ["upload in progress (first files unpacked)", () => staged("cutter_agent")],
@@ -60,8 +66,9 @@ const KILL_POINTS: KillPoint[] = [
     ["right after the atomic exchange", () => fs.existsSync(TARGET() + "/cutter_agent/orchestrator")],
     ["assertions done, before the dot-repo commit", () => stagedOld() !== undefined],
     ["after the dot-repo commit, before the ledger", () => fs.existsSync(HELD())
-        && mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "-1", "--format=%s"]).startsWith("deploy"), "commit"],
-    ["artifact dir made, at the rename of the old tree into it", () => fs.existsSync(hostPath("/opt/incomex/.iu-cutter-staging/artifacts")) && fs.readdirSync(hostPath("/opt/incomex/.iu-cutter-staging/artifacts")).some((d) => /^\d{8}T/.test(d))],
+        && mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "log", "-1", "--format=%s"]).startsWith("deploy"), { program: "git", arg: "commit" }],
+    ["artifact dir made, at the rename of the old tree into it", () => fs.existsSync(HELD())
+        && fs.readdirSync(hostPath("/opt/incomex/.iu-cutter-staging/artifacts")).some((d) => /^\d{8}T/.test(d)), { program: "mkdir", arg: "*/artifacts/*" }],
 ];
 
 /** A path exists in the staged tree (read once: staging may vanish between two reads). */
