@@ -13,7 +13,7 @@ import { shellParserReady } from "./parsers/shell";
 import { readArchive, ShippedMember } from "./parsers/tar";
 import { forbiddenShippedContent, forbiddenShippedName, realCryptoAssignments, secretShapes, switchAssignments } from "./verify/content";
 import { Finding, Findings } from "./verify/findings";
-import { MKTEMP_TEMPLATE, Pins, ScriptCtx, within } from "./verify/script";
+import { ENV_ALLOWED, MKTEMP_TEMPLATE, Pins, ScriptCtx, within } from "./verify/script";
 
 export const REMOTE_COMMAND = "pulumi-nodejs:dynamic/host:RemoteCommand";
 export const LOCAL_COMMAND = "pulumi-nodejs:dynamic/host:LocalCommand";
@@ -189,8 +189,11 @@ export async function analyzeResource(r: ResourceInput, o: AnalyzeOptions = {}):
                 env[k] = String(v);
                 if (/execution[_-]?enabled/i.test(k)) {
                     f.add("kill-switch-stays-off", `sets ${k} in the command's environment`, "never set the kill switch");
-                } else if (/^(PATH|LD_.*|BASH_ENV|ENV|GIT_.*|PYTHON.*|PG.*|IFS|PS4|SHELLOPTS)$/.test(k)) {
-                    f.add("commands-are-readable", `sets ${k} in the command's environment`, "do not change how programs are found or behave");
+                } else if (!ENV_ALLOWED.has(k)) {
+                    // A list of names that are safe, not of names that are not: bash imports functions
+                    // (BASH_FUNC_git%%), git reads HOME and XDG_CONFIG_HOME, glibc GCONV_PATH and GLIBC_TUNABLES.
+                    f.add("commands-are-readable", `sets ${k} in the command's environment, which can change what the literal script runs`,
+                        `set only ${[...ENV_ALLOWED].join(", ")}; pass anything else on stdin`);
                 }
             }
         }

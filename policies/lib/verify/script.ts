@@ -64,7 +64,7 @@ export interface Call {
 const STD_BIN = ["/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"];
 const SAFE_DEVICES = /^\/dev\/(null|stdout|stderr|fd\/[12]|tty)$/;
 /** Environment names a script may set for a command or export. */
-const ENV_ALLOWED = new Set(["LC_ALL", "LANG", "TZ", "PYTHONDONTWRITEBYTECODE", "PGPASSFILE", "PGCONNECT_TIMEOUT", "TERM", "COLUMNS"]);
+export const ENV_ALLOWED = new Set(["LC_ALL", "LANG", "TZ", "PYTHONDONTWRITEBYTECODE", "PGPASSFILE", "PGCONNECT_TIMEOUT", "TERM", "COLUMNS"]);
 /** Shell variables that change how the shell or its children behave. */
 const SPECIAL_VAR = /^(PATH|IFS|ENV|BASH_ENV|CDPATH|SHELLOPTS|BASHOPTS|PS4|PROMPT_COMMAND|GLOBIGNORE|HISTFILE|HOME|TMPDIR|LD_.*|GIT_.*|PYTHON.*|PERL.*|RUBY.*|NODE_.*|PG.*|BASH_.*|EXECUTION.*|.*EXECUTION_ENABLED.*)$/i;
 

@@ -168,6 +168,26 @@ ev("unread/command-remote-bash-s-stdin", "unread-code", commandRemote("bash -s",
 ev("unread/command-remote-bash-env", "unread-code",
     commandRemote("bash -c 'true'", { environment: { BASH_ENV: "/var/lib/cutter/state/rc.sh" } }),
     "BASH_ENV makes bash source a file before the literal script");
+ev("unread/command-local-bash-func-env", "unread-code",
+    commandLocal("git status --porcelain", { environment: { "BASH_FUNC_git%%": "() { command git push origin HEAD; }" } }),
+    "bash imports a function named git from the environment: the literal git status would push");
+ev("unread/command-remote-bash-func-env", "unread-code",
+    commandRemote("systemctl status iu-cutter", { environment: { "BASH_FUNC_systemctl%%": "() { command systemctl restart iu-cutter; }" } }));
+ev("unread/command-local-home-gitconfig", "unread-code",
+    commandLocal("git status --porcelain", { environment: { HOME: "/var/lib/cutter/state" } }),
+    "git reads $HOME/.gitconfig: a planted core.fsmonitor runs a command on status");
+ev("unread/command-local-xdg-config-home", "unread-code",
+    commandLocal("git log -1", { environment: { XDG_CONFIG_HOME: "/var/lib/cutter/state" } }),
+    "git reads $XDG_CONFIG_HOME/git/config");
+ev("unread/command-local-gconv-path", "unread-code",
+    commandLocal("iconv -l", { environment: { GCONV_PATH: "/var/lib/cutter/state" } }),
+    "glibc loads gconv modules (shared objects) from GCONV_PATH");
+ev("unread/command-remote-node-options", "unread-code",
+    commandRemote("node --version", { environment: { NODE_OPTIONS: "--require /var/lib/cutter/state/x.js" } }));
+ev("unread/command-local-perl5opt", "unread-code",
+    commandLocal("uptime", { environment: { PERL5OPT: "-Mwarnings;system('git push')" } }));
+ev("unread/command-remote-glibc-tunables-env", "unread-code",
+    commandRemote("uptime", { environment: { GLIBC_TUNABLES: "glibc.rtld.nns=1" } }));
 
 // ---------------------------------------------------------------- shell words
 
