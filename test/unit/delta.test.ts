@@ -19,7 +19,7 @@ import { rawConfig } from "../helpers/configFixture";
 import { FIXTURE_DELTA } from "../helpers/rendered";
 import { TREE_DIGEST } from "../../lib/scripts/helpers";
 import { probeScript } from "../../lib/scripts/o6";
-import { swapScript } from "../../lib/scripts/swap";
+import { GIT_HEAP, swapScript } from "../../lib/scripts/swap";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 const FIXTURE = path.join(ROOT, "fixtures", "iu-cutter-v0.6");
@@ -126,7 +126,7 @@ describe("delta redeploy: what ships", () => {
         expect(stagingDelta(delta).remove).to.deep.equal(["docs/o ld.md"]);
         // Everything after staging is the full upload's script, byte for byte, but for how git stores the blobs:
         // a delta's are known to the dot repo (plain add, hashing only), a full upload's are new (bulk check-in).
-        const bulkAdd = "git -C /opt/incomex/dot -c core.bigFileThreshold=1 add -A -- iu-cutter\n";
+        const bulkAdd = `${GIT_HEAP} git -C /opt/incomex/dot -c core.bigFileThreshold=1 add -A -- iu-cutter\n`;
         const plainAdd = "git -C /opt/incomex/dot add -A -- iu-cutter\n";
         const tail = (x: string) => x.slice(x.indexOf('ts="$(date -u'));
         expect(full.swap.create).to.contain(bulkAdd).and.not.contain(plainAdd);

@@ -63,10 +63,12 @@ export interface Call {
 
 const STD_BIN = ["/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"];
 const SAFE_DEVICES = /^\/dev\/(null|stdout|stderr|fd\/[12]|tty)$/;
+/** The one GLIBC_TUNABLES value a script may give a command (git): the malloc trim threshold, a literal number of bytes. */
+export const MALLOC_TRIM = /^glibc\.malloc\.trim_threshold=[0-9]{1,12}$/;
 /** Environment names a script may set for a command or export. */
 export const ENV_ALLOWED = new Set(["LC_ALL", "LANG", "TZ", "PYTHONDONTWRITEBYTECODE", "PGPASSFILE", "PGCONNECT_TIMEOUT", "TERM", "COLUMNS"]);
-/** Shell variables that change how the shell or its children behave. */
-const SPECIAL_VAR = /^(PATH|IFS|ENV|BASH_ENV|CDPATH|SHELLOPTS|BASHOPTS|PS4|PROMPT_COMMAND|GLOBIGNORE|HISTFILE|HOME|TMPDIR|LD_.*|GIT_.*|PYTHON.*|PERL.*|RUBY.*|NODE_.*|PG.*|BASH_.*|EXECUTION.*|.*EXECUTION_ENABLED.*)$/i;
+/** Shell variables that change how the shell or its children behave (an inherited one stays exported when reassigned). */
+const SPECIAL_VAR = /^(PATH|IFS|ENV|BASH_ENV|CDPATH|SHELLOPTS|BASHOPTS|PS4|PROMPT_COMMAND|GLOBIGNORE|HISTFILE|HOME|TMPDIR|LD_.*|GIT_.*|PYTHON.*|PERL.*|RUBY.*|NODE_.*|PG.*|BASH_.*|EXECUTION.*|.*EXECUTION_ENABLED.*|GLIBC_TUNABLES|GCONV_PATH|LOCPATH|NLSPATH|XDG_.*|MALLOC_.*)$/i;
 
 /**
  * A temp file the script creates with `mktemp TEMPLATE` (a fresh 0600 file,
@@ -774,6 +776,8 @@ export class ScriptCtx {
                 } else if (/^GIT_/.test(name)) {
                     this.find("no-push-or-remote", `runs a command with ${name} set (git configuration from the environment can add remotes or hooks)`,
                         "never configure git from the environment");
+                } else if (name === "GLIBC_TUNABLES" && wordLiteral(words[0]) === "git" && MALLOC_TRIM.test(wordLiteral(a.Value) ?? "")) {
+                    // Only the heap's trim threshold, for git: nothing git runs or reads changes, only when memory goes back to the kernel.
                 } else if (!(ENV_ALLOWED.has(name) || (name === "IFS" && wordLiteral(words[0]) === "read"))) {
                     this.find("commands-are-readable", `runs a command with ${name} set in its environment`,
                         `set only ${[...ENV_ALLOWED].join(", ")} for a command`);

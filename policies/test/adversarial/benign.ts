@@ -144,6 +144,9 @@ ok("git/grep-docs-for-push", "push", hostCommand(`grep -r 'git push' ${P.target}
 ok("git/echo-push-forbidden", "push", hostCommand("echo 'git push is forbidden here; the dot repo has no remote'"));
 ok("git/add-into-one-pack", "push",
     hostCommand(`git -C ${P.dot} -c core.bigFileThreshold=1 add -A -- iu-cutter`, { writes: [P.target, `${P.dot}/.git`] }), "bulk check-in: blobs into one pack");
+ok("git/bulk-add-heap-trim", "push",
+    hostCommand(`GLIBC_TUNABLES=glibc.malloc.trim_threshold=268435456 git -C ${P.dot} -c core.bigFileThreshold=1 add -A -- iu-cutter`, { writes: [P.target, `${P.dot}/.git`] }),
+    "the swap's bulk check-in: the heap's trim threshold raised for git (lib/scripts/swap.ts GIT_HEAP)");
 ok("git/local-rev-parse", "push", localCommand("git rev-parse HEAD"));
 ok("git/local-status", "push", localCommand("git status --porcelain"));
 ok("git/command-local-rev-parse", "push", commandLocal("git rev-parse HEAD", { dir: P.localDir }));

@@ -188,6 +188,17 @@ ev("unread/command-local-perl5opt", "unread-code",
     commandLocal("uptime", { environment: { PERL5OPT: "-Mwarnings;system('git push')" } }));
 ev("unread/command-remote-glibc-tunables-env", "unread-code",
     commandRemote("uptime", { environment: { GLIBC_TUNABLES: "glibc.rtld.nns=1" } }));
+// The one tunable the pack accepts (git's heap trim threshold) in other places and shapes.
+const GITW = { writes: [P.target, `${P.dot}/.git`] };
+ev("unread/tunables-other-program", "unread-code", hostCommand(`GLIBC_TUNABLES=glibc.malloc.trim_threshold=268435456 python3 --version`));
+ev("unread/tunables-rtld-on-git", "unread-code", hostCommand(`GLIBC_TUNABLES=glibc.rtld.nns=1 git -C ${P.dot} status`));
+ev("unread/tunables-second-tunable", "unread-code",
+    hostCommand(`GLIBC_TUNABLES=glibc.malloc.trim_threshold=1:glibc.mem.tagging=1 git -C ${P.dot} add -A -- iu-cutter`, GITW));
+ev("unread/tunables-run-time-value", "unread-code", hostCommand(`T=$(cat /var/lib/cutter/state/t)\nGLIBC_TUNABLES=$T git -C ${P.dot} status`));
+ev("unread/tunables-exported", "unread-code", hostCommand(`export GLIBC_TUNABLES=glibc.malloc.trim_threshold=268435456\ngit -C ${P.dot} status`));
+ev("unread/tunables-assigned-then-git", "unread-code", hostCommand(`GLIBC_TUNABLES=glibc.malloc.trim_threshold=268435456; git -C ${P.dot} status`));
+ev("unread/tunables-via-env-program", "unread-code", hostCommand(`env GLIBC_TUNABLES=glibc.malloc.trim_threshold=268435456 git -C ${P.dot} status`));
+ev("push/tunables-on-git-push", "push", hostCommand(`GLIBC_TUNABLES=glibc.malloc.trim_threshold=268435456 git -C ${P.dot} push origin HEAD`));
 
 // ---------------------------------------------------------------- shell words
 

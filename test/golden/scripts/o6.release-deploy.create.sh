@@ -117,7 +117,7 @@ then revert; fail "Release: post-deploy assertions failed; the previous tree is 
 step=dot-commit
 ignored="$(git -C /opt/incomex/dot ls-files --others --ignored --exclude-standard -- iu-cutter | head -n 5 | tr '\n' ' ')"
 [ -z "$ignored" ] || fail "Release: the dot repo's ignore rules match release files (${ignored}); the deploy commit would not record them. Add exceptions to the dot repo's .gitignore (reviewed), then re-run; reverted"
-git -C /opt/incomex/dot -c core.bigFileThreshold=1 add -A -- iu-cutter
+GLIBC_TUNABLES=glibc.malloc.trim_threshold=268435456 git -C /opt/incomex/dot -c core.bigFileThreshold=1 add -A -- iu-cutter
 if git -C /opt/incomex/dot diff --cached --quiet -- iu-cutter; then say "Release: the dot repo already records this tree at HEAD; no commit"
 elif git -C /opt/incomex/dot diff --cached --quiet -- . ':(exclude)iu-cutter'; then
 git -C /opt/incomex/dot -c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost -c core.hooksPath=/dev/null commit -q --no-verify -F - <<'IUCUTTER_EOF'
