@@ -97,6 +97,8 @@ export async function analyzeResource(r: ResourceInput, o: AnalyzeOptions = {}):
     let declaredWrites: string[] | undefined;
     let readOnly = false;
     let cwd: string | undefined;
+    /** What the script's stdin carries (ScriptEnv.stdinData); with both, the secret counts (the pack reads neither as code). */
+    let stdinData: "archive" | "secret" | undefined;
     const shipped: Array<Promise<ShippedMember[]>> = [];
     const env: Record<string, string> = {};
 
@@ -152,6 +154,8 @@ export async function analyzeResource(r: ResourceInput, o: AnalyzeOptions = {}):
         readOnly = (declaredWrites?.length ?? 0) === 0 || p.guard !== undefined && p.guard !== null && p.guard !== "";
         cwd = str(p.dir);
         const stdinFile = str(p.stdinFile);
+        const hasSecret = secret.has("stdinSecret") || (p.stdinSecret !== undefined && p.stdinSecret !== null && p.stdinSecret !== "");
+        stdinData = hasSecret ? "secret" : stdinFile ? "archive" : undefined;
         if (stdinFile) {
             if (!fs.existsSync(stdinFile)) {
                 f.add("kill-switch-stays-off", `stdinFile ${stdinFile} does not exist at preview, so its content cannot be read`, "build the file before preview");
@@ -221,7 +225,7 @@ export async function analyzeResource(r: ResourceInput, o: AnalyzeOptions = {}):
     // A local command writes nothing but annotated tags in its own repository.
     const scriptRoots = where === "local" ? (declaredWrites ?? []).filter((d) => /\/\.git\/refs\/tags\/[^/]+$/.test(d)) : roots;
     for (const s of scripts) {
-        const ctx = new ScriptCtx({ where, field: s.field, declaredWrites, readOnly, roots: scriptRoots, liveTree, cwd, pins, findings: f });
+        const ctx = new ScriptCtx({ where, field: s.field, declaredWrites, readOnly, roots: scriptRoots, liveTree, cwd, pins, findings: f, stdinData });
         ctx.run(s.text);
         for (const sh of secretShapes(s.text)) {
             f.add("no-plaintext-secrets", `${sh} in ${s.field}`, "pass secrets as Pulumi secrets on stdin; never write them in the command");

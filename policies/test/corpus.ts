@@ -311,4 +311,5 @@ export const refusedByDesign: Record<string, string> = {
     "python3 - /opt/incomex/dot/iu-cutter <<'PY'\nimport sys\nprint(sys.argv[1])\nPY": "unpinned code on stdin",
     "mv -T /opt/incomex/.iu-cutter-staging/r/tree /opt/incomex/dot/iu-cutter": "the live tree changes only by the atomic exchange helper",
     "cd /var/lib/cutter && touch state/x": "relative write targets",
+    "tar -x -f - -C /opt/incomex/.iu-cutter-staging/r/tree": "tar -x reads only the resource's stdinFile, and this resource has none",
 };

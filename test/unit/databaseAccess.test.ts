@@ -23,7 +23,7 @@ import * as path from "path";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { analyzeResource } = require(path.join(ROOT, "policies", "bin", "lib", "analyze")) as { analyzeResource: (r: unknown) => Promise<Array<{ policy: string; action: string }>> };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { hostCommand } = require(path.join(ROOT, "policies", "bin", "test", "adversarial", "shapes")) as { hostCommand: (create: string, o: { writes: string[] }) => unknown };
+const { hostCommand } = require(path.join(ROOT, "policies", "bin", "test", "adversarial", "shapes")) as { hostCommand: (create: string, o: { writes: string[]; stdinSecret?: string }) => unknown };
 
 const SECRETS = ["backupGpgFpr", "governancePrincipal"];
 const withAccess = (access: unknown): StackConfig => parseStackConfig({ ...rawConfig(), database: { access } }, SECRETS);
@@ -133,7 +133,8 @@ describe("database.access: the one psql builder", () => {
             const plan = buildPlan(c, FIXTURE_RELEASE, readRunbook());
             const o7 = buildO7Plan(c, plan, FIXTURE_DEPLOY, FIXTURE_RELEASE.manifestDigest, readRunbook());
             for (const cmd of [plan.secrets, o7.verify]) {
-                const f = await analyzeResource(hostCommand(cmd.create, { writes: cmd.writes }));
+                // As the program sends it: the secrets arrive on stdin, marked secret (the pack cannot read them).
+                const f = await analyzeResource(hostCommand(cmd.create, { writes: cmd.writes, stdinSecret: "x" }));
                 expect(f, cmd.resource).to.deep.equal([]);
                 const undeclared = await analyzeResource(hostCommand(cmd.create, { writes: cmd.writes.filter((w) => w !== PGPASS_TEMPLATE) }));
                 expect(undeclared.map((x) => x.policy), `${cmd.resource} without the temp file in writes`).to.include("no-plaintext-secrets");

@@ -263,12 +263,22 @@ describe("delta staging in one pass (tree_digest --stage): each file read and ha
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { analyzeResource } = require(path.join(ROOT, "policies", "bin", "lib", "analyze")) as { analyzeResource: (r: unknown) => Promise<Array<{ policy: string; action: string }>> };
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { hostCommand } = require(path.join(ROOT, "policies", "bin", "test", "adversarial", "shapes")) as { hostCommand: (create: string, o: { writes: string[] }) => unknown };
+        const { hostCommand } = require(path.join(ROOT, "policies", "bin", "test", "adversarial", "shapes")) as { hostCommand: (create: string, o: { writes: string[]; stdinFile?: string }) => unknown };
         const raw = rawConfig();
         raw.anchors = { tree: "a".repeat(64), compose: "b".repeat(64), envProduction: "c".repeat(64), dotGitStatus: "d".repeat(64) };
         const c = parseStackConfig(raw, ["backupGpgFpr", "governancePrincipal"]);
         const plan = buildPlan(c, { commit: "6".repeat(40), manifestDigest: "e".repeat(64), fileCount: 12, archivePath: "/tmp/d.tar", delta: FIXTURE_DELTA }, readRunbook());
-        expect(await analyzeResource(hostCommand(plan.swap.create, { writes: plan.swap.writes }))).to.deep.equal([]);
+        // The changed files' archive on stdin, as the program streams it (the pack reads it; tar -x reads nothing else).
+        const d = fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-delta-tar-"));
+        fs.writeFileSync(path.join(d, "NEW.md"), "new\n");
+        execFileSync("tar", ["-c", "-f", path.join(d, "d.tar"), "-C", d, "NEW.md"]);
+        try {
+            expect(await analyzeResource(hostCommand(plan.swap.create, { writes: plan.swap.writes, stdinFile: path.join(d, "d.tar") }))).to.deep.equal([]);
+            expect(await analyzeResource(hostCommand(plan.swap.create, { writes: plan.swap.writes })), "no stdinFile: tar -x would read nothing the pack read")
+                .to.not.deep.equal([]);
+        } finally {
+            fs.rmSync(d, { recursive: true, force: true });
+        }
     });
     const run = (...args: string[]) => spawnSync("python3", ["-", ...args], { input: TREE_DIGEST.text, encoding: "utf8" });
     const digest = (dir: string) => execFileSync("python3", ["-", dir], { input: TREE_DIGEST.text, encoding: "utf8" }).trim();

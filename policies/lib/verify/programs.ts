@@ -569,6 +569,8 @@ const SPECS: Record<string, Spec> = {
             c.ctx.contentTo(files, c.stdin.producer);
         } else if (c.stdin?.kind === "heredoc") {
             c.ctx.contentTo(files, { kind: "text", vals: c.stdin.body });
+        } else if (c.stdin === undefined && c.ctx.env.stdinData === "secret") {
+            c.ctx.contentTo(files, { kind: "unknown", why: "the resource's stdin secret, which the pack cannot read, copied by tee" });
         }
     },
     tar(c) { tarSpec(c); },
@@ -768,7 +770,8 @@ function tarSpec(c: Call): void {
             return;
         }
         write(c, dir, "tar -x");
-        if (file && file.s !== "-") {
+        if (!file || file.s !== "-" || c.stdin !== undefined || c.ctx.env.stdinData !== "archive") {
+            // Only the resource's stdinFile is an archive the pack read member by member; a secret, a pipe or a file is not.
             bad(c, "kill-switch-stays-off", "tar -x of an archive the pack cannot read at preview", "stream the archive as the resource's stdinFile (-f -), so the pack reads every member");
         }
         return;

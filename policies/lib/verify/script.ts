@@ -29,6 +29,53 @@ export interface ScriptEnv {
     cwd?: string;
     pins: Pins;
     findings: Findings;
+    /**
+     * What the resource streams to the script's stdin: a file the pack read
+     * completely (`stdinFile`), a secret it cannot read (`stdinSecret`), or
+     * nothing. Undefined: nothing.
+     */
+    stdinData?: "archive" | "secret";
+}
+
+/** The statements whose output an if/for/while/case prints: every branch, condition and body. */
+function compoundBodies(c: ShNode): ShNode[] {
+    // An elif or else branch is an untyped node with Cond/Then/Else.
+    if (c.Type === "IfClause" || c.Then !== undefined) {
+        return [...(c.Cond ?? []), ...(c.Then ?? []), ...(c.Else ? compoundBodies(c.Else) : [])] as ShNode[];
+    }
+    if (c.Type === "CaseClause") {
+        return ((c.Items ?? []) as ShNode[]).flatMap((i) => (i.Stmts ?? []) as ShNode[]);
+    }
+    return [...(c.Cond ?? []), ...(c.Do ?? [])] as ShNode[];
+}
+
+/** What a tool prints when it copies the resource's stdin secret. */
+const SECRET_STDIN: ProducedText = { kind: "unknown", why: "the resource's stdin secret, which the pack cannot read, copied as content" };
+
+/** Paths that are the script's own stdin. */
+export const STDIN_PATH = /^\/(dev\/stdin|dev\/fd\/0|proc\/(self|\d+|thread-self)\/fd\/0)$/;
+
+/**
+ * Whether a text tool reads its stdin (no file operand, `-`, or a path that
+ * is stdin). Where option values and file names cannot be told apart, a
+ * word with no `/` counts as not a file: it reads stdin.
+ */
+export function readsStdin(name: string, args: Arg[]): boolean {
+    const operands = args.filter((a) => !(a.s ?? a.t).startsWith("-") || (a.s ?? "") === "-");
+    const isStdin = (a: Arg) => a.s === "-" || STDIN_PATH.test(a.s ?? "") || STDIN_PATH.test((a.s ?? "").replace(/^[a-z]+=/, ""));
+    if (args.some(isStdin)) {
+        return true;
+    }
+    if (name === "tr") {
+        return true;
+    }
+    if (["sed", "grep", "egrep", "fgrep", "awk"].includes(name)) {
+        return operands.length < 2;
+    }
+    if (["cat", "head", "tail", "sort", "uniq", "cut", "tac", "nl", "rev", "base64", "base32", "xxd", "od", "fold", "fmt", "paste", "expand", "iconv", "gzip", "gunzip", "zcat", "dd", "sha256sum", "wc"].includes(name)) {
+        return !operands.some((a) => (a.s ?? "").includes("/"));
+    }
+    return false;
 }
 
 type VarDef = { word: ShNode } | { prov: Provenance; src: string } | { val: Val[] };
@@ -93,6 +140,33 @@ export class ScriptCtx {
 
     constructor(readonly env: ScriptEnv) {
         this.cwd = env.cwd;
+    }
+
+    /** A tool reading the script's own stdin while that stdin is the resource's secret. */
+    readsSecret(name: string, args: Arg[]): boolean {
+        return this.env.stdinData === "secret" && readsStdin(name, args);
+    }
+
+    /** Some statement (simple, in a pipeline's first stage, or nested in a group) reads the inherited stdin while it is the resource's secret. */
+    secretReader(stmts: ShNode[]): boolean {
+        if (this.env.stdinData !== "secret") {
+            return false;
+        }
+        return stmts.some((st) => {
+            if (((st.Redirs ?? []) as ShNode[]).some((r) => ["<", "<<", "<<-", "<<<"].includes(String(r.Op)))) {
+                return false;
+            }
+            const c = st.Cmd as ShNode | undefined;
+            if (!c) { return false; }
+            if (c.Type === "BinaryCmd") { return this.secretReader(c.Op === "|" || c.Op === "|&" ? [c.X] : [c.X, c.Y]); }
+            if (c.Type === "Block" || c.Type === "Subshell") { return this.secretReader(c.Stmts ?? []); }
+            if (["IfClause", "ForClause", "WhileClause", "CaseClause"].includes(String(c.Type))) { return this.secretReader(compoundBodies(c)); }
+            if (c.Type !== "CallExpr") { return false; }
+            const words = (c.Args ?? []) as ShNode[];
+            const name = path.posix.basename(wordLiteral(words[0]) ?? "");
+            const args = words.slice(1).map((w) => { const t = wordLiteral(w); return { alts: [], s: t, t: t ?? HOLE } as Arg; });
+            return readsStdin(name, args);
+        });
     }
 
     find(policy: PolicyName, action: string, instead?: string): void {
@@ -225,7 +299,7 @@ export class ScriptCtx {
             case "BinaryCmd":
                 if (cmd.Op === "|" || cmd.Op === "|&") {
                     this.stmt(cmd.X, input);
-                    this.stmt(cmd.Y, { kind: "pipe", producer: this.produced(cmd.X) });
+                    this.stmt(cmd.Y, { kind: "pipe", producer: input === undefined && this.secretReader([cmd.X]) ? SECRET_STDIN : this.produced(cmd.X) });
                 } else {
                     this.stmt(cmd.X, input);
                     this.stmt(cmd.Y, input);
@@ -242,7 +316,7 @@ export class ScriptCtx {
                     this.cwd = saved;
                 }
                 if (r.outFiles.length > 0) {
-                    this.contentTo(r.outFiles, this.producedList(cmd.Stmts ?? []));
+                    this.contentTo(r.outFiles, input === undefined && this.secretReader(cmd.Stmts ?? []) ? SECRET_STDIN : this.producedList(cmd.Stmts ?? []));
                 }
                 break;
             }
@@ -280,6 +354,11 @@ export class ScriptCtx {
             default:
                 this.find("commands-are-readable", `${describeNode(cmd.Type)} is outside the syntax the pack reads`,
                     "use if/for, [ ... ] and plain commands");
+        }
+        // An if, for, while or case whose output goes to a file writes what its bodies print.
+        if (r.outFiles.length > 0 && ["IfClause", "ForClause", "WhileClause", "CaseClause"].includes(String(cmd.Type))) {
+            const bodies = compoundBodies(cmd);
+            this.contentTo(r.outFiles, input === undefined && this.secretReader(bodies) ? SECRET_STDIN : this.producedList(bodies));
         }
     }
 
@@ -502,6 +581,28 @@ export class ScriptCtx {
                         "write the content literally; run-time values may only come from read or from host data");
                 }
             }
+            // A line read from stdin (a secret the pack cannot see) may only be the value of a key the script
+            // names literally: `KEY=$VALUE` or a pgpass line's last field, alone at the end of its line.
+            for (let i = 0; i < v.length; i++) {
+                const h = v[i];
+                if (h.k !== "dyn" || h.prov !== "read") {
+                    continue;
+                }
+                let before = "";
+                for (let j = i - 1; j >= 0; j--) {
+                    const seg = v[j];
+                    if (seg.k !== "lit") { before = HOLE + before; break; }
+                    before = seg.s + before;
+                    if (seg.s.includes("\n")) { break; }
+                }
+                const line = before.slice(before.lastIndexOf("\n") + 1);
+                const next = v[i + 1];
+                const endsLine = next === undefined || (next.k === "lit" && next.s.startsWith("\n"));
+                if (!/^[A-Za-z_][A-Za-z0-9_.]*=$|^[^\s=\0]+:$/.test(line) || !endsLine || switchAssignments(`${line}True`, files[0] ?? "").length > 0) {
+                    this.find("kill-switch-stays-off", `writes ${h.src} (a line read from stdin, which the pack cannot see) into ${files.join(", ")} other than as the value of a literal KEY=`,
+                        "write secrets only as KEY=$VALUE at the end of a line (printf 'KEY=%s\\n' \"$VALUE\")");
+                }
+            }
         }
     }
 
@@ -668,9 +769,8 @@ export class ScriptCtx {
         if (c.Type === "Block" || c.Type === "Subshell") {
             return this.producedList(c.Stmts ?? []);
         }
-        if (c.Type === "IfClause") {
-            const parts = [...(c.Then ?? []), ...(c.Else?.Then ?? [])] as ShNode[];
-            return this.producedList(parts);
+        if (["IfClause", "ForClause", "WhileClause", "CaseClause"].includes(String(c.Type))) {
+            return this.producedList(compoundBodies(c));
         }
         if (c.Type !== "CallExpr") {
             return { kind: "host" };
@@ -822,6 +922,8 @@ export class ScriptCtx {
                 produced = name === "cat" && words.length === 1 ? { kind: "text", vals: stdin.body } : this.transform(fake, { kind: "text", vals: stdin.body });
             } else if (stdin?.kind === "pipe" && !["echo", "printf"].includes(name)) {
                 produced = this.transform(fake, stdin.producer);
+            } else if (stdin === undefined && this.readsSecret(name, args)) {
+                produced = SECRET_STDIN;
             }
             this.contentTo(stdoutFiles, produced);
         }

@@ -144,6 +144,13 @@ ok("git/grep-docs-for-push", "push", hostCommand(`grep -r 'git push' ${P.target}
 ok("git/echo-push-forbidden", "push", hostCommand("echo 'git push is forbidden here; the dot repo has no remote'"));
 ok("git/add-into-one-pack", "push",
     hostCommand(`git -C ${P.dot} -c core.bigFileThreshold=1 add -A -- iu-cutter`, { writes: [P.target, `${P.dot}/.git`] }), "bulk check-in: blobs into one pack");
+ok("secret/read-then-key-value", "secrets",
+    hostCommand(`IFS= read -r PRINCIPAL\numask 077\nprintf 'GOVERNANCE_PRINCIPAL=%s\\n' "$PRINCIPAL" > ${P.stateDir}/principal.env`, { writes: [P.stateDir], stdinSecret: "x\n" }),
+    "a secret from stdin written as the value of a literal key");
+ok("secret/read-then-gpg-list", "secrets",
+    hostCommand(`IFS= read -r FPR\ngpg --batch --with-colons --list-keys "$FPR" | grep -q '^fpr:'`, { stdinSecret: "x\n" }));
+ok("secret/read-then-grep-file", "secrets",
+    hostCommand(`IFS= read -r X\ngrep -q '^execution_enabled = false$' ${P.ini}`, { stdinSecret: "x\n" }));
 ok("git/bulk-add-heap-trim", "push",
     hostCommand(`GLIBC_TUNABLES=glibc.malloc.trim_threshold=268435456 git -C ${P.dot} -c core.bigFileThreshold=1 add -A -- iu-cutter`, { writes: [P.target, `${P.dot}/.git`] }),
     "the swap's bulk check-in: the heap's trim threshold raised for git (lib/scripts/swap.ts GIT_HEAP)");

@@ -188,6 +188,59 @@ ev("unread/command-local-perl5opt", "unread-code",
     commandLocal("uptime", { environment: { PERL5OPT: "-Mwarnings;system('git push')" } }));
 ev("unread/command-remote-glibc-tunables-env", "unread-code",
     commandRemote("uptime", { environment: { GLIBC_TUNABLES: "glibc.rtld.nns=1" } }));
+// The stdin secret is the one input the pack cannot read: a program that takes code, SQL or an archive from stdin must not get it.
+const CODE = "git -C /opt/incomex/dot push origin HEAD\n";
+ev("unread/stdin-secret-sh", "unread-code", hostCommand("sh", { stdinSecret: CODE }));
+ev("unread/stdin-secret-bash", "unread-code", hostCommand("bash", { stdinSecret: CODE }));
+ev("unread/stdin-secret-dash-s", "unread-code", hostCommand("dash -s", { stdinSecret: CODE }));
+ev("unread/stdin-secret-bash-dev-stdin", "unread-code", hostCommand("bash /dev/stdin", { stdinSecret: CODE }));
+ev("unread/stdin-secret-sh-proc-fd", "unread-code", hostCommand("sh /proc/self/fd/0", { stdinSecret: CODE }));
+ev("unread/stdin-secret-python3", "unread-code", hostCommand("python3", { stdinSecret: "import os; os.system('reboot')\n" }));
+ev("unread/stdin-secret-python3-dash", "unread-code", hostCommand("python3 -", { stdinSecret: "import os; os.system('reboot')\n" }));
+ev("unread/stdin-secret-python3-dev-stdin", "unread-code", hostCommand("python3 /dev/stdin", { stdinSecret: "import os; os.system('reboot')\n" }));
+ev("sql/stdin-secret-psql", "sql", hostCommand(`${PSQL_RO}`, { stdinSecret: "UPDATE pack SET state = 'cut';\n" }));
+ev("unread/stdin-secret-tar", "unread-code",
+    hostCommand(`tar -x --no-same-owner --no-same-permissions -f - -C ${P.stageTree}`, { writes: STAGE_W, stdinSecret: "(an archive)" }));
+ev("unread/stdin-secret-xargs", "unread-code", hostCommand("xargs rm --", { writes: [P.stateDir], stdinSecret: `${P.stateDir}/x\n` }));
+ev("unread/stdin-secret-cat-into-bash-c", "unread-code", hostCommand(`bash -c "$(cat)"`, { stdinSecret: CODE }));
+ev("unread/stdin-secret-read-then-bash-c", "unread-code", hostCommand(`IFS= read -r X\nbash -c "$X"`, { stdinSecret: CODE }));
+ev("unread/stdin-secret-sed-f", "unread-code", hostCommand(`sed -f - ${P.ini}`, { stdinSecret: "1e reboot\n" }));
+ev("unread/stdin-secret-awk-f", "unread-code", hostCommand(`awk -f - ${P.ini}`, { stdinSecret: "BEGIN { system(\"reboot\") }\n" }));
+ev("unread/stdin-secret-git-apply", "unread-code", hostCommand(`git -C ${P.dot} apply`, { writes: [P.target, DOT_GIT], stdinSecret: "(a patch)" }));
+ev("unread/stdin-secret-cp-dev-stdin", "unread-code", hostCommand(`cp /dev/stdin ${P.runPy}`, { writes: [P.target], stdinSecret: "execution_enabled = True\n" }));
+ev("unread/stdin-secret-tee", "unread-code", hostCommand(`tee ${P.runPy}`, { writes: [P.target], stdinSecret: "execution_enabled = True\n" }));
+ev("kill/stdin-secret-cat-into-ini", "kill-switch", hostCommand(`cat > ${P.ini}`, { writes: [P.ini], stdinSecret: "[orchestrator]\nexecution_enabled = true\n" }));
+ev("kill/stdin-secret-read-printf-into-ini", "kill-switch",
+    hostCommand(`IFS= read -r LINE\nprintf '%s\\n' "$LINE" > ${P.ini}`, { writes: [P.ini], stdinSecret: "execution_enabled = true\n" }));
+ev("kill/stdin-secret-head-into-ini", "kill-switch", hostCommand(`head -c 4096 > ${P.ini}`, { writes: [P.ini], stdinSecret: "execution_enabled = true\n" }));
+ev("kill/stdin-secret-read-no-key", "kill-switch",
+    hostCommand(`IFS= read -r L\nprintf 'x%s\\n' "$L" > ${P.ini}`, { writes: [P.ini], stdinSecret: "\nexecution_enabled = true" }));
+ev("kill/stdin-secret-read-as-switch-value", "kill-switch",
+    hostCommand(`IFS= read -r L\nprintf 'execution_enabled=%s\\n' "$L" > ${P.ini}`, { writes: [P.ini], stdinSecret: "true\n" }));
+ev("kill/stdin-secret-read-mid-line", "kill-switch",
+    hostCommand(`IFS= read -r L\nprintf 'k=%s # x\\n' "$L" > ${P.ini}`, { writes: [P.ini], stdinSecret: "1\n" }));
+ev("kill/stdin-secret-read-two-on-a-line", "kill-switch",
+    hostCommand(`IFS= read -r A\nIFS= read -r B\nprintf 'k=%s%s\\n' "$A" "$B" > ${P.ini}`, { writes: [P.ini], stdinSecret: "1\n2\n" }));
+ev("kill/stdin-secret-cat-pipe-tee", "kill-switch", hostCommand(`cat | tee ${P.ini}`, { writes: [P.ini], stdinSecret: "execution_enabled = true\n" }));
+ev("kill/stdin-secret-group-cat", "kill-switch", hostCommand(`{ echo '[orchestrator]'; cat; } > ${P.ini}`, { writes: [P.ini], stdinSecret: "execution_enabled = true\n" }));
+ev("kill/stdin-secret-subshell-head", "kill-switch", hostCommand(`( head -n 5 ) > ${P.ini}`, { writes: [P.ini], stdinSecret: "execution_enabled = true\n" }));
+ev("kill/stdin-secret-sed-no-file", "kill-switch", hostCommand(`sed 's/^#//' > ${P.ini}`, { writes: [P.ini], stdinSecret: "#execution_enabled = true\n" }));
+ev("kill/stdin-secret-cat-dev-stdin", "kill-switch", hostCommand(`cat /dev/stdin > ${P.ini}`, { writes: [P.ini], stdinSecret: "execution_enabled = true\n" }));
+ev("kill/stdin-secret-cat-proc-fd", "kill-switch", hostCommand(`cat /proc/self/fd/0 > ${P.ini}`, { writes: [P.ini], stdinSecret: "execution_enabled = true\n" }));
+ev("kill/stdin-secret-tr", "kill-switch", hostCommand(`tr 'a' 'a' > ${P.ini}`, { writes: [P.ini], stdinSecret: "execution_enabled = true\n" }));
+ev("kill/stdin-secret-if-cat", "kill-switch", hostCommand(`if true; then cat; fi > ${P.ini}`, { writes: [P.ini], stdinSecret: "execution_enabled = true\n" }));
+ev("kill/if-echo-into-ini", "kill-switch", hostCommand(`if true; then echo 'execution_enabled = true'; fi > ${P.ini}`, { writes: [P.ini] }));
+ev("kill/for-printf-into-ini", "kill-switch", hostCommand(`for k in execution_enabled; do printf '%s = true\\n' "$k"; done > ${P.ini}`, { writes: [P.ini] }));
+ev("kill/case-echo-into-ini", "kill-switch", hostCommand(`case x in x) echo 'execution_enabled = 1';; esac > ${P.ini}`, { writes: [P.ini] }));
+ev("kill/while-once-into-ini", "kill-switch",
+    hostCommand(`while true; do echo 'execution_enabled = yes'; break; done > ${P.ini}`, { writes: [P.ini] }));
+ev("kill/elif-echo-into-ini", "kill-switch",
+    hostCommand(`if false; then echo a; elif true; then echo 'execution_enabled = on'; fi > ${P.ini}`, { writes: [P.ini] }));
+ev("unread/tar-from-pipe", "unread-code",
+    hostCommand(`cat /var/lib/cutter/state/x.tar | tar -x --no-same-owner -f - -C ${P.stageTree}`, { writes: STAGE_W, stdinFile: "/dev/null" }));
+ev("unread/tar-without-f", "unread-code", hostCommand(`tar -x --no-same-owner -C ${P.stageTree}`, { writes: STAGE_W }));
+ev("unread/stdin-secret-cat-redirect", "unread-code", hostCommand(`cat > ${P.stateDir}/run.sh`, { writes: [P.stateDir], stdinSecret: CODE }));
+
 // The one tunable the pack accepts (git's heap trim threshold) in other places and shapes.
 const GITW = { writes: [P.target, `${P.dot}/.git`] };
 ev("unread/tunables-other-program", "unread-code", hostCommand(`GLIBC_TUNABLES=glibc.malloc.trim_threshold=268435456 python3 --version`));

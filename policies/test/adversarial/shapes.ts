@@ -118,6 +118,8 @@ export interface HostCommandOpts {
     triggers?: string[];
     captureStdout?: boolean;
     secretPaths?: string[];
+    /** Secret text on the script's stdin (marked secret, as the program passes it). */
+    stdinSecret?: string;
 }
 
 function withSecrets(r: Resource, secretPaths: string[] | undefined): Resource {
@@ -146,7 +148,10 @@ export function hostCommand(create: string, o: HostCommandOpts = {}): Resource {
     if (o.connection !== null) {
         props.connection = o.connection ?? defaultConnection();
     }
-    return withSecrets({ type: REMOTE_COMMAND, props }, o.secretPaths);
+    if (o.stdinSecret !== undefined) {
+        props.stdinSecret = o.stdinSecret;
+    }
+    return withSecrets({ type: REMOTE_COMMAND, props }, o.stdinSecret !== undefined ? [...(o.secretPaths ?? []), "stdinSecret"] : o.secretPaths);
 }
 
 /** This program's LocalCommand: no connection unless one is given. */
