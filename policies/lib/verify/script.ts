@@ -142,15 +142,37 @@ export class ScriptCtx {
         this.cwd = env.cwd;
     }
 
+    /**
+     * `exec >FILE` (or `N>FILE`) sends everything the rest of the script
+     * prints (or writes to fd N) into FILE, which no reading of one command
+     * can check: only a log or a lock file may take it.
+     */
+    private execRedirects(rs: ShNode[]): void {
+        for (const r of rs) {
+            const op = String(r.Op);
+            if (![">", ">>", ">|", "&>", "&>>", "<>"].includes(op)) {
+                continue;
+            }
+            const target = wordLiteral(r.Word);
+            if (target === undefined || !(/\.(log|lock)$/.test(target) || SAFE_DEVICES.test(target))) {
+                this.find("kill-switch-stays-off", `exec ${r.N?.Value ?? ""}${op}${target ?? show(this.word(r.Word)[0] ?? [])} sends the rest of the script's output into a file no single command's reading covers`,
+                    "redirect each command's output where it is written; exec may send output only to a .log or .lock file");
+            }
+        }
+    }
+
     /** A tool reading the script's own stdin while that stdin is the resource's secret. */
     readsSecret(name: string, args: Arg[]): boolean {
         return this.env.stdinData === "secret" && readsStdin(name, args);
     }
 
-    /** Some statement (simple, in a pipeline's first stage, or nested in a group) reads the inherited stdin while it is the resource's secret. */
-    secretReader(stmts: ShNode[]): boolean {
+    /** Some statement (simple, in a pipeline's first stage, nested in a group or a function it calls) reads the inherited stdin while it is the resource's secret. */
+    secretReader(stmts: ShNode[], depth = 0): boolean {
         if (this.env.stdinData !== "secret") {
             return false;
+        }
+        if (depth > 6) {
+            return true;
         }
         return stmts.some((st) => {
             if (((st.Redirs ?? []) as ShNode[]).some((r) => ["<", "<<", "<<-", "<<<"].includes(String(r.Op)))) {
@@ -158,11 +180,13 @@ export class ScriptCtx {
             }
             const c = st.Cmd as ShNode | undefined;
             if (!c) { return false; }
-            if (c.Type === "BinaryCmd") { return this.secretReader(c.Op === "|" || c.Op === "|&" ? [c.X] : [c.X, c.Y]); }
-            if (c.Type === "Block" || c.Type === "Subshell") { return this.secretReader(c.Stmts ?? []); }
-            if (["IfClause", "ForClause", "WhileClause", "CaseClause"].includes(String(c.Type))) { return this.secretReader(compoundBodies(c)); }
+            if (c.Type === "BinaryCmd") { return this.secretReader(c.Op === "|" || c.Op === "|&" ? [c.X] : [c.X, c.Y], depth + 1); }
+            if (c.Type === "Block" || c.Type === "Subshell") { return this.secretReader(c.Stmts ?? [], depth + 1); }
+            if (["IfClause", "ForClause", "WhileClause", "CaseClause"].includes(String(c.Type))) { return this.secretReader(compoundBodies(c), depth + 1); }
             if (c.Type !== "CallExpr") { return false; }
             const words = (c.Args ?? []) as ShNode[];
+            const fn = this.funcs.get(wordLiteral(words[0]) ?? "");
+            if (fn) { return this.secretReader([fn], depth + 1); }
             const name = path.posix.basename(wordLiteral(words[0]) ?? "");
             const args = words.slice(1).map((w) => { const t = wordLiteral(w); return { alts: [], s: t, t: t ?? HOLE } as Arg; });
             return readsStdin(name, args);
@@ -294,6 +318,9 @@ export class ScriptCtx {
         }
         switch (cmd.Type) {
             case "CallExpr":
+                if (((cmd.Args ?? []) as ShNode[]).length === 1 && wordLiteral((cmd.Args ?? [])[0]) === "exec") {
+                    this.execRedirects((s.Redirs ?? []) as ShNode[]);
+                }
                 this.call(cmd, input, r.outFiles);
                 break;
             case "BinaryCmd":
@@ -808,6 +835,16 @@ export class ScriptCtx {
         if (name === "true" || name === "false" || name === ":") {
             return { kind: "text", vals: [lit("")] };
         }
+        const fn = this.funcs.get(name);
+        if (fn && words.length > 0 && wordLiteral(words[0]) === name) {
+            if (this.positional.length >= 6) {
+                return { kind: "unknown", why: `function ${name} nests too deep to read what it prints` };
+            }
+            this.positional.push(words.slice(1).map(quietWord));
+            const p = this.producedList([fn]);
+            this.positional.pop();
+            return p;
+        }
         return { kind: "host" };
     }
 
@@ -911,7 +948,13 @@ export class ScriptCtx {
         const fn = this.funcs.get(name);
         if (fn) {
             this.callFunction(name, fn, args, stdin);
-            this.contentTo(stdoutFiles, { kind: "host" });
+            if (stdoutFiles.length > 0 && this.positional.length < 6) {
+                // What the function prints, read with this call's arguments (like a group's output).
+                this.positional.push(args.map((a) => a.alts));
+                const produced = stdin === undefined && this.secretReader([fn]) ? SECRET_STDIN : this.producedList([fn]);
+                this.positional.pop();
+                this.contentTo(stdoutFiles, produced);
+            }
             return;
         }
         checkProgram({ name, args, env, stdin, stdoutFiles, ctx: this });

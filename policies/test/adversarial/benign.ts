@@ -151,6 +151,10 @@ ok("secret/read-then-gpg-list", "secrets",
     hostCommand(`IFS= read -r FPR\ngpg --batch --with-colons --list-keys "$FPR" | grep -q '^fpr:'`, { stdinSecret: "x\n" }));
 ok("secret/read-then-grep-file", "secrets",
     hostCommand(`IFS= read -r X\ngrep -q '^execution_enabled = false$' ${P.ini}`, { stdinSecret: "x\n" }));
+ok("log/exec-into-deploy-log", "writes",
+    hostCommand(`exec 3>&1 4>&2 >>${P.state}/deploy.log 2>&1\necho "Release: step one" >&3`, { writes: [P.state] }),
+    "the deploy scripts' log: everything after it goes to deploy.log, messages to the saved stdout");
+ok("lock/exec-lock-fd", "writes", hostCommand(`exec 9>>${P.state}/deploy.lock\nflock -n -x 9 || exit 1`, { writes: [P.state] }));
 ok("git/bulk-add-heap-trim", "push",
     hostCommand(`GLIBC_TUNABLES=glibc.malloc.trim_threshold=268435456 git -C ${P.dot} -c core.bigFileThreshold=1 add -A -- iu-cutter`, { writes: [P.target, `${P.dot}/.git`] }),
     "the swap's bulk check-in: the heap's trim threshold raised for git (lib/scripts/swap.ts GIT_HEAP)");

@@ -236,6 +236,26 @@ ev("kill/while-once-into-ini", "kill-switch",
     hostCommand(`while true; do echo 'execution_enabled = yes'; break; done > ${P.ini}`, { writes: [P.ini] }));
 ev("kill/elif-echo-into-ini", "kill-switch",
     hostCommand(`if false; then echo a; elif true; then echo 'execution_enabled = on'; fi > ${P.ini}`, { writes: [P.ini] }));
+ev("kill/function-output-into-ini", "kill-switch",
+    hostCommand(`w() { echo 'execution_enabled = true'; }\nw > ${P.ini}`, { writes: [P.ini] }));
+ev("kill/function-cat-secret-into-ini", "kill-switch",
+    hostCommand(`w() { cat; }\nw > ${P.ini}`, { writes: [P.ini], stdinSecret: "execution_enabled = true\n" }));
+ev("kill/exec-redirect-then-echo", "kill-switch",
+    hostCommand(`exec > ${P.ini}\necho '[orchestrator]'\necho 'execution_enabled = true'`, { writes: [P.ini] }));
+ev("kill/read-from-heredoc-then-printf", "kill-switch",
+    hostCommand(`IFS= read -r L <<'EOF'\nexecution_enabled = true\nEOF\nprintf '%s\\n' "$L" > ${P.ini}`, { writes: [P.ini] }));
+ev("kill/read-from-herestring-then-echo", "kill-switch",
+    hostCommand(`read -r L <<< 'execution_enabled = true'\necho "$L" > ${P.ini}`, { writes: [P.ini] }));
+ev("kill/while-read-heredoc-into-ini", "kill-switch",
+    hostCommand(`while IFS= read -r L; do echo "$L"; done <<'EOF' > ${P.ini}\nexecution_enabled = true\nEOF`, { writes: [P.ini] }));
+ev("kill/exec-fd3-then-dup", "kill-switch",
+    hostCommand(`exec 3>${P.ini}\necho 'execution_enabled = true' >&3`, { writes: [P.ini] }));
+ev("kill/exec-append-via-variable", "kill-switch",
+    hostCommand(`F=${P.ini}\nexec >>"$F"\necho 'execution_enabled = true'`, { writes: [P.ini] }));
+ev("kill/nested-function-output", "kill-switch",
+    hostCommand(`a() { echo 'execution_enabled = true'; }\nb() { a; }\nb > ${P.ini}`, { writes: [P.ini] }));
+ev("kill/function-arg-output", "kill-switch",
+    hostCommand(`w() { echo "$1 = true"; }\nw execution_enabled > ${P.ini}`, { writes: [P.ini] }));
 ev("unread/tar-from-pipe", "unread-code",
     hostCommand(`cat /var/lib/cutter/state/x.tar | tar -x --no-same-owner -f - -C ${P.stageTree}`, { writes: STAGE_W, stdinFile: "/dev/null" }));
 ev("unread/tar-without-f", "unread-code", hostCommand(`tar -x --no-same-owner -C ${P.stageTree}`, { writes: STAGE_W }));
