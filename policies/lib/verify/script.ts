@@ -590,6 +590,12 @@ export class ScriptCtx {
             return;
         }
         if (produced.kind === "host") {
+            // Text of the host's own (a file, git's history, a tool's output) cannot be read at preview: a log or a lock may hold it, nothing else.
+            const notLogs = files.filter((f) => !/\.(log|lock)$/.test(f));
+            if (notLogs.length > 0) {
+                this.find("kill-switch-stays-off", `writes text read from the host (which the pack cannot see at preview) into ${notLogs.join(", ")}`,
+                    "write the content literally, or host values only inside literal lines (printf 'KEY=%s\\n' \"$(...)\"); only a .log or .lock file may take a command's whole output");
+            }
             return;
         }
         for (const v of produced.vals) {
@@ -606,6 +612,18 @@ export class ScriptCtx {
                 if (h.prov === "author" || h.prov === "unknown") {
                     this.find("kill-switch-stays-off", `writes ${h.src} into ${files.join(", ")}: text built at run time`,
                         "write the content literally; run-time values may only come from read or from host data");
+                }
+            }
+            // Host values inside literal lines: whatever they turn out to be (the switch's name, a true value),
+            // the line must not become a switch assignment.
+            if (v.some((x) => x.k === "dyn" && x.prov !== "author" && x.prov !== "unknown")) {
+                const as = (w: string) => v.map((x) => (x.k === "lit" ? x.s : w)).join("");
+                for (const f of files) {
+                    const lines = [...switchAssignments(as("execution_enabled"), f), ...switchAssignments(as("True"), f)];
+                    if (lines.length > 0) {
+                        this.find("kill-switch-stays-off", `writes a line into ${f} that a run-time value can turn into a kill-switch assignment (${lines[0]})`,
+                            "keep run-time values out of lines that name or assign execution_enabled");
+                    }
                 }
             }
             // A line read from stdin (a secret the pack cannot see) may only be the value of a key the script
