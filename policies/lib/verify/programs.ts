@@ -921,6 +921,20 @@ function pythonSpec(c: Call): void {
             return;
         }
         const [name, h] = helper;
+        // A helper writes its own format into its output files, with some arguments in it (assert_release.py's cache
+        // key line): an argument must not be able to add a line or name the switch.
+        for (const arg of a.slice(i + 1)) {
+            for (const alt of arg.alts) {
+                const where = `helper ${name} argument ${show1(arg)}`;
+                if (alt.some((seg) => seg.k === "lit" && /[\r\n]/.test(seg.s))) {
+                    bad(c, "kill-switch-stays-off", `${where} holds a line break, which the helper would write into its output file`, "give helpers one-line literal arguments (paths, digests)");
+                } else if (alt.some((seg) => seg.k === "dyn" && seg.prov !== "host" && seg.prov !== "token")) {
+                    bad(c, "kill-switch-stays-off", `${where} is text from stdin or built at run time, which the helper may write into its output file`, "give helpers literal arguments, or values the host computes (digests, paths)");
+                } else if (/execution/i.test(text(alt))) {
+                    bad(c, "kill-switch-stays-off", `${where} names the kill switch`, "helper arguments are paths and digests");
+                }
+            }
+        }
         // A pinned helper writes only to the argument positions its pin names
         // (reviewed with its code); a position that is not given is not written
         // (tree_digest.py writes only in its --record mode, to argument 4).

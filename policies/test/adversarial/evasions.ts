@@ -268,6 +268,17 @@ ev("kill/host-git-show-old-config-into-ini", "kill-switch",
     hostCommand(`git -C ${P.dot} show HEAD~3:iu-cutter/orchestrator.ini > ${P.ini}`, { writes: [P.ini] }));
 ev("kill/host-cat-file-into-ini", "kill-switch", hostCommand(`cat ${P.stateDir}/staged.ini > ${P.ini}`, { writes: [P.ini] }));
 ev("kill/host-sed-into-tee", "kill-switch", hostCommand(`sed 's/False/True/' ${CFG_PY} | tee ${P.ini}`, { writes: [P.ini] }));
+// A pinned helper writes its own format into its output files, with some of its arguments in it (assert_release.py's
+// cache key line): an argument with a line break or the switch's name would write a line of the attacker's choosing.
+const ASSERT_PY = pinnedHelper("assert_release.py");
+ev("kill/helper-cache-key-newline", "kill-switch",
+    hostCommand(`python3 - ${P.target} 0.6.0 --cache ${P.ini} $'k\\nexecution_enabled = true' <<'PY'\n${ASSERT_PY}PY`, { writes: [P.ini] }));
+ev("kill/helper-cache-key-switch", "kill-switch",
+    hostCommand(`python3 - ${P.target} 0.6.0 --cache ${P.ini} 'execution_enabled = true' <<'PY'\n${ASSERT_PY}PY`, { writes: [P.ini] }));
+ev("kill/helper-cache-key-from-stdin", "kill-switch",
+    hostCommand(`IFS= read -r K\npython3 - ${P.target} 0.6.0 --cache ${P.ini} "$K" <<'PY'\n${ASSERT_PY}PY`, { writes: [P.ini], stdinSecret: "x\n" }));
+ev("kill/helper-cache-key-via-function", "kill-switch",
+    hostCommand(`a() { python3 - ${P.target} 0.6.0 --cache ${P.ini} "$1" <<'PY'\n${ASSERT_PY}PY\n}\na $'k\\nexecution_enabled = 1'`, { writes: [P.ini] }));
 ev("unread/tar-from-pipe", "unread-code",
     hostCommand(`cat /var/lib/cutter/state/x.tar | tar -x --no-same-owner -f - -C ${P.stageTree}`, { writes: STAGE_W, stdinFile: "/dev/null" }));
 ev("unread/tar-without-f", "unread-code", hostCommand(`tar -x --no-same-owner -C ${P.stageTree}`, { writes: STAGE_W }));
