@@ -1,12 +1,15 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { arr, LOCAL_COMMAND, REMOTE_COMMAND } from "./lib/analyze";
+import { arr, loadPins, LOCAL_COMMAND, REMOTE_COMMAND } from "./lib/analyze";
+import { shellParserReady } from "./lib/parsers/shell";
 import { isUnknownValueError, violationMessage } from "./lib/policy";
+import { guardProblems } from "./lib/verify/guards";
 
 const toArray = (v: unknown): unknown[] => arr(v) ?? [];
 
 export type GuardKind = "HostIdentityGuard" | "PreStateAnchor";
 
-export function guardKind(r: { type: string; props: Record<string, unknown> }): GuardKind | undefined {
+/** The guard a resource claims to be (a read-only host command with `guard` set), whether or not its script proves it. */
+export function claimedGuard(r: { type: string; props: Record<string, unknown> }): GuardKind | undefined {
     if (r.type !== REMOTE_COMMAND) {
         return undefined;
     }
@@ -16,6 +19,19 @@ export function guardKind(r: { type: string; props: Record<string, unknown> }): 
         return g;
     }
     return undefined;
+}
+
+/** What a claimed guard's script fails to prove (lib/verify/guards.ts); the shell parser must be ready. */
+export function guardShortfall(r: { type: string; props: Record<string, unknown> }, treeDigestSha: string | undefined): string | undefined {
+    const k = claimedGuard(r);
+    if (!k) {
+        return undefined;
+    }
+    const create = r.props.create;
+    if (typeof create !== "string") {
+        return "its script is not plain text at preview";
+    }
+    return guardProblems(k, create, treeDigestSha)[0];
 }
 
 /** Resources that change the host. Unknown command kinds count as writers (fail closed). */
@@ -47,6 +63,21 @@ export function prerequisites(r: PolicyResource): Set<PolicyResource> {
     return seen;
 }
 
+/**
+ * The host a command runs on, as its connection names it (address, port,
+ * user, pinned key); a guard guards only writes to that same host. Missing
+ * or unknown parts make no host (a guard without one guards nothing).
+ */
+export function hostOf(r: { props: Record<string, unknown> }): string | undefined {
+    const c = r.props.connection;
+    if (!c || typeof c !== "object") {
+        return undefined;
+    }
+    const o = c as Record<string, unknown>;
+    const parts = [o.address ?? o.host, o.port ?? 22, o.user ?? "root", typeof o.hostKey === "string" ? o.hostKey.trim() : undefined];
+    return parts.every((x) => typeof x === "string" || typeof x === "number") ? parts.join("|") : undefined;
+}
+
 const RULE = "identity guards (compose marker, .env, expected host) and pre-state sha256 anchors with abort-on-drift come before any write";
 const COMPLY = "add dependsOn: [identityGuard, preStateGuard] (directly, or on a parent component) to every resource that writes to the host";
 
@@ -54,20 +85,39 @@ export const guardDependenciesPolicy: StackValidationPolicy = {
     name: "writes-depend-on-guards",
     description: "Every resource that writes to the host depends, directly or through its parent, on the HostIdentityGuard and the PreStateAnchor guard.",
     enforcementLevel: "mandatory",
-    validateStack: (args, report) => {
+    validateStack: async (args, report) => {
+        await shellParserReady();
+        const treeDigestSha = loadPins().helpers["tree_digest.py"]?.sha256;
+        const shortfall = new Map<PolicyResource, string | undefined>();
+        const proven = (d: PolicyResource): string | undefined => {
+            if (!shortfall.has(d)) { shortfall.set(d, guardShortfall(d, treeDigestSha)); }
+            return shortfall.get(d);
+        };
         for (const r of args.resources) {
             try {
                 if (!writesToHost(r)) {
                     continue;
                 }
                 const kinds = new Set<GuardKind>();
+                const elsewhere = new Set<GuardKind>();
+                const unproven: string[] = [];
+                const host = hostOf(r);
                 for (const d of prerequisites(r)) {
-                    const k = guardKind(d);
-                    if (k) { kinds.add(k); }
+                    const k = claimedGuard(d);
+                    if (!k) { continue; }
+                    // A guard checks the host it connects to: one on another host (or a write whose host is unknown) does not count.
+                    if (host === undefined || hostOf(d) !== host) { elsewhere.add(k); continue; }
+                    // Nor does one whose script does not check what the guard is for.
+                    const why = proven(d);
+                    if (why) { unproven.push(`${d.name} claims ${k} but ${why}`); continue; }
+                    kinds.add(k);
                 }
                 const missing = (["HostIdentityGuard", "PreStateAnchor"] as GuardKind[]).filter((k) => !kinds.has(k));
                 if (missing.length > 0) {
-                    report(violationMessage({ rule: RULE, comply: COMPLY }, r.urn, `writes to the host without depending on ${missing.join(" and ")}`), r.urn);
+                    const other = missing.filter((k) => elsewhere.has(k));
+                    const note = other.length > 0 ? ` on the host it writes to (the ${other.join(" and ")} it depends on check${other.length === 1 ? "s" : ""} another connection)` : "";
+                    const claims = unproven.length > 0 ? `; ${unproven.join("; ")}` : "";
+                    report(violationMessage({ rule: RULE, comply: COMPLY }, r.urn, `writes to the host without depending on ${missing.join(" and ")}${note}${claims}`), r.urn);
                 }
             } catch (e) {
                 if (isUnknownValueError(e)) {

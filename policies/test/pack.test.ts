@@ -59,38 +59,94 @@ describe("first corpus look-alikes refused by design (outside the vocabulary)", 
     }
 });
 
+/** Guard scripts that prove their claim (lib/verify/guards.ts), in the program's form. */
+const FAIL_FN = "fail() { printf 'Guard: %s\\n' \"$*\" >&2; exit 1; }";
+const GUARD = {
+    identity: ["set -euo pipefail", FAIL_FN,
+        "[ \"$(hostname)\" = vmi1234567.contaboserver.net ] || fail \"wrong host\"",
+        "[ -f /opt/incomex/dot/docker-compose.yml ] || fail \"no marker\"",
+        "[ -f /opt/incomex/dot/.env ] || fail \"no .env\"",
+        "[ -z \"$(git -C /opt/incomex/dot remote)\" ] || fail \"a remote\"",
+        "echo ok"].join("\n"),
+    preState: ["set -euo pipefail", `tree_digest() { python3 - "$1" <<'PY'\n${shapes.pinnedTreeDigest()}PY\n}`, FAIL_FN,
+        `[ "$(tree_digest /opt/incomex/dot/iu-cutter | cut -d' ' -f1)" = ${"a".repeat(64)} ] || fail "drift"`,
+        "echo ok"].join("\n"),
+};
+
 describe("policy writes-depend-on-guards (stack)", () => {
-    const res = (urn: string, props: Record<string, unknown>, deps: PolicyResource[] = [], parent?: PolicyResource): PolicyResource =>
-        ({ urn, type: "pulumi-nodejs:dynamic/host:RemoteCommand", name: urn, props, dependencies: deps, parent, propertyDependencies: {}, opts: {} } as unknown as PolicyResource);
-    const run = (resources: PolicyResource[]) => {
+    // Every command on the same host unless a test gives another connection; guards with scripts that prove their claim.
+    const HOST = { address: "203.0.113.7", port: 22, user: "root", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA", privateKeyPath: "/k" };
+    const res = (urn: string, props: Record<string, unknown>, deps: PolicyResource[] = [], parent?: PolicyResource): PolicyResource => {
+        const create = props.guard === "HostIdentityGuard" ? GUARD.identity : props.guard === "PreStateAnchor" ? GUARD.preState : "true";
+        return { urn, type: "pulumi-nodejs:dynamic/host:RemoteCommand", name: urn, props: { connection: HOST, create, ...props }, dependencies: deps, parent, propertyDependencies: {}, opts: {} } as unknown as PolicyResource;
+    };
+    const run = async (resources: PolicyResource[]) => {
         const out: string[] = [];
-        (guardDependenciesPolicy.validateStack as (a: unknown, r: (m: string) => void) => void)({ resources, getConfig: () => ({}) }, (m: string) => out.push(m));
+        await (guardDependenciesPolicy.validateStack as (a: unknown, r: (m: string) => void) => Promise<void>)({ resources, getConfig: () => ({}) }, (m: string) => out.push(m));
         return out;
     };
     const identity = res("identity", { guard: "HostIdentityGuard", writes: [] });
     const pre = res("pre", { guard: "PreStateAnchor", writes: [] }, [identity]);
 
-    it("passes a write that depends on both guards (transitively)", () => {
-        expect(run([identity, pre, res("w", { writes: ["/var/lib/cutter/x"] }, [pre])])).to.deep.equal([]);
+    it("passes a write that depends on both guards (transitively)", async () => {
+        expect(await run([identity, pre, res("w", { writes: ["/var/lib/cutter/x"] }, [pre])])).to.deep.equal([]);
     });
-    it("passes a write whose parent component depends on the guards", () => {
+    it("passes a write whose parent component depends on the guards", async () => {
         const parent = { ...res("component", {}, [identity, pre]), type: "iucutter:host:CutterConfig" } as PolicyResource;
-        expect(run([identity, pre, res("w", { writes: ["/var/lib/cutter/x"] }, [], parent)])).to.deep.equal([]);
+        expect(await run([identity, pre, res("w", { writes: ["/var/lib/cutter/x"] }, [], parent)])).to.deep.equal([]);
     });
-    it("blocks a write with no guard", () => {
-        const out = run([identity, pre, res("w", { writes: ["/var/lib/cutter/x"] })]);
+    it("blocks a write with no guard", async () => {
+        const out = await run([identity, pre, res("w", { writes: ["/var/lib/cutter/x"] })]);
         expect(out).to.have.length(1);
         expect(out[0]).to.contain("HostIdentityGuard and PreStateAnchor");
     });
-    it("blocks a write that depends on the identity guard only", () => {
-        expect(run([identity, pre, res("w", { writes: ["/x"] }, [identity])])[0]).to.contain("without depending on PreStateAnchor");
+    it("blocks a write that depends on the identity guard only", async () => {
+        expect((await run([identity, pre, res("w", { writes: ["/x"] }, [identity])]))[0]).to.contain("without depending on PreStateAnchor");
     });
-    it("does not accept a 'guard' that writes", () => {
+    it("does not accept a 'guard' that writes", async () => {
         const fake = res("fake", { guard: "HostIdentityGuard", writes: ["/etc"] });
-        expect(run([fake, pre, res("w", { writes: ["/x"] }, [fake, pre])])).to.have.length(1);
+        expect(await run([fake, pre, res("w", { writes: ["/x"] }, [fake, pre])])).to.have.length(1);
     });
-    it("ignores read-only commands", () => {
-        expect(run([res("r", { writes: [] })])).to.deep.equal([]);
+    it("does not accept guards that check another host (another address or pinned key)", async () => {
+        const conn = (address: string, hostKey: string) => ({ address, port: 22, user: "root", hostKey, privateKeyPath: "/k" });
+        const A = conn("203.0.113.7", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA");
+        const B = conn("198.51.100.9", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB");
+        const gB = res("gB", { guard: "HostIdentityGuard", writes: [], connection: B });
+        const pB = res("pB", { guard: "PreStateAnchor", writes: [], connection: B }, [gB]);
+        const out = await run([gB, pB, res("w", { writes: ["/var/lib/cutter/x"], connection: A }, [pB])]);
+        expect(out).to.have.length(1);
+        expect(out[0]).to.contain("without depending on HostIdentityGuard and PreStateAnchor on the host it writes to");
+        const sameAddressOtherKey = conn("203.0.113.7", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIC");
+        const gK = res("gK", { guard: "HostIdentityGuard", writes: [], connection: sameAddressOtherKey });
+        const pA = res("pA", { guard: "PreStateAnchor", writes: [], connection: A }, [gK]);
+        expect((await run([gK, pA, res("w", { writes: ["/x"], connection: A }, [pA])]))[0]).to.contain("without depending on HostIdentityGuard on the host");
+        const gA = res("gA", { guard: "HostIdentityGuard", writes: [], connection: { ...A, privateKeyPath: "/other" } });
+        expect(await run([gA, pA, res("w", { writes: ["/x"], connection: A }, [gA, pA])]), "the login key is not the host").to.deep.equal([]);
+    });
+    it("ignores read-only commands", async () => {
+        expect(await run([res("r", { writes: [] })])).to.deep.equal([]);
+    });
+    it("does not accept a guard whose script does not check what the guard is for", async () => {
+        const fakes: Array<[string, string, string]> = [
+            ["HostIdentityGuard", "true", "does not check the hostname"],
+            ["HostIdentityGuard", GUARD.identity.replace("set -euo pipefail", "set -euo pipefail\nexit 0"), "can exit successfully"],
+            ["HostIdentityGuard", GUARD.identity.replace("|| fail \"wrong host\"", "|| true"), "does not check the hostname"],
+            ["PreStateAnchor", "echo all anchors match", "never compares host state"],
+            ["PreStateAnchor", GUARD.preState.replace("exit 1; }", "exit 0; }"), "never compares host state with a pinned digest, failing on a mismatch"],
+            ["PreStateAnchor", GUARD.preState.replace("set -euo pipefail", "set -euo pipefail\nif true; then exit 0; fi"), "can exit successfully"],
+            ["PreStateAnchor", GUARD.preState.replace(/tree_digest\(\) \{[\s\S]*?\n\}/, `tree_digest() { echo ${"a".repeat(64)}; }`), "never compares"],
+            ["PreStateAnchor", GUARD.preState.replace("fail \"drift\"", "true"), "never compares"],
+            ["PreStateAnchor", GUARD.preState + `\nfail() { exit 0; }`, "never compares"],
+            ["HostIdentityGuard", GUARD.identity.replace("[ -f /opt/incomex/dot/.env ] || fail \"no .env\"", "[ -f /opt/incomex/dot/docker-compose.yml ] || fail \"again\""), "two marker files"],
+            ["HostIdentityGuard", GUARD.identity.replace("= vmi1234567.contaboserver.net", "= \"$(hostname)\""), "does not check the hostname"],
+        ];
+        for (const [kind, script, why] of fakes) {
+            const g = res("g", { guard: kind, writes: [], create: script });
+            const other = kind === "HostIdentityGuard" ? res("p2", { guard: "PreStateAnchor", writes: [] }) : identity;
+            const out = await run([g, other, res("w", { writes: ["/x"] }, [g, other])]);
+            expect(out, script).to.have.length(1);
+            expect(out[0], script).to.contain(`g claims ${kind} but`).and.contain(why);
+        }
     });
 });
 

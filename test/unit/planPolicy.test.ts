@@ -57,6 +57,26 @@ describe("the program's own commands pass the policy pack (unit: every rendered 
         }
         return out;
     };
+    it("every guard the program renders proves what it is named for (hostname and markers; a pinned-digest comparison before any successful exit)", async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { guardProblems } = require(path.join(ROOT, "policies", "bin", "lib", "verify", "guards")) as { guardProblems: (k: string, s: string, sha?: string) => string[] };
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { shellParserReady } = require(path.join(ROOT, "policies", "bin", "lib", "parsers", "shell")) as { shellParserReady: () => Promise<void> };
+        await shellParserReady();
+        const pins = JSON.parse(fs.readFileSync(path.join(ROOT, "policies", "pinned", "pins.json"), "utf8")) as { helpers: Record<string, { sha256: string }> };
+        let guards = 0;
+        for (const [label, cmds] of groups()) {
+            for (const cmd of cmds.filter((x) => x.guard)) {
+                guards++;
+                expect(guardProblems(cmd.guard!, cmd.create, pins.helpers["tree_digest.py"].sha256), `${label} ${cmd.resource}`).to.deep.equal([]);
+                if (cmd.resource === "pre-state-guard") {
+                    // Its only pinned-digest comparison is the tree digest: a helper that is not the pinned one proves nothing.
+                    expect(guardProblems(cmd.guard!, cmd.create, "0".repeat(64)), `${label} ${cmd.resource} with another tree-digest pin`).to.have.length(1);
+                }
+            }
+        }
+        expect(guards).to.be.greaterThan(10);
+    });
     for (const [label, cmds] of groups()) {
         it(`${label}: ${cmds.map((c) => c.resource).join(", ")}`, async () => {
             for (const cmd of cmds.filter((x) => x.create.trim() !== "")) {

@@ -34,6 +34,9 @@ module.exports = {
         "no-host-key": { policy: "host-key-pinned", ...cmd("true", ["/var/lib/cutter/state"], { connection: { ...conn, hostKey: "" } }) },
         "write-outside-roots": { policy: "writes-in-allowed-roots", ...cmd("echo '* * * * * root /opt/incomex/dot/x' > /etc/cron.d/cutter", ["/etc/cron.d"]) },
         "no-guard-dependency": { policy: "writes-depend-on-guards", ...cmd("touch /var/lib/cutter/state/x"), skipGuards: true },
+        "guard-that-checks-nothing": { policy: "writes-depend-on-guards", ...cmd("touch /var/lib/cutter/state/x"), fakePreState: true },
+        // The guards checked 127.0.0.1:2222; this write goes to another address (same pinned key): unguarded.
+        "write-on-another-host": { policy: "writes-depend-on-guards", ...cmd("touch /var/lib/cutter/state/x", ["/var/lib/cutter/state"], { connection: { ...conn, address: "127.0.0.2" } }) },
         "opaque-dynamic-provider": { policy: "trusted-resource-types", opaque: true },
         "impersonating-provider": { policy: "trusted-resource-types", impersonate: true },
         "secret-marked-create": { policy: "commands-are-readable", secretCreate: true },
