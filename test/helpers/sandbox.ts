@@ -213,6 +213,47 @@ export function sandboxPids(where: "host" | "client", match: (argv: string[]) =>
 }
 
 /**
+ * A hold point: a PROGRAM on the sessions' PATH (the sandbox's shims dir comes
+ * first) that runs the real one and, when one of its arguments matches the
+ * shell pattern ARG, marks itself held and waits until released. The deploy
+ * script then stands still right after that command returned, so a kill lands
+ * exactly there. Without it, a short step (the dot-repo commit is followed by
+ * the ledger within milliseconds) is a race between the test's poll and the
+ * script, which a loaded CI machine once lost. By default the held process
+ * lets go of the script's descriptors (the deploy lock among them); with
+ * keepLock it keeps fd 9, the deploy lock, as a process the script started
+ * and outlived would (its other descriptors, the SSH channel among them, go).
+ */
+export interface Hold { program: string; arg: string; keepLock?: boolean }
+export const HELD = () => path.join(SB, "log", "hold-reached");
+const RELEASE = () => path.join(SB, "log", "hold-release");
+let armed: string | undefined;
+export function armHold(h: Hold): void {
+    disarmHold();
+    const real = ["/usr/bin", "/bin"].map((d) => path.join(d, h.program)).find((f) => fs.existsSync(f));
+    if (!real) { throw new Error(`no ${h.program} in /usr/bin or /bin to hold`); }
+    fs.writeFileSync(RELEASE(), "");
+    armed = path.join(SB, "shims", h.program);
+    fs.writeFileSync(armed, [
+        "#!/bin/sh",
+        "# Fault-injection shim (test/helpers/sandbox.ts armHold): the real program, then a wait at the hold point.",
+        `${real} "$@"; rc=$?`,
+        `for a in "$@"; do case "$a" in ${h.arg}) if [ $rc -eq 0 ] && [ -e '${RELEASE()}' ]; then`,
+        `  exec </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&-${h.keepLock ? "" : " 9>&-"}`,
+        `  : > '${HELD()}'`,
+        `  while [ -e '${RELEASE()}' ]; do sleep 0.01; done`,
+        "  break",
+        "fi;; esac; done",
+        "exit $rc",
+        "",
+    ].join("\n"), { mode: 0o755 });
+}
+export function disarmHold(): void {
+    for (const f of [armed, HELD(), RELEASE()]) { if (f) { fs.rmSync(f, { force: true }); } }
+    armed = undefined;
+}
+
+/**
  * The review package as a reviewer reads it, from what the program wrote in
  * `dir` (`review.json` at preview, `deployed.json` at up): review.md has one
  * writer, the workflow, which renders it the same way.

@@ -18,8 +18,8 @@ import { inspectRelease } from "../../lib/release/release";
 import { TREE_DIGEST } from "../../lib/scripts/helpers";
 import { configureSandboxStack } from "../../scripts/sandboxStack";
 import {
-    commitToSource, facts, failure, hostPath, hostSnapshot, mustRun, newStack, POLICY_PACK, removeStack, REPO_ROOT, resetHost, SB, shimCalls,
-    treeDigest, withConfig,
+    armHold, commitToSource, disarmHold, facts, failure, HELD, hostPath, hostSnapshot, mustRun, newStack, POLICY_PACK, removeStack, REPO_ROOT, resetHost,
+    sandboxPids, SB, shimCalls, treeDigest, withConfig,
 } from "../helpers/sandbox";
 
 const TARGET = () => hostPath("/opt/incomex/dot/iu-cutter");
@@ -251,6 +251,43 @@ describe("performance paths on the sandbox host (real engine, real sshd, policy 
         expect(fs.existsSync(JOURNAL())).to.equal(false);
         expect(mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "status", "--porcelain"]).trim()).to.equal("");
         expect(stagingLeftovers()).to.deep.equal([]);
+    });
+
+    it("only the deploy script killed during the copy from live: the pass it started outlives it holding the deploy lock, so the next up is refused by DeployLock, never raced; once it exits, up converges", async () => {
+        resetHost();
+        stack = await newStack("orphan");
+        expect((await stack.up({ policyPacks: [POLICY_PACK] })).summary.result).to.equal("succeeded");
+        const oldTree = treeDigest(TARGET());
+        const commit = await oneFileChange(stack, "# orphan fix");
+        const newTree = inspectRelease(facts().sourceRepo, commit).digest;
+        // The pass (python3 … --stage) finishes its work, then stands still holding what it inherited: the lock on fd 9.
+        armHold({ program: "python3", arg: "--stage", keepLock: true });
+        try {
+            const child: ChildProcess = spawn("pulumi", ["up", "--stack", stack.name, "--yes", "--non-interactive", "--skip-preview"], { cwd: REPO_ROOT, stdio: "ignore" });
+            const done = new Promise<number>((r) => child.on("exit", (c) => r(c ?? -1)));
+            const deadline = Date.now() + 120_000;
+            while (!fs.existsSync(HELD()) && Date.now() < deadline) { await new Promise((r) => setTimeout(r, 5)); }
+            expect(fs.existsSync(HELD()), "the staging pass ran and is held").to.equal(true);
+            // Only the deploy script on the host (not the pass, not the ssh client).
+            const killed = sandboxPids("host", (argv) => argv.join(" ").includes("deploy.journal"));
+            expect(killed.length, "the deploy script is running").to.be.greaterThan(0);
+            killed.forEach((pid) => { try { process.kill(pid, "SIGKILL"); } catch { /* gone */ } });
+            expect(await done, "that up failed").to.not.equal(0);
+            expect(treeDigest(TARGET()), "the whole old tree").to.equal(oldTree);
+            expect(fs.existsSync(JOURNAL()), "nothing journaled").to.equal(false);
+            const refused = await failure(stack.up({ policyPacks: [POLICY_PACK] }));
+            expect(refused, "the next up, while the orphaned pass holds the lock").to.match(/DeployLock/);
+            expect(treeDigest(TARGET()), "still the whole old tree").to.equal(oldTree);
+        } finally {
+            disarmHold();
+        }
+        // The pass exits (released); its lock goes with it.
+        const res = await stack.up({ policyPacks: [POLICY_PACK] });
+        expect(res.summary.result).to.equal("succeeded");
+        expect(treeDigest(TARGET()), "converged to the whole new tree").to.equal(newTree);
+        expect(fs.existsSync(JOURNAL())).to.equal(false);
+        expect(stagingLeftovers()).to.deep.equal([]);
+        expect(mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "status", "--porcelain"]).trim()).to.equal("");
     });
 
     it("no-op: the probe takes the tree digest from the stat-signature cache; a stale cache cannot let drift through the guard", async () => {

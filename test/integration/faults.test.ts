@@ -11,50 +11,11 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { inspectRelease } from "../../lib/release/release";
 import { TREE_DIGEST } from "../../lib/scripts/helpers";
 import {
-    facts, fullTreeListing, hostPath, mustRun, newStack, removeStack, REPO_ROOT, resetHost, run, sandboxPids, SB, shimCalls, treeDigest,
+    armHold, disarmHold, facts, fullTreeListing, HELD, Hold, hostPath, mustRun, newStack, removeStack, REPO_ROOT, resetHost, run, sandboxPids, SB, shimCalls, treeDigest,
 } from "../helpers/sandbox";
 
 const TARGET = () => hostPath("/opt/incomex/dot/iu-cutter");
 const STAGING = () => hostPath("/opt/incomex/.iu-cutter-staging");
-
-/**
- * A hold point: a PROGRAM on the sessions' PATH (the sandbox's shims dir comes
- * first) that runs the real one and, when one of its arguments matches the
- * shell pattern ARG, marks itself held and waits until released. The deploy
- * script then stands still right after that command returned, so a kill lands
- * exactly there. Without it, a short step (the dot-repo commit is followed by
- * the ledger within milliseconds) is a race between the test's poll and the
- * script, which a loaded CI machine once lost.
- */
-interface Hold { program: string; arg: string }
-const HELD = () => path.join(SB, "log", "hold-reached");
-const RELEASE = () => path.join(SB, "log", "hold-release");
-let armed: string | undefined;
-function armHold(h: Hold): void {
-    disarmHold();
-    const real = ["/usr/bin", "/bin"].map((d) => path.join(d, h.program)).find((f) => fs.existsSync(f));
-    if (!real) { throw new Error(`no ${h.program} in /usr/bin or /bin to hold`); }
-    fs.writeFileSync(RELEASE(), "");
-    armed = path.join(SB, "shims", h.program);
-    fs.writeFileSync(armed, [
-        "#!/bin/sh",
-        "# Fault-injection shim (faults.test.ts): the real program, then a wait at the hold point.",
-        `${real} "$@"; rc=$?`,
-        `for a in "$@"; do case "$a" in ${h.arg}) if [ $rc -eq 0 ] && [ -e '${RELEASE()}' ]; then`,
-        // The lock and the script's pipes are not the shim's to keep once the script is killed.
-        "  exec </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-",
-        `  : > '${HELD()}'`,
-        `  while [ -e '${RELEASE()}' ]; do sleep 0.01; done`,
-        "  break",
-        "fi;; esac; done",
-        "exit $rc",
-        "",
-    ].join("\n"), { mode: 0o755 });
-}
-function disarmHold(): void {
-    for (const f of [armed, HELD(), RELEASE()]) { if (f) { fs.rmSync(f, { force: true }); } }
-    armed = undefined;
-}
 
 /** Kill points: a condition on the host, checked every millisecond while `up` runs; some hold the script there first. */
 type KillPoint = [string, () => boolean, Hold?];
