@@ -643,7 +643,7 @@ export function sedScriptProblem(script: string): string | undefined {
 // ---------------------------------------------------------------------------
 // git
 
-const GIT_READ = new Set(["status", "log", "rev-parse", "ls-files", "diff", "show", "cat-file", "describe", "rev-list", "for-each-ref", "show-ref", "ls-tree", "blame", "shortlog", "grep", "name-rev", "merge-base", "count-objects", "fsck", "verify-commit", "verify-tag", "check-ignore", "var", "version", "help", "whatchanged", "reflog"]);
+const GIT_READ = new Set(["status", "log", "rev-parse", "ls-files", "diff", "show", "cat-file", "describe", "rev-list", "for-each-ref", "show-ref", "ls-tree", "blame", "shortlog", "grep", "name-rev", "merge-base", "count-objects", "fsck", "verify-commit", "verify-tag", "check-ignore", "var", "version", "whatchanged", "reflog"]);
 
 function gitSpec(c: Call): void {
     let i = 0;
@@ -702,8 +702,12 @@ function gitSpec(c: Call): void {
         return;
     }
     if (GIT_READ.has(sub)) {
-        if (sub === "diff" && rest.some((x) => x.t.startsWith("--output"))) {
-            bad(c, "writes-in-allowed-roots", "git diff --output writes a file", "print the diff");
+        // Options of the read subcommands that write a file or run a program (every diff-producing one takes --output).
+        if (rest.some((x) => x.t.startsWith("--output") || (sub === "fsck" && x.t === "--lost-found"))) {
+            bad(c, "writes-in-allowed-roots", `git ${sub} ${rest.find((x) => x.t.startsWith("--output") || x.t === "--lost-found")!.t.split("=")[0]} writes a file`, "print what git reads");
+        }
+        if (sub === "grep" && rest.some((x) => x.t.startsWith("-O") || x.t.startsWith("--open-files-in-pager"))) {
+            bad(c, "commands-are-readable", "git grep -O/--open-files-in-pager runs a program on the matches", "print the matches");
         }
         if (sub === "reflog" && rest[0] && ["expire", "delete"].includes(rest[0].t)) {
             bad(c, "writes-in-allowed-roots", "git reflog expire/delete rewrites history", "only read the reflog");

@@ -478,6 +478,12 @@ export class ScriptCtx {
             }
             const target = this.word(r.Word);
             if (op === "<") {
+                const t = target.length === 1 && isStatic(target[0]) ? text(target[0]) : undefined;
+                if (t === undefined || /^\/dev\/(tcp|udp)\//.test(t)) {
+                    // bash opens a network connection for /dev/tcp/HOST/PORT (and a run-time path could be one).
+                    this.find("no-push-or-remote", `an input redirect from ${t ?? show(target[0] ?? [])}, ${t === undefined ? "a path built at run time (bash opens /dev/tcp/HOST/PORT as a connection)" : "a network connection"}`,
+                        "read only literal files on the host");
+                }
                 continue; // a read
             }
             if (op === ">&" || op === "<&") {

@@ -155,6 +155,10 @@ ok("log/exec-into-deploy-log", "writes",
     hostCommand(`exec 3>&1 4>&2 >>${P.state}/deploy.log 2>&1\necho "Release: step one" >&3`, { writes: [P.state] }),
     "the deploy scripts' log: everything after it goes to deploy.log, messages to the saved stdout");
 ok("lock/exec-lock-fd", "writes", hostCommand(`exec 9>>${P.state}/deploy.lock\nflock -n -x 9 || exit 1`, { writes: [P.state] }));
+ok("git/log-format-no-output", "push", hostCommand(`git -C ${P.dot} log -1 --format=%s`));
+ok("git/grep-line-numbers", "push", hostCommand(`git -C ${P.dot} grep -n execution_enabled -- iu-cutter`));
+ok("git/fsck-no-lost-found", "push", hostCommand(`git -C ${P.dot} fsck --no-progress`));
+ok("read/redirect-from-literal-variable", "writes", hostCommand(`F=${P.state}/deployed-release\nsha256sum < "$F" | cut -c1-64`));
 ok("git/bulk-add-heap-trim", "push",
     hostCommand(`GLIBC_TUNABLES=glibc.malloc.trim_threshold=268435456 git -C ${P.dot} -c core.bigFileThreshold=1 add -A -- iu-cutter`, { writes: [P.target, `${P.dot}/.git`] }),
     "the swap's bulk check-in: the heap's trim threshold raised for git (lib/scripts/swap.ts GIT_HEAP)");

@@ -279,6 +279,33 @@ ev("kill/helper-cache-key-from-stdin", "kill-switch",
     hostCommand(`IFS= read -r K\npython3 - ${P.target} 0.6.0 --cache ${P.ini} "$K" <<'PY'\n${ASSERT_PY}PY`, { writes: [P.ini], stdinSecret: "x\n" }));
 ev("kill/helper-cache-key-via-function", "kill-switch",
     hostCommand(`a() { python3 - ${P.target} 0.6.0 --cache ${P.ini} "$1" <<'PY'\n${ASSERT_PY}PY\n}\na $'k\\nexecution_enabled = 1'`, { writes: [P.ini] }));
+// Round 3 (session 12): read-only programs with a writing or running option, and less common restart and SQL forms.
+ev("writes/git-log-output-file", "writes", hostCommand(`git -C ${P.dot} log -p --output=${P.ini}`));
+ev("writes/git-show-output-file", "writes", hostCommand(`git -C ${P.dot} show --output ${P.ini} HEAD`));
+ev("unread/git-grep-open-in-pager", "unread-code", hostCommand(`git -C ${P.dot} grep -O'sh -c reboot' x`));
+ev("unread/git-grep-open-files-in-pager", "unread-code", hostCommand(`git -C ${P.dot} grep --open-files-in-pager=reboot x`));
+ev("writes/git-fsck-lost-found", "writes", hostCommand(`git -C ${P.dot} fsck --lost-found`));
+ev("unread/git-help-web", "unread-code", hostCommand("git help --web log"));
+ev("writes/uniq-output-operand", "writes", hostCommand(`uniq ${P.stateDir}/a ${P.ini}`));
+ev("restart/ss-kill-sockets", "restart", hostCommand("ss -K dst 127.0.0.1 dport = :5432"));
+ev("restart/systemctl-kill", "restart", hostCommand("systemctl kill iu-cutter"));
+ev("restart/systemctl-no-block-try-restart", "restart", hostCommand("systemctl --no-block try-restart iu-cutter"));
+ev("restart/systemctl-daemon-reexec", "restart", hostCommand("systemctl daemon-reexec"));
+ev("restart/docker-kill-hup", "restart", hostCommand("docker kill -s HUP iu-cutter"));
+ev("restart/pkill-hup", "restart", hostCommand("pkill -HUP -f cutter_agent"));
+ev("restart/kill-1", "restart", hostCommand("kill -1 1234"));
+ev("restart/killall", "restart", hostCommand("killall -HUP python3"));
+ev("restart/telinit-6", "restart", hostCommand("telinit 6"));
+ev("sql/nextval", "sql", hostCommand(roSql("SELECT nextval('cutter.cuts_id_seq');")));
+ev("sql/setval", "sql", hostCommand(roSql("SELECT setval('cutter.cuts_id_seq', 1);")));
+ev("sql/pg-notify", "sql", hostCommand(roSql("SELECT pg_notify('cutter', 'go');")));
+ev("sql/pg-terminate-backend", "sql", hostCommand(roSql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity;")));
+ev("sql/set-config-read-write", "sql", hostCommand(roSql("SELECT set_config('transaction_read_only', 'off', true);")));
+ev("sql/advisory-lock", "sql", hostCommand(roSql("SELECT pg_advisory_lock(42);")));
+ev("sql/lo-import", "sql", hostCommand(roSql("SELECT lo_import('/etc/passwd');")));
+ev("sql/pg-reload-conf", "sql", hostCommand(roSql("SELECT pg_reload_conf();")));
+ev("sql/pg-read-file", "sql", hostCommand(roSql("SELECT pg_read_file('/etc/shadow');")));
+ev("unread/dev-tcp-read", "unread-code", hostCommand("cat < /dev/tcp/198.51.100.9/80"));
 ev("unread/tar-from-pipe", "unread-code",
     hostCommand(`cat /var/lib/cutter/state/x.tar | tar -x --no-same-owner -f - -C ${P.stageTree}`, { writes: STAGE_W, stdinFile: "/dev/null" }));
 ev("unread/tar-without-f", "unread-code", hostCommand(`tar -x --no-same-owner -C ${P.stageTree}`, { writes: STAGE_W }));
