@@ -306,6 +306,17 @@ ev("sql/lo-import", "sql", hostCommand(roSql("SELECT lo_import('/etc/passwd');")
 ev("sql/pg-reload-conf", "sql", hostCommand(roSql("SELECT pg_reload_conf();")));
 ev("sql/pg-read-file", "sql", hostCommand(roSql("SELECT pg_read_file('/etc/shadow');")));
 ev("unread/dev-tcp-read", "unread-code", hostCommand("cat < /dev/tcp/198.51.100.9/80"));
+ev("writes/date-long-set", "writes", hostCommand("date --set='2001-01-01 00:00'"));
+ev("writes/hostname-from-file", "writes", hostCommand(`hostname -F ${P.stateDir}/name`));
+ev("writes/hostname-long-file", "writes", hostCommand(`hostname --file=${P.stateDir}/name`));
+ev("writes/journalctl-setup-keys", "writes", hostCommand("journalctl --setup-keys"));
+ev("writes/journalctl-update-catalog", "writes", hostCommand("journalctl --update-catalog"));
+ev("writes/ss-diag-file", "writes", hostCommand(`ss -D ${P.ini}`));
+ev("writes/ss-long-diag-file", "writes", hostCommand(`ss --diag=${P.ini}`));
+ev("unread/sort-compress-program", "unread-code", hostCommand(`sort --compress-program=reboot ${P.stateDir}/big`));
+ev("writes/sort-temp-dir", "writes", hostCommand(`sort -T /etc ${P.stateDir}/big`));
+ev("writes/file-compile-magic", "writes", hostCommand(`cd /etc && file -C -m ${P.stateDir}/magic`));
+ev("crypto/gpg-list-then-delete", "crypto", hostCommand("gpg --batch --yes --list-keys --delete-keys ABCDEF"));
 ev("unread/tar-from-pipe", "unread-code",
     hostCommand(`cat /var/lib/cutter/state/x.tar | tar -x --no-same-owner -f - -C ${P.stageTree}`, { writes: STAGE_W, stdinFile: "/dev/null" }));
 ev("unread/tar-without-f", "unread-code", hostCommand(`tar -x --no-same-owner -C ${P.stageTree}`, { writes: STAGE_W }));
