@@ -1,5 +1,5 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { arr, loadPins, LOCAL_COMMAND, REMOTE_COMMAND } from "./lib/analyze";
+import { arr, DEFAULT_LIVE_TREE, DEFAULT_ROOTS, loadPins, LOCAL_COMMAND, REMOTE_COMMAND } from "./lib/analyze";
 import { shellParserReady } from "./lib/parsers/shell";
 import { isUnknownValueError, violationMessage } from "./lib/policy";
 import { guardProblems } from "./lib/verify/guards";
@@ -31,7 +31,7 @@ export function guardShortfall(r: { type: string; props: Record<string, unknown>
     if (typeof create !== "string") {
         return "its script is not plain text at preview";
     }
-    return guardProblems(k, create, treeDigestSha)[0];
+    return guardProblems(k, create, treeDigestSha, { liveTree: DEFAULT_LIVE_TREE, roots: DEFAULT_ROOTS })[0];
 }
 
 /** Resources that change the host. Unknown command kinds count as writers (fail closed). */

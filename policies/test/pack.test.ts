@@ -132,13 +132,17 @@ describe("policy writes-depend-on-guards (stack)", () => {
             ["HostIdentityGuard", GUARD.identity.replace("set -euo pipefail", "set -euo pipefail\nexit 0"), "can exit successfully"],
             ["HostIdentityGuard", GUARD.identity.replace("|| fail \"wrong host\"", "|| true"), "does not check the hostname"],
             ["PreStateAnchor", "echo all anchors match", "never compares host state"],
-            ["PreStateAnchor", GUARD.preState.replace("exit 1; }", "exit 0; }"), "never compares host state with a pinned digest, failing on a mismatch"],
+            ["PreStateAnchor", GUARD.preState.replace("exit 1; }", "exit 0; }"), "can exit successfully"],
             ["PreStateAnchor", GUARD.preState.replace("set -euo pipefail", "set -euo pipefail\nif true; then exit 0; fi"), "can exit successfully"],
             ["PreStateAnchor", GUARD.preState.replace(/tree_digest\(\) \{[\s\S]*?\n\}/, `tree_digest() { echo ${"a".repeat(64)}; }`), "never compares"],
             ["PreStateAnchor", GUARD.preState.replace("fail \"drift\"", "true"), "never compares"],
-            ["PreStateAnchor", GUARD.preState + `\nfail() { exit 0; }`, "never compares"],
+            ["PreStateAnchor", GUARD.preState + `\nfail() { exit 0; }`, "can exit successfully"],
             ["HostIdentityGuard", GUARD.identity.replace("[ -f /opt/incomex/dot/.env ] || fail \"no .env\"", "[ -f /opt/incomex/dot/docker-compose.yml ] || fail \"again\""), "two marker files"],
             ["HostIdentityGuard", GUARD.identity.replace("= vmi1234567.contaboserver.net", "= \"$(hostname)\""), "does not check the hostname"],
+            ["HostIdentityGuard", GUARD.identity.replace("set -euo pipefail", "set -euo pipefail\ndone_() { exit 0; }\ndone_"), "can exit successfully"],
+            ["PreStateAnchor", GUARD.preState.replace("tree_digest /opt/incomex/dot/iu-cutter", "tree_digest /tmp/planted"), "never compares"],
+            ["PreStateAnchor", GUARD.preState.replace(/\[ "\$\(tree_digest[^\n]*/, `[ "$(sha256sum < /etc/os-release | cut -c1-64)" = ${"b".repeat(64)} ] || fail "drift"`), "never compares"],
+            ["PreStateAnchor", GUARD.preState.replace(/\[ "\$\(tree_digest[^\n]*/, `[ "$(git -C /srv/other rev-parse HEAD)" = ${"c".repeat(40)} ] || fail "drift"`), "never compares"],
         ];
         for (const [kind, script, why] of fakes) {
             const g = res("g", { guard: kind, writes: [], create: script });

@@ -59,7 +59,10 @@ describe("the program's own commands pass the policy pack (unit: every rendered 
     };
     it("every guard the program renders proves what it is named for (hostname and markers; a pinned-digest comparison before any successful exit)", async () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { guardProblems } = require(path.join(ROOT, "policies", "bin", "lib", "verify", "guards")) as { guardProblems: (k: string, s: string, sha?: string) => string[] };
+        const { guardProblems } = require(path.join(ROOT, "policies", "bin", "lib", "verify", "guards")) as { guardProblems: (k: string, s: string, sha: string | undefined, places: { liveTree: string; roots: string[] }) => string[] };
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { DEFAULT_LIVE_TREE, DEFAULT_ROOTS } = require(path.join(ROOT, "policies", "bin", "lib", "analyze")) as { DEFAULT_LIVE_TREE: string; DEFAULT_ROOTS: string[] };
+        const places = { liveTree: DEFAULT_LIVE_TREE, roots: DEFAULT_ROOTS };
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { shellParserReady } = require(path.join(ROOT, "policies", "bin", "lib", "parsers", "shell")) as { shellParserReady: () => Promise<void> };
         await shellParserReady();
@@ -68,10 +71,10 @@ describe("the program's own commands pass the policy pack (unit: every rendered 
         for (const [label, cmds] of groups()) {
             for (const cmd of cmds.filter((x) => x.guard)) {
                 guards++;
-                expect(guardProblems(cmd.guard!, cmd.create, pins.helpers["tree_digest.py"].sha256), `${label} ${cmd.resource}`).to.deep.equal([]);
+                expect(guardProblems(cmd.guard!, cmd.create, pins.helpers["tree_digest.py"].sha256, places), `${label} ${cmd.resource}`).to.deep.equal([]);
                 if (cmd.resource === "pre-state-guard") {
                     // Its only pinned-digest comparison is the tree digest: a helper that is not the pinned one proves nothing.
-                    expect(guardProblems(cmd.guard!, cmd.create, "0".repeat(64)), `${label} ${cmd.resource} with another tree-digest pin`).to.have.length(1);
+                    expect(guardProblems(cmd.guard!, cmd.create, "0".repeat(64), places), `${label} ${cmd.resource} with another tree-digest pin`).to.have.length(1);
                 }
             }
         }

@@ -62,15 +62,22 @@ function pipeline(s: ShNode): ShNode[] {
     return [s];
 }
 
+/** Where the state a PreStateAnchor compares must live: the live tree (tree digest), files and the dot repo under the deploy's roots. */
+export interface AnchorPlaces { liveTree: string; roots: string[] }
+
+const within = (p: string, roots: string[]) => !p.split("/").includes("..") && roots.some((r) => p === r || p.startsWith(r.endsWith("/") ? r : `${r}/`));
+
 class GuardReader {
     readonly failing = new Set<string>();
     readonly digestFns = new Set<string>();
+    readonly bodies = new Map<string, ShNode>();
 
-    constructor(stmts: ShNode[], treeDigestSha: string | undefined) {
+    constructor(stmts: ShNode[], treeDigestSha: string | undefined, readonly places: AnchorPlaces) {
         for (const s of stmts) {
             const c = s.Cmd as ShNode | undefined;
             if (c?.Type !== "FuncDecl") { continue; }
             const name = String(c.Name?.Value ?? "");
+            this.bodies.set(name, c.Body);
             const body = (c.Body?.Cmd?.Stmts ?? []) as ShNode[];
             const last = callWords(body[body.length - 1]);
             if (last && lit(last[0]) === "exit" && /^[1-9][0-9]*$/.test(lit(last[1]) ?? "")) {
@@ -109,9 +116,15 @@ class GuardReader {
         const first = cmds[0].w!.map(lit);
         const cut = cmds.slice(1).every((c) => lit(c.w![0]) === "cut" && c.w!.slice(1).every((x) => lit(x) !== undefined));
         if (!cut) { return false; }
-        if (this.digestFns.has(first[0] ?? "") && first.length === 2 && first[1] !== undefined) { return true; }
-        if (first[0] === "sha256sum" && first.length === 1 && cmds[0].redirs.length === 1 && String(cmds[0].redirs[0].Op) === "<" && lit(cmds[0].redirs[0].Word)) { return true; }
-        return first[0] === "git" && first.every((x) => x !== undefined) && first[first.length - 2] === "rev-parse" && first[first.length - 1] === "HEAD";
+        // The pinned tree digest of the live tree itself.
+        if (this.digestFns.has(first[0] ?? "") && first.length === 2 && first[1] === this.places.liveTree) { return true; }
+        // sha256 of a file under the roots (a planted file elsewhere would prove nothing).
+        const from = cmds[0].redirs.length === 1 && String(cmds[0].redirs[0].Op) === "<" ? lit(cmds[0].redirs[0].Word) : undefined;
+        if (first[0] === "sha256sum" && first.length === 1 && from !== undefined && within(from, this.places.roots)) { return true; }
+        // HEAD of a repository under the roots (the dot repo).
+        const dir = first[0] === "git" ? first[first.indexOf("-C") + 1] : undefined;
+        return first[0] === "git" && first.every((x) => x !== undefined) && first.indexOf("-C") > 0 && dir !== undefined && within(dir, this.places.roots)
+            && first[first.length - 2] === "rev-parse" && first[first.length - 1] === "HEAD";
     }
 
     /** `[ "$(DIGEST)" OP HEX ]`: the comparison operator, or undefined. */
@@ -136,17 +149,19 @@ class GuardReader {
         return c?.Type === "BinaryCmd" && c.Op === "&&" ? [...this.conjuncts(c.X), ...this.conjuncts(c.Y)] : [s];
     }
 
-    /** Whether a statement can end the script successfully: `exit` without a non-zero literal, `return`, anywhere inside. */
-    canSucceed(n: unknown): boolean {
-        if (!n || typeof n !== "object") { return false; }
+    /** Whether a statement can end the script successfully: `exit` without a non-zero literal, `return`, anywhere inside, also in a function it calls. */
+    canSucceed(n: unknown, depth = 0): boolean {
+        if (!n || typeof n !== "object" || depth > 8) { return depth > 8; }
         const node = n as ShNode;
         if (node.Type === "CallExpr") {
             const w = (node.Args ?? []) as ShNode[];
             const head = lit(w[0]);
             if (head === "return" || (head === "exit" && !/^[1-9][0-9]*$/.test(lit(w[1]) ?? ""))) { return true; }
+            const body = head !== undefined ? this.bodies.get(head) : undefined;
+            if (body && this.canSucceed(body, depth + 1)) { return true; }
         }
         if (node.Type === "FuncDecl") { return false; }
-        return Object.entries(node).some(([k, v]) => k !== "Type" && (Array.isArray(v) ? v.some((x) => this.canSucceed(x)) : this.canSucceed(v)));
+        return Object.entries(node).some(([k, v]) => k !== "Type" && (Array.isArray(v) ? v.some((x) => this.canSucceed(x, depth)) : this.canSucceed(v, depth)));
     }
 }
 
@@ -172,13 +187,13 @@ function noRemoteTest(s: ShNode): boolean {
 }
 
 /** What a guard's script fails to prove for its kind; empty when it proves it. */
-export function guardProblems(kind: "HostIdentityGuard" | "PreStateAnchor", script: string, treeDigestSha: string | undefined): string[] {
+export function guardProblems(kind: "HostIdentityGuard" | "PreStateAnchor", script: string, treeDigestSha: string | undefined, places: AnchorPlaces): string[] {
     const parsed = parseShell(script);
     if ("error" in parsed) {
         return [`its script does not parse (${parsed.error})`];
     }
     const stmts = (parsed.ast.Stmts ?? []) as ShNode[];
-    const g = new GuardReader(stmts, treeDigestSha);
+    const g = new GuardReader(stmts, treeDigestSha, places);
     if (kind === "HostIdentityGuard") {
         const seen = { host: false, files: new Set<string>(), remote: false };
         for (const s of stmts) {
@@ -222,5 +237,5 @@ export function guardProblems(kind: "HostIdentityGuard" | "PreStateAnchor", scri
             return ["it can exit successfully before comparing host state with a pinned digest"];
         }
     }
-    return ['it never compares host state with a pinned digest, failing on a mismatch ([ "$(tree_digest DIR | cut -d\' \' -f1)" = SHA256 ] || fail)'];
+    return [`it never compares host state with a pinned digest, failing on a mismatch ([ "$(tree_digest ${places.liveTree} | cut -d' ' -f1)" = SHA256 ] || fail; or sha256sum of a file, or git HEAD, under ${places.roots.join(", ")})`];
 }
