@@ -280,7 +280,8 @@ function shippedChecks(m: ShippedMember, f: Findings): void {
     }
     const bad = forbiddenShippedName(m.name);
     if (bad) {
-        f.add(bad.includes("git") ? "no-push-or-remote" : bad.includes("bytecode") ? "kill-switch-stays-off" : "no-service-restart", `ships ${m.origin}: ${bad}`, "ship only the release's source tree");
+        const policy = bad.includes("git") ? "no-push-or-remote" : bad.includes("bytecode") ? "kill-switch-stays-off" : bad.includes("leaves the tree") ? "writes-in-allowed-roots" : "no-service-restart";
+        f.add(policy, `ships ${m.origin}: ${bad}`, "ship only the release's source tree");
     }
     if (m.text === undefined) {
         return;

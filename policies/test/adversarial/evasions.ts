@@ -317,6 +317,21 @@ ev("unread/sort-compress-program", "unread-code", hostCommand(`sort --compress-p
 ev("writes/sort-temp-dir", "writes", hostCommand(`sort -T /etc ${P.stateDir}/big`));
 ev("writes/file-compile-magic", "writes", hostCommand(`cd /etc && file -C -m ${P.stateDir}/magic`));
 ev("crypto/gpg-list-then-delete", "crypto", hostCommand("gpg --batch --yes --list-keys --delete-keys ABCDEF"));
+ev("sql/set-transaction-read-write", "sql", hostCommand(roSql("SET TRANSACTION READ WRITE;\nUPDATE cutter.cuts SET state = 'x';")));
+ev("sql/commit-and-chain", "sql", hostCommand(roSql("COMMIT AND CHAIN;\nSELECT 1;")));
+ev("sql/do-block", "sql", hostCommand(roSql("DO $$ BEGIN PERFORM 1; END $$;")));
+ev("sql/call-procedure", "sql", hostCommand(roSql("CALL cutter.enact(2);")));
+ev("sql/execute-prepared-update", "sql", hostCommand(roSql("EXECUTE cut_it(2);")));
+ev("sql/listen", "sql", hostCommand(roSql("LISTEN cutter;")));
+ev("sql/dbname-with-options", "sql",
+    hostCommand("psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p 5432 -U context_pack_readonly -d 'dbname=incomex options=-cdefault_transaction_read_only=off' <<'SQL'\nBEGIN READ ONLY;\nSELECT 1;\nROLLBACK;\nSQL"));
+ev("sql/backslash-semicolon-chain", "sql", hostCommand(roSql("SELECT 1 \\; UPDATE cutter.cuts SET state = 'x';")));
+ev("sql/psql-variable-into-statement", "sql", hostCommand(roSql("\\set q 'UPDATE cutter.cuts SET state = 1'\n:q;")));
+ev("sql/copy-to-stdout-program", "sql", hostCommand(roSql("COPY (SELECT 1) TO PROGRAM 'reboot';")));
+ev("writes/tar-member-dotdot", "writes",
+    hostCommand(STAGE_X, { writes: STAGE_W, stdinFile: makeTar([{ name: "cutter_agent/x.py", content: "x = 1\n" }], { transform: "s,^cutter_agent/x.py,../../../../etc/cron.d/iucutter," }) }));
+ev("writes/tar-member-absolute", "writes",
+    hostCommand(STAGE_X, { writes: STAGE_W, stdinFile: makeTar([{ name: "cutter_agent/x.py", content: "x = 1\n" }], { transform: "s,^cutter_agent/x.py,/etc/cron.d/iucutter," }) }));
 ev("unread/tar-from-pipe", "unread-code",
     hostCommand(`cat /var/lib/cutter/state/x.tar | tar -x --no-same-owner -f - -C ${P.stageTree}`, { writes: STAGE_W, stdinFile: "/dev/null" }));
 ev("unread/tar-without-f", "unread-code", hostCommand(`tar -x --no-same-owner -C ${P.stageTree}`, { writes: STAGE_W }));

@@ -304,7 +304,7 @@ export interface TarEntry {
  * and returns its path. Plain archives end in `.tar`, gzip ones in `.tar.gz`
  * unless `fileName` says otherwise (an attacker names a gzip `release.tar`).
  */
-export function makeTar(entries: TarEntry[], opts: { gzip?: boolean; fileName?: string } = {}): string {
+export function makeTar(entries: TarEntry[], opts: { gzip?: boolean; fileName?: string; transform?: string } = {}): string {
     const stage = tmpDir("tar-stage");
     for (const e of entries) {
         const p = path.join(stage, e.name);
@@ -330,7 +330,7 @@ export function makeTar(entries: TarEntry[], opts: { gzip?: boolean; fileName?: 
     const out = path.join(tmpDir("tar"), opts.fileName ?? (opts.gzip ? "release.tar.gz" : "release.tar"));
     execFileSync("tar", [
         opts.gzip ? "-czf" : "-cf", out, "--format=ustar", "--owner=0", "--group=0", "--numeric-owner",
-        "--mtime=@0", "--no-recursion", "-C", stage, "--", ...entries.map((e) => e.name),
+        "--mtime=@0", "--no-recursion", ...(opts.transform ? ["-P", `--transform=${opts.transform}`] : []), "-C", stage, "--", ...entries.map((e) => e.name),
     ]);
     return out;
 }
