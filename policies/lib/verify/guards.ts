@@ -21,6 +21,7 @@
  */
 import { createHash } from "crypto";
 import { parseShell, ShNode } from "../parsers/shell";
+import { within } from "./script";
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX40 = /^[0-9a-f]{40}$/;
@@ -65,7 +66,7 @@ function pipeline(s: ShNode): ShNode[] {
 /** Where the state a PreStateAnchor compares must live: the live tree (tree digest), files and the dot repo under the deploy's roots. */
 export interface AnchorPlaces { liveTree: string; roots: string[] }
 
-const within = (p: string, roots: string[]) => !p.split("/").includes("..") && roots.some((r) => p === r || p.startsWith(r.endsWith("/") ? r : `${r}/`));
+const under = (p: string, roots: string[]) => !p.split("/").includes("..") && within(p, roots);
 
 class GuardReader {
     readonly failing = new Set<string>();
@@ -120,10 +121,10 @@ class GuardReader {
         if (this.digestFns.has(first[0] ?? "") && first.length === 2 && first[1] === this.places.liveTree) { return true; }
         // sha256 of a file under the roots (a planted file elsewhere would prove nothing).
         const from = cmds[0].redirs.length === 1 && String(cmds[0].redirs[0].Op) === "<" ? lit(cmds[0].redirs[0].Word) : undefined;
-        if (first[0] === "sha256sum" && first.length === 1 && from !== undefined && within(from, this.places.roots)) { return true; }
+        if (first[0] === "sha256sum" && first.length === 1 && from !== undefined && under(from, this.places.roots)) { return true; }
         // HEAD of a repository under the roots (the dot repo).
         const dir = first[0] === "git" ? first[first.indexOf("-C") + 1] : undefined;
-        return first[0] === "git" && first.every((x) => x !== undefined) && first.indexOf("-C") > 0 && dir !== undefined && within(dir, this.places.roots)
+        return first[0] === "git" && first.every((x) => x !== undefined) && first.indexOf("-C") > 0 && dir !== undefined && under(dir, this.places.roots)
             && first[first.length - 2] === "rev-parse" && first[first.length - 1] === "HEAD";
     }
 

@@ -983,6 +983,13 @@ function agentCli(c: Call, args: Arg[]): void {
     if (rest.length === 1 && rest[0] === "--check-live-refused") {
         return;
     }
+    // A path the agent reads its config from or writes its state to: under the deploy's roots (a file elsewhere is one the pack never saw).
+    for (const x of rest) {
+        const v = x.startsWith("-") && x.includes("=") ? x.slice(x.indexOf("=") + 1) : x;
+        if (v.startsWith("/") && (v.split("/").includes("..") || !within(v, c.ctx.env.roots))) {
+            bad(c, "kill-switch-stays-off", `the agent given ${x}, a path outside the deploy's roots (${c.ctx.env.roots.join(", ")})`, "give the agent its config and state under the roots (the orchestrator config the program writes)");
+        }
+    }
     const mi = rest.findIndex((x) => x === "--mode" || x.startsWith("--mode="));
     const mode = mi < 0 ? undefined : rest[mi].includes("=") ? rest[mi].split("=")[1] : rest[mi + 1];
     if (mode !== "dryrun") {

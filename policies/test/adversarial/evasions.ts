@@ -332,6 +332,12 @@ ev("writes/tar-member-dotdot", "writes",
     hostCommand(STAGE_X, { writes: STAGE_W, stdinFile: makeTar([{ name: "cutter_agent/x.py", content: "x = 1\n" }], { transform: "s,^cutter_agent/x.py,../../../../etc/cron.d/iucutter," }) }));
 ev("writes/tar-member-absolute", "writes",
     hostCommand(STAGE_X, { writes: STAGE_W, stdinFile: makeTar([{ name: "cutter_agent/x.py", content: "x = 1\n" }], { transform: "s,^cutter_agent/x.py,/etc/cron.d/iucutter," }) }));
+ev("kill/agent-config-outside-roots", "kill-switch",
+    hostCommand(`cd ${P.target} && python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id x --document 2 --config /tmp/other.ini`, { writes: [P.stateDir] }));
+ev("kill/agent-state-dir-outside-roots", "kill-switch",
+    hostCommand(`cd ${P.target} && python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id x --document 2 --state-dir=/etc/cutter`, { writes: [P.stateDir] }));
+ev("kill/agent-config-dotdot", "kill-switch",
+    hostCommand(`cd ${P.target} && python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id x --document 2 --config /var/lib/cutter/../../tmp/x.ini`, { writes: [P.stateDir] }));
 ev("unread/tar-from-pipe", "unread-code",
     hostCommand(`cat /var/lib/cutter/state/x.tar | tar -x --no-same-owner -f - -C ${P.stageTree}`, { writes: STAGE_W, stdinFile: "/dev/null" }));
 ev("unread/tar-without-f", "unread-code", hostCommand(`tar -x --no-same-owner -C ${P.stageTree}`, { writes: STAGE_W }));
