@@ -21,25 +21,10 @@
  */
 import { createHash } from "crypto";
 import { parseShell, ShNode } from "../parsers/shell";
-import { within } from "./script";
+import { under, wordLiteral as lit } from "./script";
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX40 = /^[0-9a-f]{40}$/;
-
-/** The literal text of a word (plain, single- or double-quoted literals), else undefined. */
-function lit(w: ShNode | undefined): string | undefined {
-    if (!w) { return undefined; }
-    let out = "";
-    for (const p of (w.Parts ?? []) as ShNode[]) {
-        if (p.Type === "Lit" || (p.Type === "SglQuoted" && !p.Dollar)) { out += p.Value ?? ""; continue; }
-        if (p.Type === "DblQuoted" && ((p.Parts ?? []) as ShNode[]).every((x) => x.Type === "Lit")) {
-            out += ((p.Parts ?? []) as ShNode[]).map((x) => x.Value ?? "").join("");
-            continue;
-        }
-        return undefined;
-    }
-    return out;
-}
 
 function callWords(s: ShNode | undefined): ShNode[] | undefined {
     const c = s?.Cmd as ShNode | undefined;
@@ -66,7 +51,6 @@ function pipeline(s: ShNode): ShNode[] {
 /** Where the state a PreStateAnchor compares must live: the live tree (tree digest), files and the dot repo under the deploy's roots. */
 export interface AnchorPlaces { liveTree: string; roots: string[] }
 
-const under = (p: string, roots: string[]) => !p.split("/").includes("..") && within(p, roots);
 
 class GuardReader {
     readonly failing = new Set<string>();

@@ -7,7 +7,7 @@ import * as path from "path";
 import { sha256Hex as sha } from "../digest";
 import { realCryptoAssignments, switchAssignments } from "./content";
 import { readOnlyBatchProblems } from "./sql";
-import { Arg, Call, MKTEMP_TEMPLATE, within } from "./script";
+import { Arg, Call, MKTEMP_TEMPLATE, SECRET_STDIN, under, within } from "./script";
 import { HOLE as DYN, isStatic, text } from "./words";
 import { PolicyName } from "./findings";
 
@@ -570,7 +570,7 @@ const SPECS: Record<string, Spec> = {
         } else if (c.stdin?.kind === "heredoc") {
             c.ctx.contentTo(files, { kind: "text", vals: c.stdin.body });
         } else if (c.stdin === undefined && c.ctx.env.stdinData === "secret") {
-            c.ctx.contentTo(files, { kind: "unknown", why: "the resource's stdin secret, which the pack cannot read, copied by tee" });
+            c.ctx.contentTo(files, SECRET_STDIN);
         }
     },
     tar(c) { tarSpec(c); },
@@ -986,7 +986,7 @@ function agentCli(c: Call, args: Arg[]): void {
     // A path the agent reads its config from or writes its state to: under the deploy's roots (a file elsewhere is one the pack never saw).
     for (const x of rest) {
         const v = x.startsWith("-") && x.includes("=") ? x.slice(x.indexOf("=") + 1) : x;
-        if (v.startsWith("/") && (v.split("/").includes("..") || !within(v, c.ctx.env.roots))) {
+        if (v.startsWith("/") && !under(v, c.ctx.env.roots)) {
             bad(c, "kill-switch-stays-off", `the agent given ${x}, a path outside the deploy's roots (${c.ctx.env.roots.join(", ")})`, "give the agent its config and state under the roots (the orchestrator config the program writes)");
         }
     }

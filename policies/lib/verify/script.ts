@@ -50,7 +50,26 @@ function compoundBodies(c: ShNode): ShNode[] {
 }
 
 /** What a tool prints when it copies the resource's stdin secret. */
-const SECRET_STDIN: ProducedText = { kind: "unknown", why: "the resource's stdin secret, which the pack cannot read, copied as content" };
+export const SECRET_STDIN: ProducedText = { kind: "unknown", why: "the resource's stdin secret, which the pack cannot read, copied as content" };
+
+/**
+ * Whether the run-time part v[i] stands at the end of its line after a
+ * literal `KEY=` (or a pgpass line's `field:…:` prefix) that does not name
+ * the switch.
+ */
+function keyValueAtLineEnd(v: Val, i: number, file: string): boolean {
+    let before = "";
+    for (let j = i - 1; j >= 0; j--) {
+        const seg = v[j];
+        if (seg.k !== "lit") { before = HOLE + before; break; }
+        before = seg.s + before;
+        if (seg.s.includes("\n")) { break; }
+    }
+    const line = before.slice(before.lastIndexOf("\n") + 1);
+    const next = v[i + 1];
+    const endsLine = next === undefined || (next.k === "lit" && next.s.startsWith("\n"));
+    return /^[A-Za-z_][A-Za-z0-9_.]*=$|^[^\s=\0]+:$/.test(line) && endsLine && switchAssignments(`${line}True`, file).length === 0;
+}
 
 /** Paths that are the script's own stdin. */
 export const STDIN_PATH = /^\/(dev\/stdin|dev\/fd\/0|proc\/(self|\d+|thread-self)\/fd\/0)$/;
@@ -159,6 +178,11 @@ export class ScriptCtx {
                     "redirect each command's output where it is written; exec may send output only to a .log or .lock file");
             }
         }
+    }
+
+    /** What statements print into a redirect: their text, or the stdin secret when one of them reads it (their stdin being the resource's). */
+    private printedBy(stmts: ShNode[], input: Stdin): ProducedText {
+        return input === undefined && this.secretReader(stmts) ? SECRET_STDIN : this.producedList(stmts);
     }
 
     /** A tool reading the script's own stdin while that stdin is the resource's secret. */
@@ -326,7 +350,7 @@ export class ScriptCtx {
             case "BinaryCmd":
                 if (cmd.Op === "|" || cmd.Op === "|&") {
                     this.stmt(cmd.X, input);
-                    this.stmt(cmd.Y, { kind: "pipe", producer: input === undefined && this.secretReader([cmd.X]) ? SECRET_STDIN : this.produced(cmd.X) });
+                    this.stmt(cmd.Y, { kind: "pipe", producer: this.printedBy([cmd.X], input) });
                 } else {
                     this.stmt(cmd.X, input);
                     this.stmt(cmd.Y, input);
@@ -343,7 +367,7 @@ export class ScriptCtx {
                     this.cwd = saved;
                 }
                 if (r.outFiles.length > 0) {
-                    this.contentTo(r.outFiles, input === undefined && this.secretReader(cmd.Stmts ?? []) ? SECRET_STDIN : this.producedList(cmd.Stmts ?? []));
+                    this.contentTo(r.outFiles, this.printedBy(cmd.Stmts ?? [], input));
                 }
                 break;
             }
@@ -384,8 +408,7 @@ export class ScriptCtx {
         }
         // An if, for, while or case whose output goes to a file writes what its bodies print.
         if (r.outFiles.length > 0 && ["IfClause", "ForClause", "WhileClause", "CaseClause"].includes(String(cmd.Type))) {
-            const bodies = compoundBodies(cmd);
-            this.contentTo(r.outFiles, input === undefined && this.secretReader(bodies) ? SECRET_STDIN : this.producedList(bodies));
+            this.contentTo(r.outFiles, this.printedBy(compoundBodies(cmd), input));
         }
     }
 
@@ -636,20 +659,7 @@ export class ScriptCtx {
             // names literally: `KEY=$VALUE` or a pgpass line's last field, alone at the end of its line.
             for (let i = 0; i < v.length; i++) {
                 const h = v[i];
-                if (h.k !== "dyn" || h.prov !== "read") {
-                    continue;
-                }
-                let before = "";
-                for (let j = i - 1; j >= 0; j--) {
-                    const seg = v[j];
-                    if (seg.k !== "lit") { before = HOLE + before; break; }
-                    before = seg.s + before;
-                    if (seg.s.includes("\n")) { break; }
-                }
-                const line = before.slice(before.lastIndexOf("\n") + 1);
-                const next = v[i + 1];
-                const endsLine = next === undefined || (next.k === "lit" && next.s.startsWith("\n"));
-                if (!/^[A-Za-z_][A-Za-z0-9_.]*=$|^[^\s=\0]+:$/.test(line) || !endsLine || switchAssignments(`${line}True`, files[0] ?? "").length > 0) {
+                if (h.k === "dyn" && h.prov === "read" && !keyValueAtLineEnd(v, i, files[0] ?? "")) {
                     this.find("kill-switch-stays-off", `writes ${h.src} (a line read from stdin, which the pack cannot see) into ${files.join(", ")} other than as the value of a literal KEY=`,
                         "write secrets only as KEY=$VALUE at the end of a line (printf 'KEY=%s\\n' \"$VALUE\")");
                 }
@@ -975,7 +985,7 @@ export class ScriptCtx {
             if (stdoutFiles.length > 0 && this.positional.length < 6) {
                 // What the function prints, read with this call's arguments (like a group's output).
                 this.positional.push(args.map((a) => a.alts));
-                const produced = stdin === undefined && this.secretReader([fn]) ? SECRET_STDIN : this.producedList([fn]);
+                const produced = this.printedBy([fn], stdin);
                 this.positional.pop();
                 this.contentTo(stdoutFiles, produced);
             }
@@ -1099,5 +1109,10 @@ function describeNode(t: string | undefined): string {
 
 export function within(p: string, roots: string[]): boolean {
     return roots.some((r) => p === r || p.startsWith(r.endsWith("/") ? r : r + "/"));
+}
+
+/** within(), for a path as given (not normalized): one with a `..` component is not under anything. */
+export function under(p: string, roots: string[]): boolean {
+    return !p.split("/").includes("..") && within(p, roots);
 }
 
