@@ -18,8 +18,8 @@ export interface ReleaseFacts {
 }
 
 // The prelude pieces every script shares are defined once in ./prelude.
-export { bashFunctions, cachedDigestFunction, failFunction, helperCall, hostLayout } from "./prelude";
-import { bashFunctions, cachedDigestFunction, failFunction, hostLayout } from "./prelude";
+export { bashFunctions, cachedDigestFunction, failFunction, GIT_STAT_TRUST, helperCall, hostLayout } from "./prelude";
+import { bashFunctions, cachedDigestFunction, failFunction, GIT_STAT_TRUST, hostLayout } from "./prelude";
 
 /** The host paths and identity files the probes and guards read. */
 type HostSite = { paths: StackConfig["paths"]; identity: StackConfig["identity"] };
@@ -41,7 +41,9 @@ export function anchorDigests(c: HostSite): Record<typeof ANCHOR_ORDER[number], 
         // The env file is the one anchor an earlier step of this same deploy
         // changes (secrets); its untouched original is kept, so that is checked.
         envProduction: sh`if [ -f ${original} ]; then sha256sum < ${original}; else sha256sum < ${c.paths.envProductionFile}; fi | cut -c1-64`,
-        dotGitStatus: sh`{ git -C ${dot} rev-parse HEAD; git --no-optional-locks -C ${dot} status --porcelain=v1 --untracked-files=all; } | sha256sum | cut -c1-64`,
+        // The release path under GIT_STAT_TRUST (a delta's copies keep git's index as the last add left it, and
+        // the tree anchor reads every byte there); the rest of the dot repo under git's full stat check.
+        dotGitStatus: sh`{ git -C ${dot} rev-parse HEAD; git --no-optional-locks -C ${dot} status --porcelain=v1 --untracked-files=all -- . ${`:(exclude)${c.paths.targetDir}`}; git --no-optional-locks -C ${dot} ${raw(GIT_STAT_TRUST)} status --porcelain=v1 --untracked-files=all -- ${c.paths.targetDir}; } | sha256sum | cut -c1-64`,
     };
 }
 

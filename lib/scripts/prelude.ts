@@ -11,6 +11,17 @@ export function helperCall(h: Helper, args: string, orElse?: string): string {
     return `python3 - ${args} <<'PY'${orElse ? ` || ${orElse}` : ""}\n${h.text}PY`;
 }
 
+/**
+ * git options under which the index trusts a release file whose size and
+ * whole-second mtime match its entry, whatever its inode and ctime. A delta
+ * redeploy copies every unchanged file into a new inode with its mtime kept
+ * (tree_digest.py --stage), so git need not read them again; used only on the
+ * release path, whose every byte the tree anchor (tree_digest) reads anyway.
+ * git's own racy-entry check still re-reads an entry written in the second
+ * its index was.
+ */
+export const GIT_STAT_TRUST = "-c core.checkStat=minimal -c core.trustctime=false";
+
 /** The one definition of fail(): the message names the guard or step. */
 export function failFunction(who: string): string {
     return sh`fail() { printf '${sq(who)}: %s\\n' "$*" >&2; exit 1; }`;

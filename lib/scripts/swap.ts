@@ -14,7 +14,7 @@
  */
 import { RELEASE_VERSION, StackConfig } from "../config/config";
 import { ASSERT_RELEASE, EXCHANGE, TREE_DIGEST } from "./helpers";
-import { bashFunctions, cachedDigestFunction, helperCall, hostLayout, ReleaseFacts } from "./o6";
+import { bashFunctions, cachedDigestFunction, GIT_STAT_TRUST, helperCall, hostLayout, ReleaseFacts } from "./o6";
 import { dq, heredoc, lines, raw, sh, sq, STRICT } from "./shell";
 import { count } from "../core/text";
 
@@ -318,8 +318,11 @@ export function exchangeLines(c: SwapSite, r: ReleaseFacts): string[] {
 export function assertLines(c: SwapSite, r: ReleaseFacts): string[] {
     const T = hostLayout(c).target;
     return [
-        // A .py file whose exact bytes passed under this helper and interpreter before is not parsed again (its verdict depends on its bytes only).
-        sh`if ! ${raw(helperCall(ASSERT_RELEASE, sh`${T} ${RELEASE_VERSION} --cache ${hostLayout(c).assertCache} ${ASSERT_RELEASE.sha256}`))}`,
+        // A .py file whose exact bytes passed under this helper and interpreter before is not parsed again (its verdict
+        // depends on its bytes only). A delta's staging pass listed every file's sha256 as it wrote and hashed it: with
+        // that listing (its own sha256 is the manifest digest) a cached file is not even read; the re-check below then
+        // proves the live tree is still what was listed. A full upload has no listing: every file is read.
+        sh`if ! ${raw(helperCall(ASSERT_RELEASE, sh`${T} ${RELEASE_VERSION} --cache ${hostLayout(c).assertCache} ${ASSERT_RELEASE.sha256} ${stagingPath(c, r) + "/listing"} ${r.manifestDigest}`))}`,
         `then revert; fail "Release: post-deploy assertions failed; the previous tree is back in place"; fi`,
         // The exchange moves the verified staged tree without touching an entry, so its recorded stat signature still
         // holds unless something changed it since; then it is hashed again.
@@ -361,16 +364,18 @@ export function dotCommitLines(c: SwapSite, r: ReleaseFacts, blobsKnown = false)
         `[ -z "$ignored" ] || fail "Release: the dot repo's ignore rules match release files (\${ignored}); the deploy commit would not record them. Add exceptions to the dot repo's .gitignore (reviewed), then re-run; reverted"`,
         // Either way the objects and the commit are the same; only the cost differs. A tree of new blobs goes into
         // one pack file rather than one loose object each (bulk check-in: every blob is over the 1-byte threshold).
-        // Bulk check-in deflates a blob before it learns the object exists, so over known blobs (every unchanged file
-        // of a delta, re-read because the copy gave it a new inode) the plain add, which only hashes, is 4-5x faster.
+        // A delta: every unchanged file is a copy with its mtime kept, and under GIT_STAT_TRUST git's index refresh
+        // takes it as the entry it was (0.02 s against 0.22 s of re-hashing, 10,000 files); only the changed files
+        // are read. Bulk check-in is not used there: it deflates a blob before it learns the object exists.
         // GIT_HEAP: see its definition (half the time of this add on a first deploy of 10,000 files).
-        blobsKnown ? sh`git -C ${dot} add -A -- ${td}` : sh`${raw(GIT_HEAP)} git -C ${dot} -c core.bigFileThreshold=1 add -A -- ${td}`,
+        blobsKnown ? sh`git -C ${dot} ${raw(GIT_STAT_TRUST)} add -A -- ${td}` : sh`${raw(GIT_HEAP)} git -C ${dot} -c core.bigFileThreshold=1 add -A -- ${td}`,
         // A commit of the release path only: whatever else is staged in the dot repo stays staged and out of the deploy commit.
         // With nothing staged outside it (the usual case) the index is exactly that, and a plain commit takes it as
         // staged; `commit -- PATH` builds a second index from HEAD and reads every release file again.
+        // commit refreshes the index first: under GIT_STAT_TRUST too, or it would read every copied file again.
         sh`if git -C ${dot} diff --cached --quiet -- ${td}; then say "Release: the dot repo already records this tree at HEAD; no commit"`,
         sh`elif git -C ${dot} diff --cached --quiet -- . ${`:(exclude)${td}`}; then`,
-        heredoc(sh`git -C ${dot} ${raw(GIT_IDENTITY)} commit -q --no-verify -F -`, msg),
+        heredoc(sh`git -C ${dot} ${raw(GIT_IDENTITY)} ${raw(GIT_STAT_TRUST)} commit -q --no-verify -F -`, msg),
         `else`,
         heredoc(sh`git -C ${dot} ${raw(GIT_IDENTITY)} commit -q --no-verify -F - -- ${td}`, msg),
         `fi`,

@@ -64,11 +64,14 @@ function stagingLeftovers(): string[] {
 }
 
 /** The dot repo's index entry for a path: the inode its stat data names (`git ls-files --debug`). */
-function indexInode(rel: string): number {
+/** The dot repo's index entry for a path: the stat data git compares (inode, whole-second mtime, size). */
+function indexEntry(rel: string): { ino: number; mtime: number; size: number } {
     const out = mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "ls-files", "--debug", "--", rel]);
-    const m = /ino: (\d+)/.exec(out);
-    if (!m) { throw new Error(`no index entry for ${rel}: ${out}`); }
-    return Number(m[1]);
+    const ino = /ino: (\d+)/.exec(out);
+    const mtime = /mtime: (\d+):/.exec(out);
+    const size = /size: (\d+)/.exec(out);
+    if (!ino || !mtime || !size) { throw new Error(`no index entry for ${rel}: ${out}`); }
+    return { ino: Number(ino[1]), mtime: Number(mtime[1]), size: Number(size[1]) };
 }
 
 /** The dot repo records exactly the live release tree: nothing staged, modified or untracked under it (git hashes every file). */
@@ -133,11 +136,16 @@ describe("performance paths on the sandbox host (real engine, real sshd, policy 
         const stat = mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "show", "--stat", "--format=%s", "HEAD"]);
         expect(stat).to.match(/^deploy iu-cutter 0\.6\.0 \(O6\)/);
         expect(stat).to.match(/2 files changed/);
-        // git add refreshed the index from the copied files: its stat data names the live inodes, so the probe's
-        // `git status` (which never writes the index) reads no file on the next runs; the commit records the live tree.
-        for (const rel of ["cutter_agent/__init__.py", "cutter_agent/cli.py"]) {
-            expect(indexInode(`iu-cutter/${rel}`), `${rel}: index stat is the live file's`).to.equal(fs.statSync(path.join(TARGET(), rel)).ino);
-        }
+        // The copies kept their mtime: an unchanged file's entry has the live copy's size and mtime (git's add, under
+        // GIT_STAT_TRUST, reads it only when its entry was written in the second of its mtime: git's racy-entry
+        // check, as after this fast first deploy); the changed file was read and its entry is the live file's.
+        const unchanged = fs.statSync(path.join(TARGET(), "cutter_agent", "__init__.py"));
+        const entry = indexEntry("iu-cutter/cutter_agent/__init__.py");
+        expect([entry.mtime, entry.size], "the live copy's mtime and size").to.deep.equal([Math.floor(unchanged.mtimeMs / 1000), unchanged.size]);
+        const cliStat = fs.statSync(path.join(TARGET(), "cutter_agent", "cli.py"));
+        expect(indexEntry("iu-cutter/cutter_agent/cli.py"), "the changed file was read: its entry is the live file's")
+            .to.deep.equal({ ino: cliStat.ino, mtime: Math.floor(cliStat.mtimeMs / 1000), size: cliStat.size });
+        // git's full check (which re-reads every file whose inode changed) finds the commit is exactly the live tree.
         dotRecordsLiveTree();
         // The old tree is kept as the artifact, and destroy still returns to the origin.
         const artifacts = fs.readdirSync(hostPath("/opt/incomex/.iu-cutter-staging/artifacts")).filter((d) => /^\d{8}T/.test(d));
@@ -180,6 +188,38 @@ describe("performance paths on the sandbox host (real engine, real sshd, policy 
         expect(hostSnapshot(), "nothing written").to.equal(snap);
         expect(stagingLeftovers(), "not even staging").to.deep.equal([]);
         expect(sockets(), "socket removed after the refusal").to.deep.equal([]);
+    });
+
+    it("after a delta, a same-size edit with the mtime put back (hidden from git's trusted stat check) is still refused by the tree anchor", async () => {
+        resetHost();
+        stack = await newStack("deltahidden");
+        expect((await stack.up({ policyPacks: [POLICY_PACK] })).summary.result).to.equal("succeeded");
+        await oneFileChange(stack, "# hidden fix");
+        expect((await stack.up({ policyPacks: [POLICY_PACK] })).summary.result).to.equal("succeeded");
+        await oneFileChange(stack, "# second delta");
+        expect((await stack.up({ policyPacks: [POLICY_PACK] })).summary.result).to.equal("succeeded");
+        // A delta after a delta: git's add did not read the unchanged files (their entries still name the previous
+        // inodes, with the copies' size and mtime); the commit is still exactly the live tree (git's full check).
+        const unchanged = fs.statSync(path.join(TARGET(), "cutter_agent", "__init__.py"));
+        const entry = indexEntry("iu-cutter/cutter_agent/__init__.py");
+        expect(entry.ino, "not read: the index names the previous inode").to.not.equal(unchanged.ino);
+        expect([entry.mtime, entry.size]).to.deep.equal([Math.floor(unchanged.mtimeMs / 1000), unchanged.size]);
+        dotRecordsLiveTree();
+        await oneFileChange(stack, "# after the hidden edit");
+        // After the review: one byte of config.py changes in place, same size, its mtime put back.
+        const f = path.join(TARGET(), "cutter_agent", "config.py");
+        const st = fs.statSync(f);
+        const text = fs.readFileSync(f, "utf8");
+        expect(text).to.contain("structurally refused");
+        fs.writeFileSync(f, text.replace("structurally refused", "structurally REFUSED"));
+        fs.utimesSync(f, st.atime, st.mtime);
+        const dotStatus = mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "-c", "core.checkStat=minimal", "-c", "core.trustctime=false", "status", "--porcelain", "--", "iu-cutter"]);
+        expect(dotStatus, "git's trusted stat check does not see it").to.equal("");
+        const snap = hostSnapshot();
+        const err = await failure(stack.up({ policyPacks: [POLICY_PACK] }));
+        expect(err).to.match(/PreStateAnchor|anchors\.tree/);
+        expect(hostSnapshot(), "nothing written").to.equal(snap);
+        expect(stagingLeftovers()).to.deep.equal([]);
     });
 
     it("a release refused on this machine while the connection is still opening: nothing reaches the host, and the master and its socket are gone", async () => {

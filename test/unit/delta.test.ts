@@ -6,6 +6,7 @@
  */
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "child_process";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -125,9 +126,10 @@ describe("delta redeploy: what ships", () => {
         expect(plan.swap.delete, "same rollback").to.equal(full.swap.delete);
         expect(stagingDelta(delta).remove).to.deep.equal(["docs/o ld.md"]);
         // Everything after staging is the full upload's script, byte for byte, but for how git stores the blobs:
-        // a delta's are known to the dot repo (plain add, hashing only), a full upload's are new (bulk check-in).
+        // a delta's are known to the dot repo (its copies keep their mtime: the index refresh trusts size and mtime),
+        // a full upload's are new (bulk check-in).
         const bulkAdd = `${GIT_HEAP} git -C /opt/incomex/dot -c core.bigFileThreshold=1 add -A -- iu-cutter\n`;
-        const plainAdd = "git -C /opt/incomex/dot add -A -- iu-cutter\n";
+        const plainAdd = "git -C /opt/incomex/dot -c core.checkStat=minimal -c core.trustctime=false add -A -- iu-cutter\n";
         const tail = (x: string) => x.slice(x.indexOf('ts="$(date -u'));
         expect(full.swap.create).to.contain(bulkAdd).and.not.contain(plainAdd);
         expect(s).to.contain(plainAdd).and.not.contain(bulkAdd);
@@ -319,12 +321,44 @@ describe("delta staging in one pass (tree_digest --stage): each file read and ha
         expect(fs.existsSync(path.join(tree, "docs")), "no directory is made for a dropped file").to.equal(false);
         expect(digest(live), "the live tree is only read").to.equal(liveBefore);
         expect(fs.statSync(path.join(tree, "README.md")).ino, "a copy, never a link").to.not.equal(fs.statSync(path.join(live, "README.md")).ino);
+        // Copies keep their source's mtime to the nanosecond (git's index then knows them); a changed file keeps its own.
+        for (const rel of ["README.md", "cutter_agent/config.py"]) {
+            expect(fs.statSync(path.join(tree, rel), { bigint: true }).mtimeNs, rel).to.equal(fs.statSync(path.join(live, rel), { bigint: true }).mtimeNs);
+        }
+        expect(fs.lstatSync(path.join(tree, "cutter_agent", "entry.py"), { bigint: true }).mtimeNs, "a link too")
+            .to.equal(fs.lstatSync(path.join(live, "cutter_agent", "entry.py"), { bigint: true }).mtimeNs);
+        // The listing the assertions take their cache keys from: the staged tree's digest lines, hashing to its digest.
+        const listing = fs.readFileSync(path.join(stage, "listing"));
+        expect(`${crypto.createHash("sha256").update(listing).digest("hex")} ${listing.toString("utf8").split("\n").length - 1}`).to.equal(expected);
+        expect(listing.toString("utf8")).to.match(/^f 0755 [0-9a-f]{64} cutter_agent\/cli\.py$/m);
         const cached = execFileSync("python3", ["-", tree, "--cached", cache], { input: TREE_DIGEST.text, encoding: "utf8" }).trim();
         expect(cached).to.equal(expected);
         // The record is believed only for that stat signature: a forged digest under it proves the probe read the cache.
         const [v, sig] = fs.readFileSync(cache, "utf8").split(/\s+/);
         fs.writeFileSync(cache, `${v} ${sig} ${"f".repeat(64)} 1\n`);
         expect(execFileSync("python3", ["-", tree, "--cached", cache], { input: TREE_DIGEST.text, encoding: "utf8" }).trim()).to.equal(`${"f".repeat(64)} 1`);
+    });
+
+    it("records the signature of what it wrote: a file added to or changed in the staged tree afterwards is hashed, not taken from the cache", () => {
+        for (const change of ["add", "append", "touch"] as const) {
+            const { live, want, stage, cache } = setup();
+            const expected = digest(want);
+            expect(run(live, "--stage", expected, cache, stage, "docs/o ld.md").status).to.equal(0);
+            const tree = path.join(stage, "tree");
+            const cached = () => execFileSync("python3", ["-", tree, "--cached", cache], { input: TREE_DIGEST.text, encoding: "utf8" }).trim();
+            expect(cached(), "untouched: the record holds").to.equal(expected);
+            const [v, sig] = fs.readFileSync(cache, "utf8").split(/\s+/);
+            fs.writeFileSync(cache, `${v} ${sig} ${"f".repeat(64)} 1\n`);
+            if (change === "add") {
+                fs.writeFileSync(path.join(tree, "extra.py"), "x = 1\n");
+            } else if (change === "append") {
+                fs.appendFileSync(path.join(tree, "README.md"), "more\n");
+            } else {
+                // Same bytes, new times: the signature (mtime, ctime) no longer matches either.
+                fs.utimesSync(path.join(tree, "README.md"), new Date(), new Date());
+            }
+            expect(cached(), change).to.equal(digest(tree)).and.not.equal(`${"f".repeat(64)} 1`);
+        }
     });
 
     it("prints what it read: a live file changed since the guard shows in the live digest, and a wrong result records nothing", () => {
@@ -346,6 +380,7 @@ describe("delta staging in one pass (tree_digest --stage): each file read and ha
         const r = run(live, "--stage", digest(want), cache, stage, "docs/o ld.md");
         expect(r.stdout.trim().split(" ")[2]).to.not.equal(digest(want).split(" ")[0]);
         expect(fs.existsSync(cache)).to.equal(false);
+        expect(fs.existsSync(path.join(stage, "listing")), "no listing either").to.equal(false);
     });
 
     it("a path it cannot read or write ends the run naming the path and the cause, never a traceback or a smaller tree", () => {

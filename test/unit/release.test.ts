@@ -314,6 +314,52 @@ describe("kill-switch on the host: the swap's assertion cache (assert_release.py
         expect(run(dir, cache).status, "another interpreter: the cache is ignored").to.equal(1);
     });
 
+    describe("with the staging pass's listing (... KEY LISTING DIGEST)", () => {
+        const key = () => `v1 ${ASSERT_RELEASE.sha256} ${sha256Hex(execFileSync("python3", ["-c", "import sys; sys.stdout.write(sys.version)"]))}`;
+        const listing = (entries: Array<[string, string]>) => {
+            const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "iucutter-ac-listing-")), "listing");
+            fs.writeFileSync(f, entries.map(([rel, h]) => `f 0644 ${h} ${rel}\n`).join(""));
+            return { f, digest: sha256Hex(fs.readFileSync(f)) };
+        };
+        const runL = (dir: string, cache: string, l: { f: string; digest: string }) =>
+            spawnSync("python3", ["-", dir, "0.6.0", "--cache", cache, ASSERT_RELEASE.sha256, l.f, l.digest], { input: ASSERT_RELEASE.text, encoding: "utf8" });
+        const clean = "X = 1\n";
+
+        it("a listed file whose listed sha256 is a cached verdict is not read (the swap's re-check proves the tree is what was listed)", () => {
+            const dir = tree({ "cutter_agent/boot.py": flip });
+            const cache = cacheFile();
+            fs.writeFileSync(cache, `${key()}\n${sha256Hex(clean)}\n`);
+            // The listing claims boot.py holds the clean bytes: that the flip then passes proves the file was not read.
+            expect(runL(dir, cache, listing([["cutter_agent/boot.py", sha256Hex(clean)]])).status).to.equal(0);
+            expect(run(dir, cache).status, "without the listing the flip is read and refused").to.equal(1);
+        });
+
+        it("a listing that is not the manifest's, lists a path twice or has a line that is not a digest line is not used", () => {
+            const dir = tree({ "cutter_agent/boot.py": flip });
+            const cache = cacheFile();
+            fs.writeFileSync(cache, `${key()}\n${sha256Hex(clean)}\n`);
+            const good = listing([["cutter_agent/boot.py", sha256Hex(clean)]]);
+            const r1 = runL(dir, cache, { f: good.f, digest: "0".repeat(64) });
+            expect(r1.status, "digest is not the listing's").to.equal(1);
+            expect(r1.stderr).to.contain("KillSwitch: cutter_agent/boot.py assigns execution_enabled");
+            const twice = listing([["cutter_agent/boot.py", sha256Hex(flip)], ["cutter_agent/boot.py", sha256Hex(clean)]]);
+            expect(runL(dir, cache, twice).status, "a path listed twice (a file name with a line break can forge a line)").to.equal(1);
+            const f = path.join(path.dirname(good.f), "odd");
+            fs.writeFileSync(f, `f 0644 ${sha256Hex(clean)} cutter_agent/boot.py\nx junk\n`);
+            expect(runL(dir, cache, { f, digest: sha256Hex(fs.readFileSync(f)) }).status, "a line that is no digest line").to.equal(1);
+            expect(runL(dir, cache, { f: f + ".absent", digest: "0".repeat(64) }).status, "no listing").to.equal(1);
+        });
+
+        it("a listed sha256 that is not cached: the file is read, and the verdict is recorded for the bytes parsed, never the listed sha256", () => {
+            const dir = tree({ "cutter_agent/extra.py": clean });
+            const cache = cacheFile();
+            const claimed = sha256Hex(flip);
+            expect(runL(dir, cache, listing([["cutter_agent/extra.py", claimed]])).status).to.equal(0);
+            const recorded = fs.readFileSync(cache, "utf8").trim().split("\n").slice(1);
+            expect(recorded).to.include(sha256Hex(clean)).and.not.include(claimed);
+        });
+    });
+
     it("never skips config.py, whatever the cache says", () => {
         const dir = tree({ "cutter_agent/config.py": "execution_enabled = True\n" });
         const cache = cacheFile();

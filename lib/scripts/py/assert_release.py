@@ -1,4 +1,4 @@
-import ast, codecs, hashlib, io, os, sys, tokenize
+import ast, codecs, hashlib, io, os, re, sys, tokenize
 # The one definition of the release assertions (version, orchestrator/,
 # kill-switch). The operator's machine runs it on a clean copy of the pinned
 # commit at review time; the host runs it on the deployed tree. Kill-switch:
@@ -17,8 +17,17 @@ import ast, codecs, hashlib, io, os, sys, tokenize
 #                                  again; CACHE (argument 4) is rewritten with
 #                                  this tree's clean files only when every
 #                                  assertion passed. Verdicts depend on bytes only.
+#   ... KEY LISTING DIGEST         the same, with a file's sha256 taken from
+#                                  LISTING (tree_digest.py --stage's lines of the
+#                                  tree as it was written and hashed) when the
+#                                  whole LISTING's sha256 is DIGEST (the
+#                                  manifest's), each path is listed once and
+#                                  every line is a digest line; else, or for a
+#                                  path it does not list, the file is read. The
+#                                  swap re-checks the tree against that record
+#                                  right after.
 root, want = sys.argv[1], sys.argv[2]
-cache = sys.argv[4] if len(sys.argv) == 6 and sys.argv[3] == "--cache" else None
+cache = sys.argv[4] if len(sys.argv) in (6, 8) and sys.argv[3] == "--cache" else None
 key = "v1 %s %s" % (sys.argv[5], hashlib.sha256(sys.version.encode()).hexdigest()) if cache else None
 known, clean = set(), set()
 if cache:
@@ -28,6 +37,26 @@ if cache:
                 known = set(fh.read().split())
     except OSError:
         pass
+def listed_digests(path, digest):
+    # path -> sha256 from a listing whose bytes hash to digest; {} if it is absent, altered or not plainly one line per path.
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return {}
+    if hashlib.sha256(data).hexdigest() != digest or not data.endswith(b"\n"):
+        return {}
+    out, seen = {}, set()
+    for line in data[:-1].split(b"\n"):
+        m = re.match(rb"f [0-7]{4} ([0-9a-f]{64}) (.+)\Z", line) or re.match(rb"l .* (.+)\Z", line)
+        rel = m.group(m.lastindex) if m else None
+        if rel is None or rel in seen:
+            return {}
+        seen.add(rel)
+        if line.startswith(b"f "):
+            out[rel] = m.group(1).decode()
+    return out
+listed = listed_digests(sys.argv[6], sys.argv[7]) if cache and len(sys.argv) == 8 else {}
 problems = []
 NAME = "execution_enabled"
 def names(t):
@@ -105,14 +134,20 @@ for d, dirs, files in os.walk(root):
         if not f.endswith(".py"):
             continue
         rel = os.path.relpath(os.path.join(d, f), root)
-        raw = read(os.path.join(d, f))
+        raw = None
         if rel == cfg_rel:
             found_cfg = True
         elif cache:
-            h = hashlib.sha256(raw).hexdigest()
+            # A verdict is only ever recorded for the sha256 of the bytes parsed here, never for a listed one.
+            h = listed.get(os.fsencode(rel))
+            if h not in known:
+                raw = read(os.path.join(d, f))
+                h = hashlib.sha256(raw).hexdigest()
             if h in known:
                 clean.add(h)
                 continue
+        if raw is None:
+            raw = read(os.path.join(d, f))
         n = len(problems)
         tree = parse(raw, rel)
         if tree is None:

@@ -15,11 +15,17 @@ import hashlib, os, stat, sys
 #                                 those in STAGE/delta is copied, its sha256 taken
 #                                 from the very bytes written) and the changed
 #                                 files unpacked in STAGE/delta (renamed in, then
-#                                 read and hashed). Prints "<live sha256> <count>
-#                                 <staged sha256> <count>": ROOT as read (what a
-#                                 revert brings back) and STAGE/tree as written.
-#                                 CACHE (argument 4) as with --record, when a walk
-#                                 of STAGE/tree finds exactly what was written.
+#                                 read and hashed). A copy keeps its source's
+#                                 mtime, so that git's index, which compares
+#                                 size and mtime (swap.ts GIT_STAT_TRUST), need
+#                                 not read it again. Prints "<live sha256>
+#                                 <count> <staged sha256> <count>": ROOT as read
+#                                 (what a revert brings back) and STAGE/tree as
+#                                 written. CACHE (argument 4) as with --record,
+#                                 with the stat signature of what was written,
+#                                 and STAGE/listing: the staged tree's digest
+#                                 lines (its sha256 is the staged digest), which
+#                                 the assertions use as their cache keys.
 # A path that cannot be read (or, staging, written) fails the run with its name
 # and the cause: never a silently smaller tree.
 root = os.fsencode(sys.argv[1])
@@ -51,23 +57,28 @@ def file_line(rel, perm, sha):
     return b"f %04o %s %s\n" % (perm, sha, rel)
 def link_line(rel, target):
     return b"l %s %s\n" % (target, rel)
-def copy(src, dst, perm):
+def copy(src, dst, perm, st):
     # sha256 of src's bytes, each chunk written to dst (a new file) as it is hashed; dst None: hash only.
+    # st: src's lstat; its size sizes the first read (a short read is the end), its times go to dst.
     h, wst = hashlib.sha256(), None
+    want = min(st.st_size + 1, 1 << 20)
     fi = os.open(src, RD)
     try:
         fo = os.open(dst, WR, perm) if dst is not None else None
         try:
             while True:
-                b = os.read(fi, 1 << 20)
-                if not b:
+                b = os.read(fi, want)
+                if b:
+                    h.update(b)
+                    if fo is not None:
+                        v = memoryview(b)
+                        while v:
+                            v = v[os.write(fo, v):]
+                if len(b) < want:
                     break
-                h.update(b)
-                if fo is not None:
-                    v = memoryview(b)
-                    while v:
-                        v = v[os.write(fo, v):]
+                want = 1 << 20
             if fo is not None:
+                os.utime(fo, ns=(st.st_atime_ns, st.st_mtime_ns))
                 wst = os.fstat(fo)
         finally:
             if fo is not None:
@@ -80,7 +91,7 @@ def line_of(top, rel, st):
     if stat.S_ISLNK(st.st_mode):
         return link_line(rel, os.readlink(full))
     if stat.S_ISREG(st.st_mode):
-        return file_line(rel, stat.S_IMODE(st.st_mode), copy(full, None, 0)[0])
+        return file_line(rel, stat.S_IMODE(st.st_mode), copy(full, None, 0, st)[0])
     return None
 def combine(lines):
     # The tree digest's one form: sha256 over the entries' lines in path order, and their count.
@@ -119,10 +130,11 @@ def stage(expected, cache, stage_dir, dropped):
             line = link_line(rel, target)
             if keep:
                 os.symlink(target, dst)
+                os.utime(dst, ns=(st.st_atime_ns, st.st_mtime_ns), follow_symlinks=False)
                 staged[rel] = (line, os.lstat(dst))
         elif stat.S_ISREG(st.st_mode):
             perm = stat.S_IMODE(st.st_mode)
-            sha, wst = copy(src, dst if keep else None, perm & ~0o022)
+            sha, wst = copy(src, dst if keep else None, perm & ~0o022, st)
             line = file_line(rel, perm, sha)
             if keep:
                 staged[rel] = (file_line(rel, stat.S_IMODE(wst.st_mode), sha), wst)
@@ -137,12 +149,15 @@ def stage(expected, cache, stage_dir, dropped):
         line = line_of(tree, rel, wst)
         if line is not None:
             staged[rel] = (line, wst)
+    listing = b"".join(staged[rel][0] for rel in sorted(staged))
     got = combine(staged[rel][0] for rel in sorted(staged))
     print("%s %s" % (combine(pre), got))
     if got == expected:
-        rows = walk(tree)
-        if len(rows) == len(staged) and all(rel in staged and stat_key(st) == stat_key(staged[rel][1]) for rel, st in rows):
-            record(cache, signature(rows), got)
+        with open(os.path.join(os.fsencode(stage_dir), b"listing"), "wb") as fh:
+            fh.write(listing)
+        # The stat signature of exactly what was written (each file's fstat after its last write): a later walk
+        # matches it only if no entry was added, removed or changed since, so no re-walk is needed to trust it.
+        record(cache, signature([(rel, staged[rel][1]) for rel in sorted(staged)]), got)
 def main():
     rows = walk(root) if mode != "--stage" else None
     if mode == "--cached":

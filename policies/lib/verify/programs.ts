@@ -656,10 +656,11 @@ function gitSpec(c: Call): void {
         if ((t === "--version" || t === "--help") && i === a.length - 1) { return; }
         if (t === "-c") {
             const kv = a[i + 1]?.s;
-            // core.bigFileThreshold only chooses how blobs are stored (one pack instead of loose objects).
-            if (kv === undefined || !/^(user\.name|user\.email)=[^\n]*$|^core\.hooksPath=\/dev\/null$|^core\.bigFileThreshold=[0-9]+[kmg]?$/.test(kv)) {
+            // core.bigFileThreshold only chooses how blobs are stored (one pack instead of loose objects);
+            // core.checkStat=minimal and core.trustctime=false only which stat fields say a file is unchanged.
+            if (kv === undefined || !/^(user\.name|user\.email)=[^\n]*$|^core\.hooksPath=\/dev\/null$|^core\.bigFileThreshold=[0-9]+[kmg]?$|^core\.checkStat=minimal$|^core\.trustctime=false$/.test(kv)) {
                 bad(c, "no-push-or-remote", `git -c ${kv ?? "(run-time value)"}: configuration can add remotes, aliases, hooks or commands`,
-                    "only -c user.name=..., -c user.email=..., -c core.hooksPath=/dev/null and -c core.bigFileThreshold=N");
+                    "only -c user.name=..., -c user.email=..., -c core.hooksPath=/dev/null, -c core.bigFileThreshold=N, -c core.checkStat=minimal and -c core.trustctime=false");
             }
             i += 2;
             continue;

@@ -162,6 +162,12 @@ ok("read/redirect-from-literal-variable", "writes", hostCommand(`F=${P.state}/de
 ok("git/bulk-add-heap-trim", "push",
     hostCommand(`GLIBC_TUNABLES=glibc.malloc.trim_threshold=268435456 git -C ${P.dot} -c core.bigFileThreshold=1 add -A -- iu-cutter`, { writes: [P.target, `${P.dot}/.git`] }),
     "the swap's bulk check-in: the heap's trim threshold raised for git (lib/scripts/swap.ts GIT_HEAP)");
+ok("git/add-trusting-stat", "push",
+    hostCommand(`git -C ${P.dot} -c core.checkStat=minimal -c core.trustctime=false add -A -- iu-cutter`, { writes: [P.target, `${P.dot}/.git`] }),
+    "a delta's add: copies keep their mtime, so the index refresh reads only the changed files (lib/scripts/prelude.ts GIT_STAT_TRUST)");
+ok("git/status-split-by-path", "push",
+    hostCommand(`{ git -C ${P.dot} rev-parse HEAD; git --no-optional-locks -C ${P.dot} status --porcelain=v1 --untracked-files=all -- . ':(exclude)iu-cutter'; git --no-optional-locks -C ${P.dot} -c core.checkStat=minimal -c core.trustctime=false status --porcelain=v1 --untracked-files=all -- iu-cutter; } | sha256sum | cut -c1-64`),
+    "the dotGitStatus anchor: the release path under the stat trust, the rest under git's full check");
 ok("git/local-rev-parse", "push", localCommand("git rev-parse HEAD"));
 ok("git/local-status", "push", localCommand("git status --porcelain"));
 ok("git/command-local-rev-parse", "push", commandLocal("git rev-parse HEAD", { dir: P.localDir }));

@@ -719,6 +719,12 @@ ev("push/core-fsmonitor-command", "push",
     hostCommand(`git -C ${P.dot} -c core.fsmonitor='git push origin HEAD' add -A -- iu-cutter`, { writes: DOT_W }));
 ev("push/big-file-threshold-then-ssh-command", "push",
     hostCommand(`git -C ${P.dot} -c core.bigFileThreshold=1 -c core.sshCommand='sh -c reboot' fetch origin`, { writes: DOT_W }));
+ev("push/check-stat-smuggles-alias", "push",
+    hostCommand(`git -C ${P.dot} -c 'core.checkStat=minimal alias.add=!git push' add -A -- iu-cutter`, { writes: DOT_W }));
+ev("push/trustctime-then-fsmonitor", "push",
+    hostCommand(`git -C ${P.dot} -c core.trustctime=false -c core.fsmonitor='git push origin HEAD' status`));
+ev("push/check-stat-beside-pager", "push",
+    hostCommand(`git -C ${P.dot} -c core.checkStat=default -c core.pager='sh -c reboot' log`));
 ev("push/ext-transport", "push", hostCommand(`git -C ${P.dot} -c protocol.ext.allow=always fetch 'ext::sh -c reboot'`));
 ev("push/shipped-post-commit-hook", "push",
     hostCommand(`tar -x --no-same-owner --no-same-permissions -f - -C ${P.dot}`, {

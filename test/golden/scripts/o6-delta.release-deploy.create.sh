@@ -2,7 +2,7 @@ set -euo pipefail
 trap '' HUP PIPE
 umask 022
 tree_digest() { python3 - "$1" <<'PY'
-# [pinned helper tree_digest.py, sha256 cb3f6ecd3b6bcab6…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 12b5d8b8b08a37cc…: shown once under "Pinned helpers"]
 PY
 }
 [ -d /var/lib/cutter ] || install -d -m 0750 /var/lib/cutter
@@ -14,7 +14,7 @@ exchange() { python3 - "$1" "$2" <<'PY'
 PY
 }
 tree_digest_cached() { python3 - "$1" --cached "$2" <<'PY'
-# [pinned helper tree_digest.py, sha256 cb3f6ecd3b6bcab6…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 12b5d8b8b08a37cc…: shown once under "Pinned helpers"]
 PY
 }
 revert() { # back to the exact pre-deploy state recorded in the journal
@@ -86,7 +86,7 @@ if ! tar -x -m --no-same-owner --no-same-permissions -f - -C /opt/incomex/.iu-cu
   fail "Release: unpacking the 1 changed file in /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee failed (disk full?); staging removed, nothing else touched"
 fi
 stage_from_live() { python3 - /opt/incomex/dot/iu-cutter --stage 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee 12' /var/lib/cutter/tree-digest.cache /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee 'docs/o ld.md' <<'PY'
-# [pinned helper tree_digest.py, sha256 cb3f6ecd3b6bcab6…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 12b5d8b8b08a37cc…: shown once under "Pinned helpers"]
 PY
 }
 if ! staged="$(stage_from_live)"; then
@@ -117,18 +117,18 @@ step=exchange
 exchange /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /opt/incomex/dot/iu-cutter
 mv -T /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/old-tree
 step=assert
-if ! python3 - /opt/incomex/dot/iu-cutter 0.6.0 --cache /var/lib/cutter/assert-release.cache eca69bca7e60146e4066fcb1a07322e476e5d5d95bd2498bbe5a00a8e78c5bfb <<'PY'
-# [pinned helper assert_release.py, sha256 eca69bca7e60146e…: shown once under "Pinned helpers"]
+if ! python3 - /opt/incomex/dot/iu-cutter 0.6.0 --cache /var/lib/cutter/assert-release.cache 059697c561d05e038e23e331f275edb90e6013be95fab6732fac28a0726c9d21 /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/listing eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee <<'PY'
+# [pinned helper assert_release.py, sha256 059697c561d05e03…: shown once under "Pinned helpers"]
 PY
 then revert; fail "Release: post-deploy assertions failed; the previous tree is back in place"; fi
 [ "$(tree_digest_cached /opt/incomex/dot/iu-cutter /var/lib/cutter/tree-digest.cache | cut -d' ' -f1)" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ] || { revert; fail "Release: deployed tree does not match the manifest; reverted"; }
 step=dot-commit
 ignored="$(git -C /opt/incomex/dot ls-files --others --ignored --exclude-standard -- iu-cutter | head -n 5 | tr '\n' ' ')"
 [ -z "$ignored" ] || fail "Release: the dot repo's ignore rules match release files (${ignored}); the deploy commit would not record them. Add exceptions to the dot repo's .gitignore (reviewed), then re-run; reverted"
-git -C /opt/incomex/dot add -A -- iu-cutter
+git -C /opt/incomex/dot -c core.checkStat=minimal -c core.trustctime=false add -A -- iu-cutter
 if git -C /opt/incomex/dot diff --cached --quiet -- iu-cutter; then say "Release: the dot repo already records this tree at HEAD; no commit"
 elif git -C /opt/incomex/dot diff --cached --quiet -- . ':(exclude)iu-cutter'; then
-git -C /opt/incomex/dot -c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost -c core.hooksPath=/dev/null commit -q --no-verify -F - <<'IUCUTTER_EOF'
+git -C /opt/incomex/dot -c user.name=iu-cutter-deploy -c user.email=iu-cutter-deploy@localhost -c core.hooksPath=/dev/null -c core.checkStat=minimal -c core.trustctime=false commit -q --no-verify -F - <<'IUCUTTER_EOF'
 deploy iu-cutter 0.6.0 (O6)
 
 version: 0.6.0

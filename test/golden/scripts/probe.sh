@@ -1,13 +1,13 @@
 set -euo pipefail
 tree_digest() { python3 - "$1" <<'PY'
-# [pinned helper tree_digest.py, sha256 cb3f6ecd3b6bcab6…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 12b5d8b8b08a37cc…: shown once under "Pinned helpers"]
 PY
 }
 printf 'hostname=%s\n' "$(hostname)"
 if [ -f /opt/incomex/dot/docker-compose.yml ]; then echo marker=present; else echo marker=missing; fi
 if [ -f /opt/incomex/dot/.env ]; then echo envfile=present; else echo envfile=missing; fi
 tree_digest_cached() { python3 - "$1" --cached "$2" <<'PY'
-# [pinned helper tree_digest.py, sha256 cb3f6ecd3b6bcab6…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 12b5d8b8b08a37cc…: shown once under "Pinned helpers"]
 PY
 }
 if [ -d /opt/incomex/dot/iu-cutter ]; then printf 'tree=%s\n' "$(tree_digest_cached /opt/incomex/dot/iu-cutter /var/lib/cutter/tree-digest.cache)"; else echo tree=absent; fi
@@ -15,7 +15,7 @@ if [ -f /opt/incomex/dot/docker-compose.yml ]; then printf 'compose=%s\n' "$(sha
 if [ -f /opt/incomex/dot/.env.production ]; then printf 'envProduction=%s\n' "$(sha256sum < /opt/incomex/dot/.env.production | cut -c1-64)"; else echo envProduction=absent; fi
 if [ -f /var/lib/cutter/artifacts/env-production/original ]; then printf 'envProductionOriginal=%s\n' "$(sha256sum < /var/lib/cutter/artifacts/env-production/original | cut -c1-64)"; else echo envProductionOriginal=; fi
 if git -C /opt/incomex/dot rev-parse --git-dir >/dev/null 2>&1; then
-  printf 'dotGitStatus=%s\n' "$( { git -C /opt/incomex/dot rev-parse HEAD; git --no-optional-locks -C /opt/incomex/dot status --porcelain=v1 --untracked-files=all; } | sha256sum | cut -c1-64)"
+  printf 'dotGitStatus=%s\n' "$( { git -C /opt/incomex/dot rev-parse HEAD; git --no-optional-locks -C /opt/incomex/dot status --porcelain=v1 --untracked-files=all -- . ':(exclude)iu-cutter'; git --no-optional-locks -C /opt/incomex/dot -c core.checkStat=minimal -c core.trustctime=false status --porcelain=v1 --untracked-files=all -- iu-cutter; } | sha256sum | cut -c1-64)"
   printf 'dotRemotes=%s\n' "$(git -C /opt/incomex/dot remote | tr '\n' ' ')"
 else echo dotGitStatus=absent; echo dotRemotes=; fi
 if [ -f /var/lib/cutter/deploy.journal ]; then printf 'journal=%s\n' "$(tr '\n' ' ' < /var/lib/cutter/deploy.journal)"; else echo journal=; fi
