@@ -85,6 +85,26 @@ function makeSource(n: number): string {
     return dir;
 }
 
+/**
+ * Deleting tens of thousands of files slows every file creation on this VM's
+ * disk (ext4 with `discard`) for a minute or more, and `sync` does not wait
+ * for it. What a run leaves on the host is therefore moved aside by rename
+ * (into .sandbox/bench/trash, same filesystem) before reset-host.sh, so its
+ * deletes find little, and deleted once after the last timed command: no tool
+ * is timed on a disk still busy with the previous run's deletes.
+ */
+const TRASH = path.join(BENCH, "trash");
+function moveHostAside(): void {
+    const hostDirs = Object.values(readFacts().hostDirs);
+    const to = path.join(TRASH, String(Date.now()));
+    fs.mkdirSync(to, { recursive: true });
+    hostDirs.forEach((d, i) => {
+        for (const e of fs.readdirSync(d)) {
+            fs.renameSync(path.join(d, e), path.join(to, `${i}-${e}`));
+        }
+    });
+}
+
 function median(xs: number[]): number {
     const s = [...xs].sort((a, b) => a - b);
     return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -153,6 +173,7 @@ async function main(): Promise<void> {
         };
         const ansible = async (archive: string) => (await timed("ansible-playbook", ["-i", ans.inventory, ans.deploy, "-e", `archive=${archive}`], REPO_ROOT, undefined, ans.env)).s;
         for (let run = 0; run < RUNS; run++) {
+            moveHostAside();
             sh("bash", [path.join(REPO_ROOT, "sandbox", "reset-host.sh")]);
             sh("git", ["-C", src, "reset", "-q", "--hard", "HEAD"]);
             const stackName = `bench-${n}`;
@@ -197,7 +218,8 @@ async function main(): Promise<void> {
             const rsyncInc = async () => { r.rsyncInc.push((await timed("rsync", rsyncArgs(src, rsyncDest))).s); };
             const ansibleRe = async () => { r.ansibleRe.push(await ansible(archiveOf("redeploy"))); };
             if (run % 2 === 0) { await redeploy(); await rsyncInc(); await ansibleRe(); } else { await ansibleRe(); await rsyncInc(); await redeploy(); }
-            spawnSync("pulumi", ["destroy", "--stack", stackName, "--yes", "--non-interactive", "--skip-preview"], { cwd: REPO_ROOT });
+            // No destroy: its rollback would copy and delete a tree on the disk the next run is timed on; the
+            // next run's reset puts the host back (its old trees moved aside first).
             spawnSync("pulumi", ["stack", "rm", "--yes", "--force", "--stack", stackName], { cwd: REPO_ROOT });
             sh("git", ["-C", src, "reset", "-q", "--hard", "HEAD~1"]);
         }
@@ -208,6 +230,10 @@ async function main(): Promise<void> {
         rows.push(`| ${n} | ${m.deploy.toFixed(2)} | ${m.rsync.toFixed(2)} | ${m.ansible.toFixed(2)} | ${(firstAbove / m.rsync).toFixed(1)}× | ${(m.deploy / m.ansible).toFixed(2)}× | ${m.redeploy.toFixed(2)} | ${m.rsyncInc.toFixed(2)} | ${m.ansibleRe.toFixed(2)} | ${(incAbove / m.rsyncInc).toFixed(1)}× | ${m.noop.toFixed(2)} | ${m.emptyUp.toFixed(2)} | ${(m.noop / m.emptyUp).toFixed(2)}× | ${m.ansibleFloor.toFixed(2)} | ${m.preview.toFixed(2)} | ${m.emptyPreview.toFixed(2)} | ${(m.peakKb / 1024).toFixed(0)} |`);
         console.log(rows[rows.length - 1]);
     }
+    // After the last timed command: the host back to pristine, and everything moved aside deleted.
+    moveHostAside();
+    sh("bash", [path.join(REPO_ROOT, "sandbox", "reset-host.sh")]);
+    fs.rmSync(TRASH, { recursive: true, force: true });
     const header = [
         `Benchmarks, ${new Date().toISOString().slice(0, 10)}, ${RUNS} alternated runs per size, medians in seconds; sandbox sshd on loopback; 2 cores; ${sh("ansible-playbook", ["--version"]).split("\n")[0]}.`,
         "",
