@@ -187,6 +187,11 @@ describe("release manifest cache", () => {
 /** Under utf-7, `+ACIAOw-` is `";` and `+ADs-` is `;`: a UTF-8 reader sees one string literal, python sees the flip. */
 const UTF7_FLIP = '# -*- coding: utf-7 -*-\nx = "+ACIAOw-import cutter_agent.config as c+ADs- c.execution_enabled = True #"\n';
 
+/** Binding forms that are not assignments, each a real flip (see the import test). */
+const FOR_FLIP = "import cutter_agent.config as c\nfor c.execution_enabled in (True,):\n    pass\n";
+const DEF_FLIP = "execution_enabled = False\n\n\ndef execution_enabled():\n    pass\n";
+const WITH_FLIP = "import contextlib\nimport cutter_agent.config as c\nwith contextlib.nullcontext(True) as c.execution_enabled:\n    pass\n";
+
 describe("kill-switch: one definition at review and on the host", function () {
     // Each case runs git, the review's inspection and the host helper three times: about a second on a loaded 2-core machine.
     this.timeout(20000);
@@ -195,6 +200,15 @@ describe("kill-switch: one definition at review and on the host", function () {
         const out = execFileSync("python3", ["-c", "import cutter_agent.config as c, cutter_agent.boot; print(c.execution_enabled)"],
             { cwd: dir, encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
         expect(out.trim()).to.equal("True");
+    });
+    it("a loop target, a def and a with target are real flips too: python, importing them, makes execution_enabled truthy", () => {
+        const flips: Array<Record<string, string>> = [{ "cutter_agent/boot.py": FOR_FLIP }, { "cutter_agent/config.py": DEF_FLIP }, { "cutter_agent/boot.py": WITH_FLIP }];
+        for (const files of flips) {
+            const { dir } = repo(files);
+            const out = execFileSync("python3", ["-c", "import cutter_agent.config as c\ntry:\n    import cutter_agent.boot\nexcept ImportError:\n    pass\nprint(bool(c.execution_enabled))"],
+                { cwd: dir, encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+            expect(out.trim(), JSON.stringify(files)).to.equal("True");
+        }
     });
 
     /** The swap's form: with an assertion cache that a clean fixture tree has already filled (every unchanged file is a hit); a fresh copy per use. */
@@ -259,6 +273,34 @@ describe("kill-switch: one definition at review and on the host", function () {
         ["an unknown encoding declared", { "cutter_agent/boot.py": "# coding: no-such-codec\nx = 1\n" }, false],
         ["a UTF-8 declaration spelled utf8", { "cutter_agent/config.py": "# -*- coding: utf8 -*-\nexecution_enabled = False\n" }, true],
         ["a UTF-8 byte-order mark", { "cutter_agent/config.py": "\ufeffexecution_enabled = False\n" }, true],
+        // Every other binding form of the grammar (session 13: each of these passed before, and the first three are
+        // real flips, see the import test above the cases).
+        ["a loop target elsewhere", { "cutter_agent/boot.py": FOR_FLIP }, false],
+        ["a def after the False in config.py", { "cutter_agent/config.py": DEF_FLIP }, false],
+        ["a with target elsewhere", { "cutter_agent/boot.py": WITH_FLIP }, false],
+        ["a comprehension target elsewhere", { "cutter_agent/boot.py": "import cutter_agent.config as c\n[0 for c.execution_enabled in (True,)]\n" }, false],
+        ["a class named for the switch", { "cutter_agent/boot.py": "class execution_enabled:\n    pass\n" }, false],
+        ["an import bound to the name", { "cutter_agent/boot.py": "import os as execution_enabled\n" }, false],
+        ["another module's name imported as the switch", { "cutter_agent/boot.py": "from .other import flag as execution_enabled\n" }, false],
+        ["the switch imported from elsewhere", { "cutter_agent/boot.py": "from os import execution_enabled\n" }, false],
+        ["a parameter named for the switch", { "cutter_agent/boot.py": "def run(execution_enabled=True):\n    return execution_enabled\n" }, false],
+        ["a keyword argument True", { "cutter_agent/boot.py": "def run(**kw):\n    return kw\nrun(execution_enabled=True)\n" }, false],
+        ["a dict key True", { "cutter_agent/boot.py": "import cutter_agent.config as c\nvars(c).update({'execution_enabled': True})\n" }, false],
+        ["a __dict__ entry", { "cutter_agent/boot.py": "import cutter_agent.config as c\nc.__dict__['execution_enabled'] = True\n" }, false],
+        ["a namespace entry with a computed name", { "cutter_agent/boot.py": "import cutter_agent.config as c\nk = 'execution_' + 'enabled'\nvars(c)[k] = True\n" }, false],
+        ["setattr with a computed name", { "cutter_agent/boot.py": "import cutter_agent.config as c\nsetattr(c, 'execution_' + 'enabled', True)\n" }, false],
+        ["setattr with an implicitly concatenated name", { "cutter_agent/boot.py": "import cutter_agent.config as c\nsetattr(c, 'execution_' 'enabled', True)\n" }, false],
+        ["object.__setattr__", { "cutter_agent/boot.py": "import cutter_agent.config as c\nobject.__setattr__(c, 'execution_enabled', True)\n" }, false],
+        ["a module's __setattr__", { "cutter_agent/boot.py": "import cutter_agent.config as c\nc.__setattr__('execution_enabled', True)\n" }, false],
+        ["monkeypatch.setattr by dotted path", { "tests/test_live.py": "def test_live(monkeypatch):\n    monkeypatch.setattr('cutter_agent.config.execution_enabled', True)\n" }, false],
+        ["delattr", { "cutter_agent/boot.py": "import cutter_agent.config as c\ndelattr(c, 'execution_enabled')\n" }, false],
+        ["del", { "cutter_agent/boot.py": "import cutter_agent.config as c\ndel c.execution_enabled\n" }, false],
+        ["exec of literal code", { "cutter_agent/boot.py": "exec('import cutter_agent.config as c; c.execution_enabled = True')\n" }, false],
+        ["exec of computed code", { "cutter_agent/boot.py": "code = 'x = 1'\nexec(code)\n" }, false],
+        ["an except target", { "cutter_agent/boot.py": "try:\n    pass\nexcept Exception as execution_enabled:\n    pass\n" }, false],
+        ["a match capture", { "cutter_agent/boot.py": "match 1:\n    case execution_enabled:\n        pass\n" }, false],
+        ["reading the switch from config (the agent's own form)", { "cutter_agent/boot.py": "from .config import execution_enabled\nfrom cutter_agent.config import execution_enabled as execution_enabled\nimport cutter_agent.config as c\nif c.execution_enabled or execution_enabled:\n    print('execution_enabled is', c.execution_enabled)\n" }, true],
+        ["False passed or written by name", { "cutter_agent/boot.py": "def run(**kw):\n    return kw\nrun(execution_enabled=False)\nd = {'execution_enabled': False}\nsetattr(run, 'other', 1)\nexec('x = 1')\n" }, true],
     ];
     for (const [what, files, ok] of cases) {
         it(`${ok ? "accepts" : "refuses"} ${what}, identically at review and on the host`, () => {

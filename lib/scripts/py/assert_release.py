@@ -4,7 +4,13 @@ import ast, codecs, hashlib, io, os, re, sys, tokenize
 # commit at review time; the host runs it on the deployed tree. Kill-switch:
 # cutter_agent/config.py binds execution_enabled (plain or annotated, e.g.
 # `execution_enabled: bool = False`) only to the literal False, at least once;
-# no .py file anywhere binds it (name, attribute, setattr) to anything else.
+# no .py file anywhere binds it to anything else, in any form the grammar has
+# (assignment of any kind, loop, with, comprehension or except target, del,
+# def, class, parameter, keyword, import other than reading it from
+# cutter_agent.config, match capture, dict key, setattr/__setattr__/delattr
+# with the name, exec/eval of literal code); a setattr-like call, namespace
+# entry or exec/eval whose name or code is computed at run time is refused
+# (it cannot be read).
 # Every file is read as the interpreter reads it: bytes, so that a BOM or
 # coding declaration means here what it means to python. A declaration of any
 # encoding but UTF-8 is refused: under utf-7, for one, text that a UTF-8 reader
@@ -59,42 +65,105 @@ def listed_digests(path, digest):
 listed = listed_digests(sys.argv[6], sys.argv[7]) if cache and len(sys.argv) == 8 else {}
 problems = []
 NAME = "execution_enabled"
-def names(t):
-    if isinstance(t, ast.Name):
-        return [t.id]
-    if isinstance(t, ast.Attribute):
-        return [t.attr]
-    if isinstance(t, (ast.Tuple, ast.List)):
-        return [n for e in t.elts for n in names(e)]
-    if isinstance(t, ast.Starred):
-        return names(t.value)
-    return []
+def target_name(t):
+    return t.id if isinstance(t, ast.Name) else t.attr if isinstance(t, ast.Attribute) else None
+def const_str(v):
+    return v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else None
 def shown(v):
     if isinstance(v, ast.Constant):
         return '"%s"' % v.value if isinstance(v.value, str) else repr(v.value)
     u = getattr(ast, "unparse", None)
     return u(v) if u else type(v).__name__
-def is_false(v, t):
-    return isinstance(t, (ast.Name, ast.Attribute)) and isinstance(v, ast.Constant) and v.value is False
-def bindings(tree, name):
-    # (target is a plain name, value is the literal False, the value shown) per binding
-    out = []
+def is_false(v):
+    return isinstance(v, ast.Constant) and v.value is False
+DYNAMIC_NS = ("globals", "locals", "vars")
+def namespace(v):
+    # obj.__dict__, vars(...), globals(), locals(): a mapping whose keys are names
+    return (isinstance(v, ast.Attribute) and v.attr == "__dict__") or (isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id in DYNAMIC_NS)
+def resolve(module, level, pkg):
+    # the absolute module an ImportFrom names, from the importing file's package (its path parts)
+    if level == 0:
+        return module or ""
+    if level - 1 > len(pkg):
+        return ""
+    base = pkg[:len(pkg) - (level - 1)]
+    return ".".join(base + (module.split(".") if module else []))
+def bindings(tree, name, pkg):
+    # Every way Python source can give `name` a value, by the grammar: (target is a plain name, the value is the
+    # literal False, what is shown) each; and what the check cannot read (a name computed at run time).
+    out, unread, accounted = [], [], set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign):
             for t in node.targets:
-                if name in names(t):
-                    out.append((isinstance(t, ast.Name), is_false(node.value, t), shown(node.value)))
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            if name in names(node.target):
-                out.append((isinstance(node.target, ast.Name), is_false(node.value, node.target), shown(node.value)))
-        elif isinstance(node, (ast.AugAssign, ast.NamedExpr)):
-            if name in names(node.target):
-                out.append((False, False, shown(node.value)))
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
-            if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and node.args[1].value == name:
-                val = node.args[2] if len(node.args) == 3 else None
-                out.append((False, isinstance(val, ast.Constant) and val.value is False, "setattr(...)"))
-    return out
+                if target_name(t) == name or (isinstance(t, ast.Subscript) and const_str(t.slice) == name):
+                    out.append((isinstance(t, ast.Name), is_false(node.value), shown(node.value)))
+                    accounted.add(id(t))
+        elif isinstance(node, ast.AnnAssign) and (target_name(node.target) == name or (isinstance(node.target, ast.Subscript) and const_str(node.target.slice) == name)):
+            accounted.add(id(node.target))
+            if node.value is not None:
+                out.append((isinstance(node.target, ast.Name), is_false(node.value), shown(node.value)))
+    for node in ast.walk(tree):
+        where = "line %d" % getattr(node, "lineno", 0)
+        if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)) and isinstance(getattr(node, "ctx", None), (ast.Store, ast.Del)) and id(node) not in accounted:
+            if target_name(node) == name or (isinstance(node, ast.Subscript) and const_str(node.slice) == name):
+                # augmented, walrus, for/with/comprehension targets, unpacking, del
+                out.append((False, False, "%s target (%s)" % ("a del" if isinstance(node.ctx, ast.Del) else "an assignment, loop or with", where)))
+            elif isinstance(node, ast.Subscript) and namespace(node.value) and const_str(node.slice) is None:
+                unread.append("a namespace entry whose name is computed at run time (%s)" % where)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
+            out.append((False, False, "a def or class (%s)" % where))
+        elif isinstance(node, ast.arg) and node.arg == name:
+            out.append((False, False, "a parameter (%s)" % where))
+        elif isinstance(node, ast.keyword) and node.arg == name and not is_false(node.value):
+            out.append((False, False, "%s=%s (%s)" % (name, shown(node.value), where)))
+        elif isinstance(node, ast.Dict):
+            for k, v in zip(node.keys, node.values):
+                if k is not None and const_str(k) == name and not is_false(v):
+                    out.append((False, False, '"%s": %s (%s)' % (name, shown(v), where)))
+        elif isinstance(node, ast.ExceptHandler) and node.name == name:
+            out.append((False, False, "an except target (%s)" % where))
+        elif isinstance(node, (getattr(ast, "MatchAs", ()), getattr(ast, "MatchStar", ()))) and node.name == name:
+            out.append((False, False, "a match capture (%s)" % where))
+        elif isinstance(node, getattr(ast, "MatchMapping", ())) and node.rest == name:
+            out.append((False, False, "a match capture (%s)" % where))
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if (a.asname or a.name.split(".")[0]) == name:
+                    out.append((False, False, "an import (%s)" % where))
+        elif isinstance(node, ast.ImportFrom):
+            for a in node.names:
+                # `from cutter_agent.config import execution_enabled` (or relative) reads the switch: the one allowed import of it.
+                if (a.asname or a.name) == name and not (a.name == name and resolve(node.module, node.level, pkg) == "cutter_agent.config"):
+                    out.append((False, False, "an import (%s)" % where))
+        elif isinstance(node, ast.Call):
+            f = node.func
+            fn = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+            if fn in ("setattr", "__setattr__", "delattr", "__delattr__"):
+                # setattr(obj, NAME, v), X.setattr(obj, NAME, v) (monkeypatch), obj.__setattr__(NAME, v), object.__setattr__(obj, NAME, v)
+                i = 0 if fn.startswith("__") and len(node.args) < 3 and not (fn == "__delattr__" and len(node.args) == 2) else 1
+                arg = node.args[i] if len(node.args) > i else None
+                dotted = const_str(node.args[0]) if fn == "setattr" and len(node.args) == 2 else None
+                if dotted is not None and dotted.split(".")[-1] == name:
+                    out.append((False, is_false(node.args[1]), "setattr(\"%s\", ...) (%s)" % (dotted, where)))
+                elif arg is None or const_str(arg) is None:
+                    if dotted is None:
+                        unread.append("%s() with an attribute name computed at run time (%s)" % (fn, where))
+                elif const_str(arg) == name:
+                    val = node.args[i + 1] if fn.endswith("setattr") and len(node.args) > i + 1 else None
+                    out.append((False, val is not None and is_false(val), "%s(...) (%s)" % (fn, where)))
+            elif fn in ("exec", "eval") and isinstance(f, ast.Name):
+                code = const_str(node.args[0]) if node.args else None
+                try:
+                    inner = ast.parse(code) if code is not None else None
+                except (SyntaxError, ValueError):
+                    inner = None
+                if inner is None:
+                    unread.append("%s() of code that is not a literal (%s)" % (fn, where))
+                else:
+                    o, u = bindings(inner, name, pkg)
+                    out.extend((False, ok, "%s in %s() (%s)" % (v, fn, where)) for _, ok, v in o)
+                    unread.extend(u)
+    return out, unread
 def read(path):
     with open(path, "rb") as fh:
         return fh.read()
@@ -152,12 +221,14 @@ for d, dirs, files in os.walk(root):
         tree = parse(raw, rel)
         if tree is None:
             continue
-        b = bindings(tree, NAME)
+        b, unread = bindings(tree, NAME, os.path.dirname(rel).split(os.sep) if os.path.dirname(rel) else [])
+        for u in unread:
+            problems.append("KillSwitch: %s has %s: the check cannot tell whether it sets execution_enabled; write the name literally" % (rel, u))
         if rel == cfg_rel:
             if not b or not all(plain and false for plain, false, _ in b):
                 problems.append("KillSwitch: %s must set execution_enabled = False (found: %s)" % (rel, ", ".join(v for _, _, v in b) or "no assignment"))
         elif any(not false for _, false, _ in b):
-            problems.append("KillSwitch: %s assigns execution_enabled to something other than False" % rel)
+            problems.append("KillSwitch: %s assigns execution_enabled to something other than False: %s" % (rel, "; ".join(v for _, false, v in b if not false)))
         elif cache and len(problems) == n:
             clean.add(h)
 if not found_cfg:

@@ -53,16 +53,67 @@ function pythonSwitchAssignments(text: string): string[] {
             /["']execution[_-]?enabled["']\s*[:,]\s*([^\s,;)}#]+)/g,
             /["']execution[_-]?enabled["']\s*\]\s*=(?!=)\s*([^\s,;)#]+)/g,
         ];
+        const shown = raw.trim().replace(new RegExp(HOLE, "g"), "<run-time value>").slice(0, 100);
         for (const re of forms) {
             let m: RegExpExecArray | null;
             while ((m = re.exec(code)) !== null) {
                 if (m[1] !== "False") {
-                    out.push(raw.trim().replace(new RegExp(HOLE, "g"), "<run-time value>").slice(0, 100));
+                    out.push(shown);
                 }
             }
         }
+        if (pythonBindingForm(code, raw)) {
+            out.push(shown);
+        }
+    }
+    for (const raw of text.split(/\r?\n/)) {
+        // A name or code the line computes at run time: no line check can tell what it sets (the host's AST check refuses these too).
+        const code = raw.replace(/#.*$/, "").replace(/(["'])((?:\\.|(?!\1).)*)\1/g, "$1$1");
+        // After the blanking a literal is '' or "": an argument that is not exactly one literal is computed.
+        if (/\b(?:setattr|delattr)\s*\(\s*[^,()]+(?:\([^()]*\))?\s*,(?!\s*["']["']\s*[,)])/.test(code) || (/\.__(?:set|del)attr__\s*\(/.test(code) && !/\.__(?:set|del)attr__\s*\(\s*(?:[\w.]+\s*,\s*)?["']["']\s*[,)]/.test(code))
+            || /(?:^|[^\w.])(?:exec|eval)\s*\((?!\s*["']["']\s*[,)])/.test(code)
+            || /(?:\bglobals\(\s*\)|\blocals\(\s*\)|\bvars\([^()]*\)|\.__dict__)\s*\[(?!\s*["']["']\s*\])[^\]]*\]\s*(?:=(?!=)|[-+*/%&|^@]=)/.test(code)) {
+            out.push(`${raw.trim().slice(0, 90)} (a name or code computed at run time)`);
+        }
     }
     return [...new Set(out)];
+}
+
+/**
+ * The binding forms of the grammar that are not `name = value`: loop, with,
+ * except and import targets, def and class, walrus and augmented assignment,
+ * del, delattr, and code given to exec/eval as a literal. `code` has its
+ * comments and strings (but the switch's own name) blanked; `raw` is the line.
+ */
+function pythonBindingForm(code: string, raw: string): boolean {
+    const N = "execution[_-]?enabled";
+    // The one import of it: read from the config module, under its own name.
+    const reads = new RegExp(`^\\s*from\\s+(?:\\.+\\s*config|cutter_agent\\.config)\\s+import\\s+(?:(?!\\bas\\b)[\\w\\s,()])*$`)
+        .test(code.replace(new RegExp(`\\b(${N})\\s+as\\s+\\1\\b`, "g"), "$1"));
+    if (reads) {
+        return false;
+    }
+    if (new RegExp(`\\b${N}\\s*(?::=|//=|\\*\\*=|>>=|<<=|[-+*/%&|^@]=)`, "i").test(code)) {
+        return true;
+    }
+    if (new RegExp(`\\b(?:def|class)\\s+${N}\\b|\\bdel\\s+[^#]*\\b${N}\\b|\\bas\\s+[\\w.]*\\b${N}\\b|\\b(?:del|__del)attr(?:__)?\\s*\\(|\\bimport\\b`, "i").test(code)
+        && new RegExp(N, "i").test(code)) {
+        return true;
+    }
+    if (new RegExp(`\\bsetattr\\s*\\(\\s*["'][\\w.]*\\.${N}["']`, "i").test(raw)) {
+        return true;
+    }
+    const loop = /\bfor\s+([^:]*?)\s+in\b/g;
+    let m: RegExpExecArray | null;
+    while ((m = loop.exec(code)) !== null) {
+        if (new RegExp(N, "i").test(m[1])) {
+            return true;
+        }
+    }
+    if (/(?:^|[^\w.])(?:exec|eval)\s*\(/.test(raw) && new RegExp(N, "i").test(raw)) {
+        return true;
+    }
+    return false;
 }
 
 export function switchAssignments(text: string, fileName?: string): string[] {

@@ -644,6 +644,38 @@ ev("kill/tar-member-config-true", "kill-switch",
             { name: "cutter_agent/config.py", content: "\"\"\"Kill-switch.\"\"\"\nexecution_enabled = True\n" },
         ]),
     }));
+// Binding forms of Python that are not `name = value` (session 13: each passed the pack, the review and the host).
+const shippedPy = (content: string) => hostCommand(STAGE_X, {
+    writes: STAGE_W, stdinFile: makeTar([{ name: "cutter_agent/__init__.py", content: "__version__ = \"0.6.0\"\n" }, { name: "cutter_agent/boot.py", content }]),
+});
+const BINDING_FORMS: Array<[string, string]> = [
+    ["for-target", "import cutter_agent.config as c\nfor c.execution_enabled in (True,):\n    pass\n"],
+    ["comprehension-target", "import cutter_agent.config as c\n[0 for c.execution_enabled in (True,)]\n"],
+    ["with-target", "import contextlib\nimport cutter_agent.config as c\nwith contextlib.nullcontext(True) as c.execution_enabled:\n    pass\n"],
+    ["def", "def execution_enabled():\n    pass\n"],
+    ["class", "class execution_enabled:\n    pass\n"],
+    ["import-as", "import os as execution_enabled\n"],
+    ["from-elsewhere", "from os import execution_enabled\n"],
+    ["from-config-renamed", "from .config import other as execution_enabled\n"],
+    ["except-as", "try:\n    pass\nexcept Exception as execution_enabled:\n    pass\n"],
+    ["walrus", "if (execution_enabled := True):\n    pass\n"],
+    ["augmented", "import cutter_agent.config as c\nc.execution_enabled |= True\n"],
+    ["del", "import cutter_agent.config as c\ndel c.execution_enabled\n"],
+    ["delattr", "import cutter_agent.config as c\ndelattr(c, 'execution_enabled')\n"],
+    ["dunder-dict", "import cutter_agent.config as c\nc.__dict__['execution_enabled'] = True\n"],
+    ["vars-computed-key", "import cutter_agent.config as c\nk = 'execution_' + 'enabled'\nvars(c)[k] = True\n"],
+    ["setattr-concatenated", "import cutter_agent.config as c\nsetattr(c, 'execution_' + 'enabled', True)\n"],
+    ["setattr-implicit-concatenation", "import cutter_agent.config as c\nsetattr(c, 'execution_' 'enabled', True)\n"],
+    ["object-setattr", "import cutter_agent.config as c\nobject.__setattr__(c, 'execution_enabled', True)\n"],
+    ["module-dunder-setattr", "import cutter_agent.config as c\nc.__setattr__('execution_enabled', True)\n"],
+    ["monkeypatch-dotted", "def test_live(monkeypatch):\n    monkeypatch.setattr('cutter_agent.config.execution_enabled', True)\n"],
+    ["exec-literal", "exec('import cutter_agent.config as c; c.execution_enabled = True')\n"],
+    ["exec-computed", "code = 'import cutter_agent.config as c; c.execution_' + 'enabled = True'\nexec(code)\n"],
+    ["parameter-default", "def run(execution_enabled=True):\n    return execution_enabled\n"],
+];
+for (const [id, content] of BINDING_FORMS) {
+    ev(`kill/shipped-python-${id}`, "kill-switch", shippedPy(content));
+}
 ev("kill/tar-member-env", "kill-switch",
     hostCommand(STAGE_X, { writes: STAGE_W, stdinFile: makeTar([{ name: "deploy/cutter.env", content: "MODE=dryrun\nEXECUTION_ENABLED=true\n" }]) }));
 ev("kill/tar-member-yaml", "kill-switch",

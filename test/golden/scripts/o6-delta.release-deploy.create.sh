@@ -117,8 +117,8 @@ step=exchange
 exchange /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /opt/incomex/dot/iu-cutter
 mv -T /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/old-tree
 step=assert
-if ! python3 - /opt/incomex/dot/iu-cutter 0.6.0 --cache /var/lib/cutter/assert-release.cache 059697c561d05e038e23e331f275edb90e6013be95fab6732fac28a0726c9d21 /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/listing eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee <<'PY'
-# [pinned helper assert_release.py, sha256 059697c561d05e03…: shown once under "Pinned helpers"]
+if ! python3 - /opt/incomex/dot/iu-cutter 0.6.0 --cache /var/lib/cutter/assert-release.cache a5d8b52593a0fbcfea279dfed69868d1ec1e0313a494858febe834339bff912f /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/listing eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee <<'PY'
+# [pinned helper assert_release.py, sha256 a5d8b52593a0fbcf…: shown once under "Pinned helpers"]
 PY
 then revert; fail "Release: post-deploy assertions failed; the previous tree is back in place"; fi
 [ "$(tree_digest_cached /opt/incomex/dot/iu-cutter /var/lib/cutter/tree-digest.cache | cut -d' ' -f1)" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ] || { revert; fail "Release: deployed tree does not match the manifest; reverted"; }
