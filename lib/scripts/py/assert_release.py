@@ -88,11 +88,14 @@ def resolve(module, level, pkg):
         return ""
     base = pkg[:len(pkg) - (level - 1)]
     return ".".join(base + (module.split(".") if module else []))
+# Nodes that never bind a name themselves (what they contain is walked on its own).
+PLAIN = frozenset(getattr(ast, n) for n in ("Constant", "Expr", "Load", "Store", "Del", "BinOp", "UnaryOp", "BoolOp", "Compare", "If", "Return", "Module", "Assign", "AnnAssign", "AugAssign", "Add", "Sub", "Mult", "And", "Or", "Not", "Eq", "NotEq", "Lt", "Gt", "Is", "IsNot", "In", "NotIn", "JoinedStr", "FormattedValue", "List", "Tuple", "Set", "Pass", "Raise") if hasattr(ast, n))
 def bindings(tree, name, pkg):
     # Every way Python source can give `name` a value, by the grammar: (target is a plain name, the value is the
     # literal False, what is shown) each; and what the check cannot read (a name computed at run time).
     out, unread, accounted = [], [], set()
-    for node in ast.walk(tree):
+    nodes = list(ast.walk(tree))
+    for node in nodes:
         if isinstance(node, ast.Assign):
             for t in node.targets:
                 if target_name(t) == name or (isinstance(t, ast.Subscript) and const_str(t.slice) == name):
@@ -102,7 +105,9 @@ def bindings(tree, name, pkg):
             accounted.add(id(node.target))
             if node.value is not None:
                 out.append((isinstance(node.target, ast.Name), is_false(node.value), shown(node.value)))
-    for node in ast.walk(tree):
+    for node in nodes:
+        if type(node) in PLAIN:
+            continue
         where = "line %d" % getattr(node, "lineno", 0)
         if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)) and isinstance(getattr(node, "ctx", None), (ast.Store, ast.Del)) and id(node) not in accounted:
             if target_name(node) == name or (isinstance(node, ast.Subscript) and const_str(node.slice) == name):
@@ -202,7 +207,7 @@ for d, dirs, files in os.walk(root):
     for f in sorted(files):
         if not f.endswith(".py"):
             continue
-        rel = os.path.relpath(os.path.join(d, f), root)
+        rel = f if d == root else os.path.join(d[len(root):].lstrip(os.sep), f)
         raw = None
         if rel == cfg_rel:
             found_cfg = True
