@@ -374,7 +374,7 @@ const SPECS: Record<string, Spec> = {
     sh(c) { shellSpec(c); },
     dash(c) { shellSpec(c); },
     gpg(c) {
-        const p = parse(c, { flags: ["--batch", "--with-colons", "--no-tty", "--quiet", "-q", "--with-fingerprint", "--fixed-list-mode", "--list-keys", "-k", "--list-public-keys", "--list-secret-keys", "-K", "--fingerprint", "--list-sigs", "--check-sigs"], withArg: ["--homedir"] }, c.args, "no-real-crypto");
+        const p = parse(c, { flags: ["--batch", "--with-colons", "--no-tty", "--quiet", "-q", "--with-fingerprint", "--fixed-list-mode", "--list-keys", "-k", "--list-public-keys", "--list-secret-keys", "-K", "--fingerprint", "--list-sigs", "--check-sigs"] }, c.args, "no-real-crypto");
         if (p.ok && !has(p, "--list-keys", "-k", "--list-public-keys", "--list-secret-keys", "-K", "--fingerprint", "--list-sigs", "--check-sigs")) {
             bad(c, "no-real-crypto", "gpg without a listing command", "only list keys: gpg --batch --with-colons --list-keys FPR");
         }

@@ -134,7 +134,7 @@ export const MALLOC_TRIM = /^glibc\.malloc\.trim_threshold=[0-9]{1,12}$/;
 /** Environment names a script may set for a command or export. */
 export const ENV_ALLOWED = new Set(["LC_ALL", "LANG", "TZ", "PYTHONDONTWRITEBYTECODE", "PGPASSFILE", "PGCONNECT_TIMEOUT", "TERM", "COLUMNS"]);
 /** Shell variables that change how the shell or its children behave (an inherited one stays exported when reassigned). */
-const SPECIAL_VAR = /^(PATH|IFS|ENV|BASH_ENV|CDPATH|SHELLOPTS|BASHOPTS|PS4|PROMPT_COMMAND|GLOBIGNORE|HISTFILE|HOME|TMPDIR|LD_.*|GIT_.*|PYTHON.*|PERL.*|RUBY.*|NODE_.*|PG.*|BASH_.*|EXECUTION.*|.*EXECUTION_ENABLED.*|GLIBC_TUNABLES|GCONV_PATH|LOCPATH|NLSPATH|XDG_.*|MALLOC_.*)$/i;
+const SPECIAL_VAR = /^(PATH|IFS|ENV|BASH_ENV|CDPATH|SHELLOPTS|BASHOPTS|PS4|PROMPT_COMMAND|GLOBIGNORE|HISTFILE|HOME|TMPDIR|LD_.*|GIT_.*|PYTHON.*|PERL.*|RUBY.*|NODE_.*|PG.*|BASH_.*|EXECUTION.*|.*EXECUTION_ENABLED.*|GLIBC_TUNABLES|GCONV_PATH|LOCPATH|NLSPATH|XDG_.*|MALLOC_.*|GNUPGHOME)$/i;
 
 /**
  * A temp file the script creates with `mktemp TEMPLATE` (a fresh 0600 file,

@@ -968,6 +968,13 @@ ev("crypto/tar-member-signing", "crypto",
         writes: STAGE_W, stdinFile: makeTar([{ name: "cutter_agent/signing.py", content: "import boto3\n\nclass KmsSigning:\n    name = \"KmsSigning\"\n\nPROVIDER = KmsSigning()\n" }]),
     }));
 ev("crypto/copy-to-remote-yaml", "crypto", copyToRemote({ text: "signing_provider: KmsSigning\n" }, "/var/lib/cutter/config/signing.yaml"));
+// GAP-3's evidence (the backup key is in root's keyring) read from another keyring: false evidence (session 13: the first passed).
+ev("crypto/gpg-homedir-elsewhere", "crypto",
+    hostCommand("IFS= read -r FPR\ngpg --homedir /var/lib/cutter/state/keys --batch --with-colons --list-keys \"$FPR\" | grep -q '^fpr:'", { stdinSecret: "x\n" }));
+ev("crypto/gpg-gnupghome-assignment", "crypto",
+    hostCommand("GNUPGHOME=/var/lib/cutter/state/keys gpg --batch --with-colons --list-keys ABCDEF | grep -q '^fpr:'"));
+ev("crypto/gpg-gnupghome-export", "crypto",
+    hostCommand("export GNUPGHOME=/var/lib/cutter/state/keys\ngpg --batch --with-colons --list-keys ABCDEF | grep -q '^fpr:'"));
 ev("crypto/gpg-gen-key", "crypto", hostCommand("gpg --batch --passphrase '' --quick-gen-key cutter-signing ed25519 sign never"));
 ev("crypto/openssl-genpkey", "crypto", hostCommand("openssl genpkey -algorithm ed25519 -out /var/lib/cutter/state/sign.key", { writes: [P.stateDir] }));
 
