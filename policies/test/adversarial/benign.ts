@@ -287,25 +287,22 @@ ok("kill/copy-to-remote-path-file-false", "kill-switch",
     copyToRemote({ path: tempFile("orchestrator.ini", "[orchestrator]\nmode = dryrun\nexecution_enabled = false\n") }, P.ini));
 ok("kill/copy-to-remote-archive", "kill-switch",
     copyToRemote({ assets: { "orchestrator.ini": { text: "[orchestrator]\nexecution_enabled = false\n" } } }, P.configDir));
+/** The swap's upload: members unpacked into a fresh staging tree. */
+const stagedTar = (members: Parameters<typeof makeTar>[0]) =>
+    hostCommand(`install -d -m 0755 ${STAGE} ${STAGE}/tree\ntar -x --no-same-owner --no-same-permissions -f - -C ${STAGE}/tree`, { writes: [P.staging], stdinFile: makeTar(members) });
 ok("kill/tar-two-py-files", "kill-switch",
-    hostCommand(`install -d -m 0755 ${STAGE} ${STAGE}/tree\ntar -x --no-same-owner --no-same-permissions -f - -C ${STAGE}/tree`, {
-        writes: [P.staging],
-        stdinFile: makeTar([
-            { name: "cutter_agent/__init__.py", content: "__version__ = \"0.6.0\"\n" },
-            { name: "cutter_agent/config.py", content: "\"\"\"Kill-switch.\"\"\"\nexecution_enabled = False\n" },
-        ]),
-    }));
+    stagedTar([
+        { name: "cutter_agent/__init__.py", content: "__version__ = \"0.6.0\"\n" },
+        { name: "cutter_agent/config.py", content: "\"\"\"Kill-switch.\"\"\"\nexecution_enabled = False\n" },
+    ]));
 ok("kill/tar-py-reads-the-switch", "kill-switch",
-    hostCommand(`install -d -m 0755 ${STAGE} ${STAGE}/tree\ntar -x --no-same-owner --no-same-permissions -f - -C ${STAGE}/tree`, {
-        writes: [P.staging],
-        stdinFile: makeTar([
-            { name: "cutter_agent/__init__.py", content: "__version__ = \"0.6.0\"\n" },
-            { name: "cutter_agent/cli.py", content: "from .config import execution_enabled\nprint(\"iu-cutter (execution_enabled=%s)\" % execution_enabled)\n" },
-            { name: "cutter_agent/orchestrator/run.py", content: "from ..config import execution_enabled\nfrom cutter_agent.config import execution_enabled as execution_enabled\nif not execution_enabled:\n    raise SystemExit('refused')\n" },
-            { name: "cutter_agent/util.py", content: "import dataclasses\n\n\n@dataclasses.dataclass(frozen=True)\nclass P:\n    x: int\n\n    def __post_init__(self):\n        object.__setattr__(self, 'x', 1)\n        setattr(self, 'y', 2)\n        exec('z = 1')\n        self.__dict__['w'] = 3\n" },
-            { name: "tests/test_run.py", content: "def test_q(monkeypatch):\n    monkeypatch.setattr(run, \"read_only_query\", lambda cfg, sql: \"0\")\n    run(execution_enabled=False)\n" },
-        ]),
-    }), "the agent's own forms: reading the switch from config, and literal setattr/exec/__dict__ of other names");
+    stagedTar([
+        { name: "cutter_agent/__init__.py", content: "__version__ = \"0.6.0\"\n" },
+        { name: "cutter_agent/cli.py", content: "from .config import execution_enabled\nprint(\"iu-cutter (execution_enabled=%s)\" % execution_enabled)\n" },
+        { name: "cutter_agent/orchestrator/run.py", content: "from ..config import execution_enabled\nfrom cutter_agent.config import execution_enabled as execution_enabled\nif not execution_enabled:\n    raise SystemExit('refused')\n" },
+        { name: "cutter_agent/util.py", content: "import dataclasses\n\n\n@dataclasses.dataclass(frozen=True)\nclass P:\n    x: int\n\n    def __post_init__(self):\n        object.__setattr__(self, 'x', 1)\n        setattr(self, 'y', 2)\n        exec('z = 1')\n        self.__dict__['w'] = 3\n" },
+        { name: "tests/test_run.py", content: "def test_q(monkeypatch):\n    monkeypatch.setattr(run, \"read_only_query\", lambda cfg, sql: \"0\")\n    run(execution_enabled=False)\n" },
+    ]), "the agent's own forms: reading the switch from config, and literal setattr/exec/__dict__ of other names");
 ok("crypto/grep-stub", "crypto", hostCommand(`grep StubSigning ${P.signingPy}`));
 ok("crypto/grep-kms-pattern", "crypto", hostCommand("grep -rn 'signing_provider = KmsSigning' /var/lib/cutter/config || true"));
 ok("crypto/gpg-list-keys", "crypto",
