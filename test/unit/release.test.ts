@@ -299,6 +299,13 @@ describe("kill-switch: one definition at review and on the host", function () {
         ["exec of computed code", { "cutter_agent/boot.py": "code = 'x = 1'\nexec(code)\n" }, false],
         ["an except target", { "cutter_agent/boot.py": "try:\n    pass\nexcept Exception as execution_enabled:\n    pass\n" }, false],
         ["a match capture", { "cutter_agent/boot.py": "match 1:\n    case execution_enabled:\n        pass\n" }, false],
+        ["operator.setitem on the module's namespace", { "cutter_agent/boot.py": "import operator\nimport cutter_agent.config as c\noperator.setitem(vars(c), 'execution_enabled', True)\n" }, false],
+        ["setdefault after a del", { "cutter_agent/boot.py": "import cutter_agent.config as c\nvars(c).setdefault('execution_enabled', True)\n" }, false],
+        ["dict() of pairs", { "cutter_agent/boot.py": "import cutter_agent.config as c\nvars(c).update(dict([('execution_enabled', True)]))\n" }, false],
+        ["setattr fetched by a computed name", { "cutter_agent/boot.py": "import builtins\nimport cutter_agent.config as c\nf = getattr(builtins, 'set' + 'attr')\nf(c, 'execution_enabled', True)\n" }, false],
+        ["a read whose default is True", { "cutter_agent/boot.py": "import cutter_agent.config as c\nlive = getattr(c, 'execution_enabled', True)\n" }, false],
+        ["the name, then a value, as a call's arguments (a pair to any reader; the pack's line check reads it so too)", { "cutter_agent/boot.py": "import cutter_agent.config as c\nprint('execution_enabled', c.execution_enabled)\n" }, false],
+        ["reads by name, a False default, the name last among keys", { "cutter_agent/boot.py": "import cutter_agent.config as c\nx = getattr(c, 'execution_enabled', False) or getattr(c, 'execution_enabled')\nprint('execution_enabled =', x, hasattr(c, 'execution_enabled'))\nKEYS = ('mode', 'execution_enabled')\n" }, true],
         ["reading the switch from config (the agent's own form)", { "cutter_agent/boot.py": "from .config import execution_enabled\nfrom cutter_agent.config import execution_enabled as execution_enabled\nimport cutter_agent.config as c\nif c.execution_enabled or execution_enabled:\n    print('execution_enabled is', c.execution_enabled)\n" }, true],
         ["False passed or written by name", { "cutter_agent/boot.py": "def run(**kw):\n    return kw\nrun(execution_enabled=False)\nd = {'execution_enabled': False}\nsetattr(run, 'other', 1)\nexec('x = 1')\n" }, true],
     ];

@@ -8,7 +8,9 @@ import ast, codecs, hashlib, io, os, re, sys, tokenize
 # (assignment of any kind, loop, with, comprehension or except target, del,
 # def, class, parameter, keyword, import other than reading it from
 # cutter_agent.config, match capture, dict key, setattr/__setattr__/delattr
-# with the name, exec/eval of literal code); a setattr-like call, namespace
+# with the name, the name followed by a value other than False as a call's
+# arguments or in a tuple or list (operator.setitem, setdefault, dict() of
+# pairs), exec/eval of literal code); a setattr-like call, namespace
 # entry or exec/eval whose name or code is computed at run time is refused
 # (it cannot be read).
 # Every file is read as the interpreter reads it: bytes, so that a BOM or
@@ -89,11 +91,15 @@ def resolve(module, level, pkg):
     base = pkg[:len(pkg) - (level - 1)]
     return ".".join(base + (module.split(".") if module else []))
 # Nodes that never bind a name themselves (what they contain is walked on its own).
-PLAIN = frozenset(getattr(ast, n) for n in ("Constant", "Expr", "Load", "Store", "Del", "BinOp", "UnaryOp", "BoolOp", "Compare", "If", "Return", "Module", "Assign", "AnnAssign", "AugAssign", "Add", "Sub", "Mult", "And", "Or", "Not", "Eq", "NotEq", "Lt", "Gt", "Is", "IsNot", "In", "NotIn", "JoinedStr", "FormattedValue", "List", "Tuple", "Set", "Pass", "Raise") if hasattr(ast, n))
+PLAIN = frozenset(getattr(ast, n) for n in ("Constant", "Expr", "Load", "Store", "Del", "BinOp", "UnaryOp", "BoolOp", "Compare", "If", "Return", "Module", "Assign", "AnnAssign", "AugAssign", "Add", "Sub", "Mult", "And", "Or", "Not", "Eq", "NotEq", "Lt", "Gt", "Is", "IsNot", "In", "NotIn", "JoinedStr", "FormattedValue", "Set", "Pass", "Raise") if hasattr(ast, n))
 def bindings(tree, name, pkg):
     # Every way Python source can give `name` a value, by the grammar: (target is a plain name, the value is the
     # literal False, what is shown) each; and what the check cannot read (a name computed at run time).
     out, unread, accounted = [], [], set()
+    def pairs(items, what, where):
+        for j in range(len(items) - 1):
+            if const_str(items[j]) == name and not is_false(items[j + 1]):
+                out.append((False, False, "%s: %s (%s)" % (what, shown(items[j + 1]), where)))
     nodes = list(ast.walk(tree))
     for node in nodes:
         if isinstance(node, ast.Assign):
@@ -140,9 +146,15 @@ def bindings(tree, name, pkg):
                 # `from cutter_agent.config import execution_enabled` (or relative) reads the switch: the one allowed import of it.
                 if (a.asname or a.name) == name and not (a.name == name and resolve(node.module, node.level, pkg) == "cutter_agent.config"):
                     out.append((False, False, "an import (%s)" % where))
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            pairs(node.elts, "a (name, value) pair", where)
         elif isinstance(node, ast.Call):
             f = node.func
             fn = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+            if fn not in ("setattr", "__setattr__", "delattr", "__delattr__"):
+                # The name, then a value, as a call's arguments: operator.setitem(vars(c), NAME, v), d.setdefault(NAME, v),
+                # getattr(builtins, "set" + "attr")(c, NAME, v). A read's default other than False counts too.
+                pairs(node.args, "%s(..., \"%s\", value)" % (fn or "a call", name), where)
             if fn in ("setattr", "__setattr__", "delattr", "__delattr__"):
                 # setattr(obj, NAME, v), X.setattr(obj, NAME, v) (monkeypatch), obj.__setattr__(NAME, v), object.__setattr__(obj, NAME, v)
                 i = 0 if fn.startswith("__") and len(node.args) < 3 and not (fn == "__delattr__" and len(node.args) == 2) else 1

@@ -672,6 +672,9 @@ const BINDING_FORMS: Array<[string, string]> = [
     ["exec-literal", "exec('import cutter_agent.config as c; c.execution_enabled = True')\n"],
     ["exec-computed", "code = 'import cutter_agent.config as c; c.execution_' + 'enabled = True'\nexec(code)\n"],
     ["parameter-default", "def run(execution_enabled=True):\n    return execution_enabled\n"],
+    ["operator-setitem", "import operator\nimport cutter_agent.config as c\noperator.setitem(vars(c), 'execution_enabled', True)\n"],
+    ["setattr-fetched-by-computed-name", "import builtins\nimport cutter_agent.config as c\nf = getattr(builtins, 'set' + 'attr')\nf(c, 'execution_enabled', True)\n"],
+    ["dict-of-pairs", "import cutter_agent.config as c\nvars(c).update(dict([('execution_enabled', True)]))\n"],
 ];
 for (const [id, content] of BINDING_FORMS) {
     ev(`kill/shipped-python-${id}`, "kill-switch", shippedPy(content));
