@@ -68,6 +68,9 @@ listed = listed_digests(sys.argv[6], sys.argv[7]) if cache and len(sys.argv) == 
 problems = []
 NAME = "execution_enabled"
 def target_name(t):
+    # the name a target binds: a variable, an attribute, or a subscript's literal key (obj.__dict__["NAME"])
+    if isinstance(t, ast.Subscript):
+        return const_str(t.slice)
     return t.id if isinstance(t, ast.Name) else t.attr if isinstance(t, ast.Attribute) else None
 def const_str(v):
     return v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else None
@@ -79,6 +82,7 @@ def shown(v):
 def is_false(v):
     return isinstance(v, ast.Constant) and v.value is False
 DYNAMIC_NS = ("globals", "locals", "vars")
+SETATTRS = ("setattr", "__setattr__", "delattr", "__delattr__")
 def namespace(v):
     # obj.__dict__, vars(...), globals(), locals(): a mapping whose keys are names
     return (isinstance(v, ast.Attribute) and v.attr == "__dict__") or (isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id in DYNAMIC_NS)
@@ -104,10 +108,10 @@ def bindings(tree, name, pkg):
     for node in nodes:
         if isinstance(node, ast.Assign):
             for t in node.targets:
-                if target_name(t) == name or (isinstance(t, ast.Subscript) and const_str(t.slice) == name):
+                if target_name(t) == name:
                     out.append((isinstance(t, ast.Name), is_false(node.value), shown(node.value)))
                     accounted.add(id(t))
-        elif isinstance(node, ast.AnnAssign) and (target_name(node.target) == name or (isinstance(node.target, ast.Subscript) and const_str(node.target.slice) == name)):
+        elif isinstance(node, ast.AnnAssign) and target_name(node.target) == name:
             accounted.add(id(node.target))
             if node.value is not None:
                 out.append((isinstance(node.target, ast.Name), is_false(node.value), shown(node.value)))
@@ -116,7 +120,7 @@ def bindings(tree, name, pkg):
             continue
         where = "line %d" % getattr(node, "lineno", 0)
         if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)) and isinstance(getattr(node, "ctx", None), (ast.Store, ast.Del)) and id(node) not in accounted:
-            if target_name(node) == name or (isinstance(node, ast.Subscript) and const_str(node.slice) == name):
+            if target_name(node) == name:
                 # augmented, walrus, for/with/comprehension targets, unpacking, del
                 out.append((False, False, "%s target (%s)" % ("a del" if isinstance(node.ctx, ast.Del) else "an assignment, loop or with", where)))
             elif isinstance(node, ast.Subscript) and namespace(node.value) and const_str(node.slice) is None:
@@ -151,11 +155,11 @@ def bindings(tree, name, pkg):
         elif isinstance(node, ast.Call):
             f = node.func
             fn = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
-            if fn not in ("setattr", "__setattr__", "delattr", "__delattr__"):
+            if fn not in SETATTRS:
                 # The name, then a value, as a call's arguments: operator.setitem(vars(c), NAME, v), d.setdefault(NAME, v),
                 # getattr(builtins, "set" + "attr")(c, NAME, v). A read's default other than False counts too.
                 pairs(node.args, "%s(..., \"%s\", value)" % (fn or "a call", name), where)
-            if fn in ("setattr", "__setattr__", "delattr", "__delattr__"):
+            if fn in SETATTRS:
                 # setattr(obj, NAME, v), X.setattr(obj, NAME, v) (monkeypatch), obj.__setattr__(NAME, v), object.__setattr__(obj, NAME, v)
                 i = 0 if fn.startswith("__") and len(node.args) < 3 and not (fn == "__delattr__" and len(node.args) == 2) else 1
                 arg = node.args[i] if len(node.args) > i else None

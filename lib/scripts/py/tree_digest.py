@@ -17,7 +17,7 @@ import hashlib, os, stat, sys
 #                                 files unpacked in STAGE/delta (renamed in, then
 #                                 read and hashed). A copy keeps its source's
 #                                 mtime, so that git's index, which compares
-#                                 size and mtime (swap.ts GIT_STAT_TRUST), need
+#                                 size and mtime (prelude.ts GIT_STAT_TRUST), need
 #                                 not read it again. Prints "<live sha256>
 #                                 <count> <staged sha256> <count>": ROOT as read
 #                                 (what a revert brings back) and STAGE/tree as

@@ -67,16 +67,25 @@ function pythonSwitchAssignments(text: string): string[] {
         }
     }
     for (const raw of text.split(/\r?\n/)) {
-        // A name or code the line computes at run time: no line check can tell what it sets (the host's AST check refuses these too).
-        const code = raw.replace(/#.*$/, "").replace(/(["'])((?:\\.|(?!\1).)*)\1/g, "$1$1");
-        // After the blanking a literal is '' or "": an argument that is not exactly one literal is computed.
-        if (/\b(?:setattr|delattr)\s*\(\s*[^,()]+(?:\([^()]*\))?\s*,(?!\s*["']["']\s*[,)])/.test(code) || (/\.__(?:set|del)attr__\s*\(/.test(code) && !/\.__(?:set|del)attr__\s*\(\s*(?:[\w.]+\s*,\s*)?["']["']\s*[,)]/.test(code))
-            || /(?:^|[^\w.])(?:exec|eval)\s*\((?!\s*["']["']\s*[,)])/.test(code)
-            || /(?:\bglobals\(\s*\)|\blocals\(\s*\)|\bvars\([^()]*\)|\.__dict__)\s*\[(?!\s*["']["']\s*\])[^\]]*\]\s*(?:=(?!=)|[-+*/%&|^@]=)/.test(code)) {
+        if (computedNameOrCode(raw)) {
             out.push(`${raw.trim().slice(0, 90)} (a name or code computed at run time)`);
         }
     }
     return [...new Set(out)];
+}
+
+/**
+ * A setattr-like call, exec/eval, or a namespace store whose name or code the
+ * line computes at run time: no line check can tell what it sets (the host's
+ * AST check refuses these too).
+ */
+function computedNameOrCode(raw: string): boolean {
+    // Every string blanked: an argument that is not exactly one literal ('' or "") is computed.
+    const code = raw.replace(/#.*$/, "").replace(/(["'])((?:\\.|(?!\1).)*)\1/g, "$1$1");
+    return /\b(?:setattr|delattr)\s*\(\s*[^,()]+(?:\([^()]*\))?\s*,(?!\s*["']["']\s*[,)])/.test(code)
+        || (/\.__(?:set|del)attr__\s*\(/.test(code) && !/\.__(?:set|del)attr__\s*\(\s*(?:[\w.]+\s*,\s*)?["']["']\s*[,)]/.test(code))
+        || /(?:^|[^\w.])(?:exec|eval)\s*\((?!\s*["']["']\s*[,)])/.test(code)
+        || /(?:\bglobals\(\s*\)|\blocals\(\s*\)|\bvars\([^()]*\)|\.__dict__)\s*\[(?!\s*["']["']\s*\])[^\]]*\]\s*(?:=(?!=)|[-+*/%&|^@]=)/.test(code);
 }
 
 /**
@@ -86,7 +95,7 @@ function pythonSwitchAssignments(text: string): string[] {
  * comments and strings (but the switch's own name) blanked; `raw` is the line.
  */
 function pythonBindingForm(code: string, raw: string): boolean {
-    const N = "execution[_-]?enabled";
+    const N = SWITCH.source;
     // The one import of it: read from the config module, under its own name.
     const reads = new RegExp(`^\\s*from\\s+(?:\\.+\\s*config|cutter_agent\\.config)\\s+import\\s+(?:(?!\\bas\\b)[\\w\\s,()])*$`)
         .test(code.replace(new RegExp(`\\b(${N})\\s+as\\s+\\1\\b`, "g"), "$1"));
@@ -97,7 +106,7 @@ function pythonBindingForm(code: string, raw: string): boolean {
         return true;
     }
     if (new RegExp(`\\b(?:def|class)\\s+${N}\\b|\\bdel\\s+[^#]*\\b${N}\\b|\\bas\\s+[\\w.]*\\b${N}\\b|\\b(?:del|__del)attr(?:__)?\\s*\\(|\\bimport\\b`, "i").test(code)
-        && new RegExp(N, "i").test(code)) {
+        && SWITCH.test(code)) {
         return true;
     }
     if (new RegExp(`\\bsetattr\\s*\\(\\s*["'][\\w.]*\\.${N}["']`, "i").test(raw)) {
@@ -106,11 +115,11 @@ function pythonBindingForm(code: string, raw: string): boolean {
     const loop = /\bfor\s+([^:]*?)\s+in\b/g;
     let m: RegExpExecArray | null;
     while ((m = loop.exec(code)) !== null) {
-        if (new RegExp(N, "i").test(m[1])) {
+        if (SWITCH.test(m[1])) {
             return true;
         }
     }
-    if (/(?:^|[^\w.])(?:exec|eval)\s*\(/.test(raw) && new RegExp(N, "i").test(raw)) {
+    if (/(?:^|[^\w.])(?:exec|eval)\s*\(/.test(raw) && SWITCH.test(raw)) {
         return true;
     }
     return false;

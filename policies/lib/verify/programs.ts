@@ -704,8 +704,9 @@ function gitSpec(c: Call): void {
     }
     if (GIT_READ.has(sub)) {
         // Options of the read subcommands that write a file or run a program (every diff-producing one takes --output).
-        if (rest.some((x) => x.t.startsWith("--output") || (sub === "fsck" && x.t === "--lost-found"))) {
-            bad(c, "writes-in-allowed-roots", `git ${sub} ${rest.find((x) => x.t.startsWith("--output") || x.t === "--lost-found")!.t.split("=")[0]} writes a file`, "print what git reads");
+        const writing = rest.find((x) => x.t.startsWith("--output") || (sub === "fsck" && x.t === "--lost-found"));
+        if (writing) {
+            bad(c, "writes-in-allowed-roots", `git ${sub} ${writing.t.split("=")[0]} writes a file`, "print what git reads");
         }
         if (sub === "grep" && rest.some((x) => x.t.startsWith("-O") || x.t.startsWith("--open-files-in-pager"))) {
             bad(c, "commands-are-readable", "git grep -O/--open-files-in-pager runs a program on the matches", "print the matches");

@@ -1,6 +1,6 @@
 set -euo pipefail
 tree_digest() { python3 - "$1" <<'PY'
-# [pinned helper tree_digest.py, sha256 12b5d8b8b08a37cc…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 47feadae59218839…: shown once under "Pinned helpers"]
 PY
 }
 fail() { printf 'PreStateAnchor: %s\n' "$*" >&2; exit 1; }
