@@ -36,7 +36,7 @@ export async function renderPins(): Promise<PinFiles> {
     const providerText = await serializedProvider();
     const pins = {
         provider: sha256Hex(providerText),
-        helpers: Object.fromEntries(HELPERS.map((h) => [h.name, { sha256: h.sha256, writesArgs: h.writesArgs }])),
+        helpers: Object.fromEntries(HELPERS.map((h) => [h.name, { sha256: h.sha256, writesArgs: h.writesArgs, parts: h.parts }])),
     };
     return { providerText, pins: JSON.stringify(pins, null, 2) + "\n" };
 }

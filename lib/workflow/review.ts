@@ -194,7 +194,7 @@ export function renderMarkdown(r: ReviewData, policyVerdicts?: Array<{ policy: s
     out.push("Each is embedded verbatim (`python3 - ARGS <<'PY'`) wherever a command above names it; the policy pack accepts Python only when its sha256 is one of these (`policies/pinned/pins.json`).");
     out.push("");
     for (const h of HELPERS) {
-        out.push(`### \`${h.name}\` sha256 \`${h.sha256}\`${h.writesArgs.length ? ` (writes its arguments ${h.writesArgs.join(", ")})` : " (reads only)"}`);
+        out.push(`### \`${h.name}\` sha256 \`${h.sha256}\`${h.writesArgs.length ? ` (writes its arguments ${h.writesArgs.join(", ")})` : " (reads only)"}${h.parts.length > 1 ? `; its text is ${h.parts.map((p) => `\`${p}\``).join(" then ")}` : ""}`);
         out.push("");
         out.push(fence(h.text));
         out.push("");

@@ -217,31 +217,21 @@ orch = os.path.join(root, "cutter_agent", "orchestrator")
 if not any(f.endswith(".py") for _, _, fs in os.walk(orch) for f in fs):
     problems.append("ReleaseOrchestrator: cutter_agent/orchestrator/ is missing (no .py file in it)")
 cfg_rel = "cutter_agent/config.py"
-found_cfg = False
-for d, dirs, files in os.walk(root):
-    dirs[:] = sorted(x for x in dirs if x != "__pycache__" and not (d == root and x == ".git"))
-    for f in sorted(files):
-        if not f.endswith(".py"):
-            continue
-        rel = f if d == root else os.path.join(d[len(root):].lstrip(os.sep), f)
-        raw = None
-        if rel == cfg_rel:
-            found_cfg = True
-        elif cache:
-            # A verdict is only ever recorded for the sha256 of the bytes parsed here, never for a listed one.
-            h = listed.get(os.fsencode(rel))
-            if h not in known:
-                raw = read(os.path.join(d, f))
-                h = hashlib.sha256(raw).hexdigest()
-            if h in known:
-                clean.add(h)
-                continue
-        if raw is None:
-            raw = read(os.path.join(d, f))
-        n = len(problems)
-        tree = parse(raw, rel)
-        if tree is None:
-            continue
+def check(rel, path, h):
+    # One .py file's kill-switch verdict: (its problems, the sha256 it is clean under, or None).
+    # A verdict is only ever recorded for the sha256 of the bytes parsed here, never for a listed one.
+    raw = None
+    if rel != cfg_rel and cache:
+        if h not in known:
+            raw = read(path)
+            h = hashlib.sha256(raw).hexdigest()
+        if h in known:
+            return [], h
+    if raw is None:
+        raw = read(path)
+    n = len(problems)
+    tree = parse(raw, rel)
+    if tree is not None:
         b, unread = bindings(tree, NAME, os.path.dirname(rel).split(os.sep) if os.path.dirname(rel) else [])
         for u in unread:
             problems.append("KillSwitch: %s has %s: the check cannot tell whether it sets execution_enabled; write the name literally" % (rel, u))
@@ -250,8 +240,21 @@ for d, dirs, files in os.walk(root):
                 problems.append("KillSwitch: %s must set execution_enabled = False (found: %s)" % (rel, ", ".join(v for _, _, v in b) or "no assignment"))
         elif any(not false for _, false, _ in b):
             problems.append("KillSwitch: %s assigns execution_enabled to something other than False: %s" % (rel, "; ".join(v for _, false, v in b if not false)))
-        elif cache and len(problems) == n:
-            clean.add(h)
+    mine = problems[n:]
+    del problems[n:]
+    return mine, (h if cache and rel != cfg_rel and not mine and tree is not None else None)
+jobs = []  # (path relative to the tree, path, listed sha256 or None) of every .py file, in walk order
+for d, dirs, files in os.walk(root):
+    dirs[:] = sorted(x for x in dirs if x != "__pycache__" and not (d == root and x == ".git"))
+    for f in sorted(files):
+        if f.endswith(".py"):
+            rel = f if d == root else os.path.join(d[len(root):].lstrip(os.sep), f)
+            jobs.append((rel, os.path.join(d, f), listed.get(os.fsencode(rel)) if cache else None))
+found_cfg = any(rel == cfg_rel for rel, _, _ in jobs)
+for mine, h in fan_out(len(jobs), lambda i: check(*jobs[i])):
+    problems.extend(mine)
+    if h is not None:
+        clean.add(h)
 if not found_cfg:
     problems.append("KillSwitch: %s is missing" % cfg_rel)
 if cache and not problems and clean != known:

@@ -102,7 +102,7 @@ def combine(lines):
             n += 1
     return "%s %d" % (total.hexdigest(), n)
 def digest(top, rows):
-    return combine(line_of(top, rel, st) for rel, st in rows)
+    return combine(fan_out(len(rows), lambda i: line_of(top, *rows[i])))
 def record(cache, sig, got):
     with open(cache + ".tmp", "w") as fh:
         fh.write("v1 %s %s\n" % (sig, got))
@@ -119,28 +119,32 @@ def stage(expected, cache, stage_dir, dropped):
         if d and d not in made:
             os.makedirs(os.path.join(tree, d), 0o755, exist_ok=True)
             made.add(d)
-    pre = []  # the live tree's lines, as read
-    for rel, st in walk(root):
-        keep = rel not in changed and rel not in dropped
-        src, dst = os.path.join(root, rel), os.path.join(tree, rel)
-        if keep:
+    rows = walk(root)
+    keep = [rel not in changed and rel not in dropped for rel, _ in rows]
+    for (rel, _), k in zip(rows, keep):
+        if k:
             parent(rel)
+    def one(i):
+        # (the live entry's line as read, (its staged line, stat of what was written) or None)
+        rel, st = rows[i]
+        src, dst = os.path.join(root, rel), os.path.join(tree, rel) if keep[i] else None
         if stat.S_ISLNK(st.st_mode):
             target = os.readlink(src)
             line = link_line(rel, target)
-            if keep:
+            if dst is not None:
                 os.symlink(target, dst)
                 os.utime(dst, ns=(st.st_atime_ns, st.st_mtime_ns), follow_symlinks=False)
-                staged[rel] = (line, os.lstat(dst))
-        elif stat.S_ISREG(st.st_mode):
+            return line, (line, os.lstat(dst)) if dst is not None else None
+        if stat.S_ISREG(st.st_mode):
             perm = stat.S_IMODE(st.st_mode)
-            sha, wst = copy(src, dst if keep else None, perm & ~0o022, st)
-            line = file_line(rel, perm, sha)
-            if keep:
-                staged[rel] = (file_line(rel, stat.S_IMODE(wst.st_mode), sha), wst)
-        else:
-            continue
+            sha, wst = copy(src, dst, perm & ~0o022, st)
+            return file_line(rel, perm, sha), (file_line(rel, stat.S_IMODE(wst.st_mode), sha), wst) if dst is not None else None
+        return None, None
+    pre = []  # the live tree's lines, as read
+    for (rel, _), (line, written) in zip(rows, fan_out(len(rows), one)):
         pre.append(line)
+        if written is not None:
+            staged[rel] = written
     for rel, st in changed.items():
         parent(rel)
         dst = os.path.join(tree, rel)

@@ -335,13 +335,16 @@ export function makeTar(entries: TarEntry[], opts: { gzip?: boolean; fileName?: 
     return out;
 }
 
-/** A pinned helper itself (lib/scripts/py/NAME), found from the compiled test. */
+/** A pinned helper's text: the files pins.json lists as its parts (lib/scripts/py/), found from the compiled test. */
 export function pinnedHelper(name: string): string {
     for (let d = __dirname; d !== path.dirname(d); d = path.dirname(d)) {
-        const f = path.join(d, "lib", "scripts", "py", name);
-        if (fs.existsSync(f)) { return fs.readFileSync(f, "utf8"); }
+        const pins = path.join(d, "policies", "pinned", "pins.json");
+        if (fs.existsSync(pins)) {
+            const parts: string[] = JSON.parse(fs.readFileSync(pins, "utf8")).helpers[name]?.parts ?? [name];
+            return parts.map((p) => fs.readFileSync(path.join(d, "lib", "scripts", "py", p), "utf8")).join("");
+        }
     }
-    throw new Error(`lib/scripts/py/${name} not found above ` + __dirname);
+    throw new Error(`policies/pinned/pins.json not found above ` + __dirname);
 }
 
 /** The pinned tree-digest helper itself (lib/scripts/py/tree_digest.py). */

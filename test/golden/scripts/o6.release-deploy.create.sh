@@ -2,7 +2,7 @@ set -euo pipefail
 trap '' HUP PIPE
 umask 022
 tree_digest() { python3 - "$1" <<'PY'
-# [pinned helper tree_digest.py, sha256 47feadae59218839…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 04699abe4aea45e0…: shown once under "Pinned helpers"]
 PY
 }
 [ -d /var/lib/cutter ] || install -d -m 0750 /var/lib/cutter
@@ -14,7 +14,7 @@ exchange() { python3 - "$1" "$2" <<'PY'
 PY
 }
 tree_digest_cached() { python3 - "$1" --cached "$2" <<'PY'
-# [pinned helper tree_digest.py, sha256 47feadae59218839…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 04699abe4aea45e0…: shown once under "Pinned helpers"]
 PY
 }
 revert() { # back to the exact pre-deploy state recorded in the journal
@@ -87,7 +87,7 @@ if ! tar -x -m --no-same-owner --no-same-permissions -f - -C /opt/incomex/.iu-cu
   fail "Release: unpacking the archive in /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee failed (disk full?); staging removed, nothing else touched"
 fi
 record_digest() { python3 - "$1" --record "$3" "$2" <<'PY'
-# [pinned helper tree_digest.py, sha256 47feadae59218839…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 04699abe4aea45e0…: shown once under "Pinned helpers"]
 PY
 }
 got="$(record_digest /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /var/lib/cutter/tree-digest.cache 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee 12')"
@@ -109,8 +109,8 @@ step=exchange
 exchange /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /opt/incomex/dot/iu-cutter
 mv -T /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/old-tree
 step=assert
-if ! python3 - /opt/incomex/dot/iu-cutter 0.6.0 --cache /var/lib/cutter/assert-release.cache c11bbbe1ac871dfa352113a3f5dd8d06d5be61785dde13c2a9bd7fc3c8460cf6 /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/listing eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee <<'PY'
-# [pinned helper assert_release.py, sha256 c11bbbe1ac871dfa…: shown once under "Pinned helpers"]
+if ! python3 - /opt/incomex/dot/iu-cutter 0.6.0 --cache /var/lib/cutter/assert-release.cache d3f4fb31501409e79aaf482577e19c1bb4b5780e2e3c5279f2d1d9bfa72eeea8 /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/listing eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee <<'PY'
+# [pinned helper assert_release.py, sha256 d3f4fb31501409e7…: shown once under "Pinned helpers"]
 PY
 then revert; fail "Release: post-deploy assertions failed; the previous tree is back in place"; fi
 [ "$(tree_digest_cached /opt/incomex/dot/iu-cutter /var/lib/cutter/tree-digest.cache | cut -d' ' -f1)" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ] || { revert; fail "Release: deployed tree does not match the manifest; reverted"; }
