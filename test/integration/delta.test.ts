@@ -293,6 +293,53 @@ describe("performance paths on the sandbox host (real engine, real sshd, policy 
         expect(stagingLeftovers()).to.deep.equal([]);
     });
 
+    it("only the copy's own process killed while its workers copy (fan_out.py): the workers die with it, the deploy fails before the swap, and the next up converges", async () => {
+        resetHost();
+        const many: Record<string, string> = {};
+        // Enough files that each worker's share of the copy takes longer than the wait below.
+        for (let i = 0; i < 12000; i++) { many[`cutter_agent/pack/g${i % 13}/m${i}.txt`] = `${i}\n`; }
+        const baseCommit = commitToSource(many, "bulk");
+        stack = await newStack("fanoutkill", { overrides: { release: { ...(withConfig("release", { commit: baseCommit }).release as object) } } });
+        expect((await stack.up({ policyPacks: [POLICY_PACK] })).summary.result).to.equal("succeeded");
+        const oldTree = treeDigest(TARGET());
+        const commit = await oneFileChange(stack, "# fan-out kill fix");
+        const newTree = inspectRelease(facts().sourceRepo, commit).digest;
+        const stagePids = () => sandboxPids("host", (argv) => argv.includes("--stage"));
+        const ppid = (pid: number) => { try { return Number(/^PPid:\s+(\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]); } catch { return -1; } };
+        const child: ChildProcess = spawn("pulumi", ["up", "--stack", stack.name, "--yes", "--non-interactive", "--skip-preview"], { cwd: REPO_ROOT, stdio: "ignore" });
+        const done = new Promise<number>((r) => child.on("exit", (c) => r(c ?? -1)));
+        let workers: number[] = [];
+        let parent: number | undefined;
+        const deadline = Date.now() + 120_000;
+        while (parent === undefined && Date.now() < deadline) {
+            const pids = stagePids();
+            // the pass's own process, and the workers it forked (their parent is the pass)
+            const p = pids.find((x) => pids.some((y) => ppid(y) === x));
+            if (p !== undefined) {
+                workers = pids.filter((y) => ppid(y) === p);
+                parent = p;
+                process.kill(p, "SIGKILL");
+                break;
+            }
+            await new Promise((r) => setImmediate(r));
+        }
+        expect(parent, "the copy ran with workers").to.not.equal(undefined);
+        expect(workers.length).to.be.greaterThan(0);
+        const running = (pid: number) => { try { return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, "utf8")); } catch { return false; } };
+        while (running(parent!)) { await new Promise((r) => setImmediate(r)); }
+        // Dying with the pass (PR_SET_PDEATHSIG) takes a moment; finishing a share of 6,000 copies takes far longer.
+        await new Promise((r) => setTimeout(r, 150));
+        expect(workers.filter(running), "no worker outlives the pass").to.deep.equal([]);
+        expect(await done, "that up failed").to.not.equal(0);
+        expect(treeDigest(TARGET()), "the whole old tree").to.equal(oldTree);
+        expect(fs.existsSync(JOURNAL()), "nothing journaled: the swap never started").to.equal(false);
+        expect(stagingLeftovers(), "the failed pass's staging is removed").to.deep.equal([]);
+        const res = await stack.up({ policyPacks: [POLICY_PACK] });
+        expect(res.summary.result).to.equal("succeeded");
+        expect(treeDigest(TARGET()), "converged to the whole new tree").to.equal(newTree);
+        expect(mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "status", "--porcelain"]).trim()).to.equal("");
+    });
+
     it("only the deploy script killed during the copy from live: the pass it started outlives it holding the deploy lock, so the next up is refused by DeployLock, never raced; once it exits, up converges", async () => {
         resetHost();
         stack = await newStack("orphan");
