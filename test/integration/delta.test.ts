@@ -241,20 +241,26 @@ describe("performance paths on the sandbox host (real engine, real sshd, policy 
         expect(masters, "no master left running").to.deep.equal([]);
     });
 
-    it("killed during the copy from live: the whole old tree, and the next up converges", async () => {
+    /** A stack deployed with `n` extra files in the release, then a one-file change reviewed: the two trees' digests. */
+    async function deployedBulkThenChanged(name: string, n: number, content: (i: number) => string): Promise<{ deployed: Stack; oldTree: string; newTree: string }> {
         resetHost();
-        // A base tree big enough that the copy takes a while.
         const many: Record<string, string> = {};
-        for (let i = 0; i < 3000; i++) { many[`cutter_agent/pack/g${i % 13}/m${i}.txt`] = `${i} ${"x".repeat(2000)}\n`; }
+        for (let i = 0; i < n; i++) { many[`cutter_agent/pack/g${i % 13}/m${i}.txt`] = content(i); }
         const baseCommit = commitToSource(many, "bulk");
-        stack = await newStack("deltakill", { overrides: { release: { ...(withConfig("release", { commit: baseCommit }).release as object) } } });
-        expect((await stack.up({ policyPacks: [POLICY_PACK] })).summary.result).to.equal("succeeded");
+        const deployed = await newStack(name, { overrides: { release: { ...(withConfig("release", { commit: baseCommit }).release as object) } } });
+        stack = deployed;
+        expect((await deployed.up({ policyPacks: [POLICY_PACK] })).summary.result).to.equal("succeeded");
         const oldTree = treeDigest(TARGET());
-        const commit = await oneFileChange(stack, "# kill fix");
-        const newTree = inspectRelease(facts().sourceRepo, commit).digest;
+        const commit = await oneFileChange(deployed, `# ${name} fix`);
+        return { deployed, oldTree, newTree: inspectRelease(facts().sourceRepo, commit).digest };
+    }
+
+    it("killed during the copy from live: the whole old tree, and the next up converges", async () => {
+        // A base tree big enough that the copy takes a while.
+        const { deployed, oldTree, newTree } = await deployedBulkThenChanged("deltakill", 3000, (i) => `${i} ${"x".repeat(2000)}\n`);
         const commitsBefore = deployCommits();
 
-        const child: ChildProcess = spawn("pulumi", ["up", "--stack", stack.name, "--yes", "--non-interactive", "--skip-preview"], { cwd: REPO_ROOT, stdio: "ignore" });
+        const child: ChildProcess = spawn("pulumi", ["up", "--stack", deployed.name, "--yes", "--non-interactive", "--skip-preview"], { cwd: REPO_ROOT, stdio: "ignore" });
         let exited = false;
         const done = new Promise<void>((r) => child.on("exit", () => { exited = true; r(); }));
         let killed = 0;
@@ -284,7 +290,7 @@ describe("performance paths on the sandbox host (real engine, real sshd, policy 
         expect(killed, "the kill reached the copy from live").to.be.greaterThan(0);
         expect(treeDigest(TARGET()), "the whole old tree").to.equal(oldTree);
         expect(fs.existsSync(JOURNAL()), "nothing journaled: the swap never started").to.equal(false);
-        const res = await stack.up({ policyPacks: [POLICY_PACK] });
+        const res = await deployed.up({ policyPacks: [POLICY_PACK] });
         expect(res.summary.result).to.equal("succeeded");
         expect(treeDigest(TARGET()), "converged to the whole new tree").to.equal(newTree);
         expect(deployCommits(), "exactly one more deploy commit").to.equal(commitsBefore + 1);
@@ -294,19 +300,11 @@ describe("performance paths on the sandbox host (real engine, real sshd, policy 
     });
 
     it("only the copy's own process killed while its workers copy (fan_out.py): the workers die with it, the deploy fails before the swap, and the next up converges", async () => {
-        resetHost();
-        const many: Record<string, string> = {};
         // Enough files that each worker's share of the copy takes longer than the wait below.
-        for (let i = 0; i < 12000; i++) { many[`cutter_agent/pack/g${i % 13}/m${i}.txt`] = `${i}\n`; }
-        const baseCommit = commitToSource(many, "bulk");
-        stack = await newStack("fanoutkill", { overrides: { release: { ...(withConfig("release", { commit: baseCommit }).release as object) } } });
-        expect((await stack.up({ policyPacks: [POLICY_PACK] })).summary.result).to.equal("succeeded");
-        const oldTree = treeDigest(TARGET());
-        const commit = await oneFileChange(stack, "# fan-out kill fix");
-        const newTree = inspectRelease(facts().sourceRepo, commit).digest;
+        const { deployed, oldTree, newTree } = await deployedBulkThenChanged("fanoutkill", 12000, (i) => `${i}\n`);
         const stagePids = () => sandboxPids("host", (argv) => argv.includes("--stage"));
         const ppid = (pid: number) => { try { return Number(/^PPid:\s+(\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]); } catch { return -1; } };
-        const child: ChildProcess = spawn("pulumi", ["up", "--stack", stack.name, "--yes", "--non-interactive", "--skip-preview"], { cwd: REPO_ROOT, stdio: "ignore" });
+        const child: ChildProcess = spawn("pulumi", ["up", "--stack", deployed.name, "--yes", "--non-interactive", "--skip-preview"], { cwd: REPO_ROOT, stdio: "ignore" });
         const done = new Promise<number>((r) => child.on("exit", (c) => r(c ?? -1)));
         let workers: number[] = [];
         let parent: number | undefined;
@@ -334,7 +332,7 @@ describe("performance paths on the sandbox host (real engine, real sshd, policy 
         expect(treeDigest(TARGET()), "the whole old tree").to.equal(oldTree);
         expect(fs.existsSync(JOURNAL()), "nothing journaled: the swap never started").to.equal(false);
         expect(stagingLeftovers(), "the failed pass's staging is removed").to.deep.equal([]);
-        const res = await stack.up({ policyPacks: [POLICY_PACK] });
+        const res = await deployed.up({ policyPacks: [POLICY_PACK] });
         expect(res.summary.result).to.equal("succeeded");
         expect(treeDigest(TARGET()), "converged to the whole new tree").to.equal(newTree);
         expect(mustRun("git", ["-C", hostPath("/opt/incomex/dot"), "status", "--porcelain"]).trim()).to.equal("");
