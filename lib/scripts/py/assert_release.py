@@ -217,18 +217,13 @@ orch = os.path.join(root, "cutter_agent", "orchestrator")
 if not any(f.endswith(".py") for _, _, fs in os.walk(orch) for f in fs):
     problems.append("ReleaseOrchestrator: cutter_agent/orchestrator/ is missing (no .py file in it)")
 cfg_rel = "cutter_agent/config.py"
-def check(rel, path, h):
+def check(rel, path):
     # One .py file's kill-switch verdict: (its problems, the sha256 it is clean under, or None).
     # A verdict is only ever recorded for the sha256 of the bytes parsed here, never for a listed one.
-    raw = None
-    if rel != cfg_rel and cache:
-        if h not in known:
-            raw = read(path)
-            h = hashlib.sha256(raw).hexdigest()
-        if h in known:
-            return [], h
-    if raw is None:
-        raw = read(path)
+    raw = read(path)
+    h = hashlib.sha256(raw).hexdigest() if cache else None
+    if rel != cfg_rel and h in known:
+        return [], h
     n = len(problems)
     tree = parse(raw, rel)
     if tree is not None:
@@ -243,14 +238,19 @@ def check(rel, path, h):
     mine = problems[n:]
     del problems[n:]
     return mine, (h if cache and rel != cfg_rel and not mine and tree is not None else None)
-jobs = []  # (path relative to the tree, path, listed sha256 or None) of every .py file, in walk order
+jobs = []  # (path relative to the tree, path) of every .py file to read, in walk order
+found_cfg = False
 for d, dirs, files in os.walk(root):
     dirs[:] = sorted(x for x in dirs if x != "__pycache__" and not (d == root and x == ".git"))
     for f in sorted(files):
         if f.endswith(".py"):
             rel = f if d == root else os.path.join(d[len(root):].lstrip(os.sep), f)
-            jobs.append((rel, os.path.join(d, f), listed.get(os.fsencode(rel)) if cache else None))
-found_cfg = any(rel == cfg_rel for rel, _, _ in jobs)
+            found_cfg = found_cfg or rel == cfg_rel
+            h = listed.get(os.fsencode(rel)) if cache else None
+            if rel != cfg_rel and h in known:
+                clean.add(h)
+            else:
+                jobs.append((rel, os.path.join(d, f)))
 for mine, h in fan_out(len(jobs), lambda i: check(*jobs[i])):
     problems.extend(mine)
     if h is not None:

@@ -117,8 +117,8 @@ step=exchange
 exchange /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /opt/incomex/dot/iu-cutter
 mv -T /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/old-tree
 step=assert
-if ! python3 - /opt/incomex/dot/iu-cutter 0.6.0 --cache /var/lib/cutter/assert-release.cache d3f4fb31501409e79aaf482577e19c1bb4b5780e2e3c5279f2d1d9bfa72eeea8 /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/listing eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee <<'PY'
-# [pinned helper assert_release.py, sha256 d3f4fb31501409e7…: shown once under "Pinned helpers"]
+if ! python3 - /opt/incomex/dot/iu-cutter 0.6.0 --cache /var/lib/cutter/assert-release.cache 4695a36c0d8f6720362a3b045c9408e87a492368db33abebc04b5c785f86a37b /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/listing eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee <<'PY'
+# [pinned helper assert_release.py, sha256 4695a36c0d8f6720…: shown once under "Pinned helpers"]
 PY
 then revert; fail "Release: post-deploy assertions failed; the previous tree is back in place"; fi
 [ "$(tree_digest_cached /opt/incomex/dot/iu-cutter /var/lib/cutter/tree-digest.cache | cut -d' ' -f1)" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ] || { revert; fail "Release: deployed tree does not match the manifest; reverted"; }
