@@ -14,7 +14,8 @@ def fan_out(n, work):
     if workers < 2:
         return [work(i) for i in range(n)]
     import ctypes
-    prctl, parent, kids = ctypes.CDLL(None, use_errno=True).prctl, os.getpid(), []
+    prctl, parent = ctypes.CDLL(None, use_errno=True).prctl, os.getpid()
+    kids = {}  # worker number -> (pid, read end of its pipe), until its results are taken
     try:
         for w in range(1, workers):
             r, wr = os.pipe()
@@ -35,14 +36,15 @@ def fan_out(n, work):
                 finally:
                     os._exit(code)
             os.close(wr)
-            kids.append((pid, r, w))
+            kids[w] = (pid, r)
         got = [None] * n
         got[0::workers] = [work(i) for i in range(0, n, workers)]
-        for pid, r, w in kids:
-            with os.fdopen(r, "rb") as fh:
+        for w in range(1, workers):
+            pid, r = kids[w]
+            with os.fdopen(os.dup(r), "rb") as fh:
                 data = fh.read()
             status = os.waitpid(pid, 0)[1]
-            kids = [k for k in kids if k[0] != pid]
+            os.close(kids.pop(w)[1])
             ok, out = pickle.loads(data) if status == 0 and data else (False, None)
             if not ok and isinstance(out, BaseException):
                 raise out
@@ -51,7 +53,11 @@ def fan_out(n, work):
             got[w::workers] = out
         return got
     finally:
-        for pid, r, _ in kids:
+        # Only when the caller fails (or a worker's results do): the workers still running are stopped and reaped.
+        for pid, r in kids.values():
             os.close(r)
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
+            try:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
