@@ -16,6 +16,7 @@ import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { inspectRelease } from "../../lib/release/release";
 import { TREE_DIGEST } from "../../lib/scripts/helpers";
+import { processRunning } from "../helpers/procs";
 import { configureSandboxStack } from "../../scripts/sandboxStack";
 import {
     armHold, commitToSource, disarmHold, facts, failure, HELD, hostPath, hostSnapshot, mustRun, newStack, POLICY_PACK, removeStack, REPO_ROOT, resetHost,
@@ -323,11 +324,10 @@ describe("performance paths on the sandbox host (real engine, real sshd, policy 
         }
         expect(parent, "the copy ran with workers").to.not.equal(undefined);
         expect(workers.length).to.be.greaterThan(0);
-        const running = (pid: number) => { try { return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, "utf8")); } catch { return false; } };
-        while (running(parent!)) { await new Promise((r) => setImmediate(r)); }
+        while (processRunning(parent!)) { await new Promise((r) => setImmediate(r)); }
         // Dying with the pass (PR_SET_PDEATHSIG) takes a moment; finishing a share of 6,000 copies takes far longer.
         await new Promise((r) => setTimeout(r, 150));
-        expect(workers.filter(running), "no worker outlives the pass").to.deep.equal([]);
+        expect(workers.filter(processRunning), "no worker outlives the pass").to.deep.equal([]);
         expect(await done, "that up failed").to.not.equal(0);
         expect(treeDigest(TARGET()), "the whole old tree").to.equal(oldTree);
         expect(fs.existsSync(JOURNAL()), "nothing journaled: the swap never started").to.equal(false);

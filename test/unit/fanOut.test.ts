@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ASSERT_RELEASE, helperPart, TREE_DIGEST } from "../../lib/scripts/helpers";
+import { processRunning } from "../helpers/procs";
 
 const FIXTURE = path.join(__dirname, "..", "..", "..", "fixtures", "iu-cutter-v0.6");
 const FAN_OUT = helperPart("fan_out.py");
@@ -21,14 +22,6 @@ const workersFor = (n: number) => Math.max(1, Math.min(4, CPUS, Math.floor(n / 2
 function py(code: string, opts: { oneCpu?: boolean } = {}) {
     const [cmd, args] = opts.oneCpu ? ["taskset", ["-c", "0", "python3", "-"]] : ["python3", ["-"]];
     return spawnSync(cmd, args, { input: FAN_OUT + code, encoding: "utf8" });
-}
-function alive(pid: number): boolean {
-    try {
-        const st = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        return !/^\d+ \(.*\) Z/.test(st);
-    } catch {
-        return false;
-    }
 }
 const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
 
@@ -85,7 +78,7 @@ describe("fan_out.py: per-file work over forked workers", function () {
             expect(r.status).to.not.equal(0);
             expect(r.stderr).to.contain("ValueError: own share");
             expect(Date.now() - t0, "did not wait for the sleeping worker").to.be.lessThan(20_000);
-            expect(alive(Number(fs.readFileSync(path.join(dir, "w"), "utf8"))), "the worker is gone").to.equal(false);
+            expect(processRunning(Number(fs.readFileSync(path.join(dir, "w"), "utf8"))), "the worker is gone").to.equal(false);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
@@ -106,10 +99,10 @@ describe("fan_out.py: per-file work over forked workers", function () {
             child.kill("SIGKILL");
             await new Promise((r) => child.on("exit", r));
             const gone = Date.now() + 5_000;
-            while (alive(worker) && Date.now() < gone) {
+            while (processRunning(worker) && Date.now() < gone) {
                 await new Promise((r) => setTimeout(r, 50));
             }
-            expect(alive(worker), "the worker died with the run").to.equal(false);
+            expect(processRunning(worker), "the worker died with the run").to.equal(false);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

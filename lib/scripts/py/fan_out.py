@@ -40,11 +40,10 @@ def fan_out(n, work):
         got = [None] * n
         got[0::workers] = [work(i) for i in range(0, n, workers)]
         for w in range(1, workers):
-            pid, r = kids[w]
-            with os.fdopen(os.dup(r), "rb") as fh:
+            pid, r = kids.pop(w)
+            with os.fdopen(r, "rb") as fh:
                 data = fh.read()
             status = os.waitpid(pid, 0)[1]
-            os.close(kids.pop(w)[1])
             ok, out = pickle.loads(data) if status == 0 and data else (False, None)
             if not ok and isinstance(out, BaseException):
                 raise out

@@ -1,6 +1,6 @@
 set -euo pipefail
 tree_digest() { python3 - "$1" <<'PY'
-# [pinned helper tree_digest.py, sha256 83d29e5cb9b73f0a…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 9ad9baebb7055bcd…: shown once under "Pinned helpers"]
 PY
 }
 fail() { printf 'PreStateAnchor: %s\n' "$*" >&2; exit 1; }

@@ -2,7 +2,7 @@ set -euo pipefail
 trap '' HUP PIPE
 umask 022
 tree_digest() { python3 - "$1" <<'PY'
-# [pinned helper tree_digest.py, sha256 83d29e5cb9b73f0a…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 9ad9baebb7055bcd…: shown once under "Pinned helpers"]
 PY
 }
 [ -d /var/lib/cutter ] || install -d -m 0750 /var/lib/cutter
@@ -14,7 +14,7 @@ exchange() { python3 - "$1" "$2" <<'PY'
 PY
 }
 tree_digest_cached() { python3 - "$1" --cached "$2" <<'PY'
-# [pinned helper tree_digest.py, sha256 83d29e5cb9b73f0a…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 9ad9baebb7055bcd…: shown once under "Pinned helpers"]
 PY
 }
 revert() { # back to the exact pre-deploy state recorded in the journal
@@ -87,7 +87,7 @@ if ! tar -x -m --no-same-owner --no-same-permissions -f - -C /opt/incomex/.iu-cu
   fail "Release: unpacking the archive in /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee failed (disk full?); staging removed, nothing else touched"
 fi
 record_digest() { python3 - "$1" --record "$3" "$2" <<'PY'
-# [pinned helper tree_digest.py, sha256 83d29e5cb9b73f0a…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 9ad9baebb7055bcd…: shown once under "Pinned helpers"]
 PY
 }
 got="$(record_digest /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /var/lib/cutter/tree-digest.cache 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee 12')"
@@ -109,8 +109,8 @@ step=exchange
 exchange /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /opt/incomex/dot/iu-cutter
 mv -T /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/tree /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/old-tree
 step=assert
-if ! python3 - /opt/incomex/dot/iu-cutter 0.6.0 --cache /var/lib/cutter/assert-release.cache f3acf22b1a9932f61b2de543c4e2865898afa3d4c481b52b5059f6c98bc8932e /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/listing eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee <<'PY'
-# [pinned helper assert_release.py, sha256 f3acf22b1a9932f6…: shown once under "Pinned helpers"]
+if ! python3 - /opt/incomex/dot/iu-cutter 0.6.0 --cache /var/lib/cutter/assert-release.cache dde317dfc2d1a0a261d336998c53042eec9f2bb445345b075a87d3ba32323e0f /opt/incomex/.iu-cutter-staging/release-eeeeeeeeeeeeeeee/listing eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee <<'PY'
+# [pinned helper assert_release.py, sha256 dde317dfc2d1a0a2…: shown once under "Pinned helpers"]
 PY
 then revert; fail "Release: post-deploy assertions failed; the previous tree is back in place"; fi
 [ "$(tree_digest_cached /opt/incomex/dot/iu-cutter /var/lib/cutter/tree-digest.cache | cut -d' ' -f1)" = eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ] || { revert; fail "Release: deployed tree does not match the manifest; reverted"; }

@@ -2,7 +2,7 @@ set -euo pipefail
 trap '' HUP PIPE
 umask 022
 tree_digest() { python3 - "$1" <<'PY'
-# [pinned helper tree_digest.py, sha256 83d29e5cb9b73f0a…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 9ad9baebb7055bcd…: shown once under "Pinned helpers"]
 PY
 }
 [ -d /var/lib/cutter ] || install -d -m 0750 /var/lib/cutter

@@ -1,6 +1,6 @@
 set -euo pipefail
 tree_digest() { python3 - "$1" <<'PY'
-# [pinned helper tree_digest.py, sha256 83d29e5cb9b73f0a…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 9ad9baebb7055bcd…: shown once under "Pinned helpers"]
 PY
 }
 if [ -f /var/lib/cutter/deployed-release ]; then printf 'ledgerDigest=%s\n' "$(sha256sum < /var/lib/cutter/deployed-release | cut -c1-64)"; printf 'ledgerRelease=%s\n' "$(sed -n 's/^digest=//p' /var/lib/cutter/deployed-release)"; else echo ledgerDigest=absent; echo ledgerRelease=; fi

@@ -2,7 +2,7 @@ set -euo pipefail
 umask 077
 [ -d /var/lib/cutter ] || install -d -m 0755 /var/lib/cutter
 cat > /var/lib/cutter/o7-rollback-mandate.iucutter-tmp <<'IUCUTTER_EOF'
-run=o7-eeeeeeeeeeee-d7b5f4e1-1-ffffffff
+run=o7-eeeeeeeeeeee-7e3a48ee-1-ffffffff
 IUCUTTER_EOF
 chmod 0600 /var/lib/cutter/o7-rollback-mandate.iucutter-tmp
 mv -T /var/lib/cutter/o7-rollback-mandate.iucutter-tmp /var/lib/cutter/o7-rollback-mandate

@@ -9,7 +9,7 @@ printf '%s:%s:%s:%s:%s\n' 127.0.0.1 5432 live context_pack_readonly "$DB_PASSWOR
 all=""
 # --- before: kill-switch, row counts, grant matrix ---------------------
 python3 - /opt/incomex/dot/iu-cutter 0.6.0 <<'PY' || fail "execution_enabled is not False (or the deployed tree is not 0.6.0) before the dry run"
-# [pinned helper assert_release.py, sha256 f3acf22b1a9932f6…: shown once under "Pinned helpers"]
+# [pinned helper assert_release.py, sha256 dde317dfc2d1a0a2…: shown once under "Pinned helpers"]
 PY
 counts_before="$(PGPASSFILE="$passfile" psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p 5432 -U context_pack_readonly -d live <<'SQL'
 BEGIN READ ONLY;
@@ -37,32 +37,32 @@ grant_sha="$(printf '%s\n' "$grants_before" | sha256sum | cut -c1-64)"
 [ "$grant_sha" = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ] || fail "grant matrix sha256 is $grant_sha, pinned aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: grants changed"
 # --- the dry run: SG1 pause, resume, SG2 pause, resume, closeout, idempotent closeout ---
 set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 PGPASSFILE="$passfile" python3 -m cutter_agent.cli orchestrate --check-live-refused 2>&1)"; rc=$?; set -e
-printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-36fe9470-1-ffffffff.live-before.log
+printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-48c33e5c-1-ffffffff.live-before.log
 all="$all$out"$'\n'
 [ "$rc" = 0 ] && printf '%s\n' "$out" | grep -Eqx 'LIVE refused' || fail "live mode was not refused before the dry run (exit $rc): $(printf '%s' "$out" | tail -1)"
-set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 PGPASSFILE="$passfile" python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id o7-eeeeeeeeeeee-36fe9470-1-ffffffff --document 2 --config /var/lib/cutter/config/orchestrator.ini 2>&1)"; rc=$?; set -e
-printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-36fe9470-1-ffffffff.1-start.log
+set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 PGPASSFILE="$passfile" python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id o7-eeeeeeeeeeee-48c33e5c-1-ffffffff --document 2 --config /var/lib/cutter/config/orchestrator.ini 2>&1)"; rc=$?; set -e
+printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-48c33e5c-1-ffffffff.1-start.log
 all="$all$out"$'\n'
 [ "$rc" = 10 ] && printf '%s\n' "$out" | grep -Eqx 'PAUSE SG1' || fail "start did not pause at SG1 (exit $rc)"
 printf '%s\n' "$out" | grep -Eqx 'MODE DRYRUN' || fail "the orchestrator did not run in Mode.DRYRUN"
-set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 PGPASSFILE="$passfile" python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id o7-eeeeeeeeeeee-36fe9470-1-ffffffff --document 2 --config /var/lib/cutter/config/orchestrator.ini --resume 2>&1)"; rc=$?; set -e
-printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-36fe9470-1-ffffffff.2-resume-sg1.log
+set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 PGPASSFILE="$passfile" python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id o7-eeeeeeeeeeee-48c33e5c-1-ffffffff --document 2 --config /var/lib/cutter/config/orchestrator.ini --resume 2>&1)"; rc=$?; set -e
+printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-48c33e5c-1-ffffffff.2-resume-sg1.log
 all="$all$out"$'\n'
 [ "$rc" = 10 ] && printf '%s\n' "$out" | grep -Eqx 'RESUMED SG1' && printf '%s\n' "$out" | grep -Eqx 'PAUSE SG2' || fail "resume after SG1 did not pause at SG2 (exit $rc)"
 set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 PGPASSFILE="$passfile" python3 -m cutter_agent.cli orchestrate --check-live-refused 2>&1)"; rc=$?; set -e
-printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-36fe9470-1-ffffffff.live-during.log
+printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-48c33e5c-1-ffffffff.live-during.log
 all="$all$out"$'\n'
 [ "$rc" = 0 ] && printf '%s\n' "$out" | grep -Eqx 'LIVE refused' || fail "live mode was not refused during the dry run (exit $rc): $(printf '%s' "$out" | tail -1)"
-set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 PGPASSFILE="$passfile" python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id o7-eeeeeeeeeeee-36fe9470-1-ffffffff --document 2 --config /var/lib/cutter/config/orchestrator.ini --resume 2>&1)"; rc=$?; set -e
-printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-36fe9470-1-ffffffff.3-resume-sg2.log
+set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 PGPASSFILE="$passfile" python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id o7-eeeeeeeeeeee-48c33e5c-1-ffffffff --document 2 --config /var/lib/cutter/config/orchestrator.ini --resume 2>&1)"; rc=$?; set -e
+printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-48c33e5c-1-ffffffff.3-resume-sg2.log
 all="$all$out"$'\n'
 [ "$rc" = 0 ] && printf '%s\n' "$out" | grep -Eqx 'RESUMED SG2' && printf '%s\n' "$out" | grep -Eqx 'CLOSEOUT done' || fail "resume after SG2 did not close out (exit $rc)"
-set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 PGPASSFILE="$passfile" python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id o7-eeeeeeeeeeee-36fe9470-1-ffffffff --document 2 --config /var/lib/cutter/config/orchestrator.ini --resume 2>&1)"; rc=$?; set -e
-printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-36fe9470-1-ffffffff.4-closeout-again.log
+set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 PGPASSFILE="$passfile" python3 -m cutter_agent.cli orchestrate --mode dryrun --run-id o7-eeeeeeeeeeee-48c33e5c-1-ffffffff --document 2 --config /var/lib/cutter/config/orchestrator.ini --resume 2>&1)"; rc=$?; set -e
+printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-48c33e5c-1-ffffffff.4-closeout-again.log
 all="$all$out"$'\n'
 [ "$rc" = 0 ] && printf '%s\n' "$out" | grep -Eqx 'CLOSEOUT already-closed' && ! printf '%s\n' "$out" | grep -Eqx 'PHASE ([0-9]+)/11 .*' || fail "closeout resume is not idempotent (exit $rc)"
 set +e; out="$(cd /opt/incomex/dot/iu-cutter && PYTHONDONTWRITEBYTECODE=1 PGPASSFILE="$passfile" python3 -m cutter_agent.cli orchestrate --check-live-refused 2>&1)"; rc=$?; set -e
-printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-36fe9470-1-ffffffff.live-after.log
+printf '%s\n' "$out" > /var/lib/cutter/state/o7-eeeeeeeeeeee-48c33e5c-1-ffffffff.live-after.log
 all="$all$out"$'\n'
 [ "$rc" = 0 ] && printf '%s\n' "$out" | grep -Eqx 'LIVE refused' || fail "live mode was not refused after the dry run (exit $rc): $(printf '%s' "$out" | tail -1)"
 phases="$(printf '%s' "$all" | sed -n -E 's#^(PHASE ([0-9]+)/11 .*)$#\2/11 #p' | tr -d '\n')"
@@ -93,7 +93,7 @@ SQL
 )"
 [ "$grants_after" = "$grants_before" ] || fail "the grant matrix changed during the dry run"
 python3 - /opt/incomex/dot/iu-cutter 0.6.0 <<'PY' || fail "execution_enabled is not False after the dry run"
-# [pinned helper assert_release.py, sha256 f3acf22b1a9932f6…: shown once under "Pinned helpers"]
+# [pinned helper assert_release.py, sha256 dde317dfc2d1a0a2…: shown once under "Pinned helpers"]
 PY
 # --- readiness evidence (GAP-3..6, GAP-8), all read-only ----------------------
 if gpg --batch --with-colons --list-keys "$BACKUP_GPG_FPR" 2>/dev/null | grep -q '^fpr:' && grep -qxF "BACKUP_GPG_FPR=$BACKUP_GPG_FPR" /opt/incomex/dot/.env.production; then gap3=ok; else gap3=missing; fi

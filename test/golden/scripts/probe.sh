@@ -1,13 +1,13 @@
 set -euo pipefail
 tree_digest() { python3 - "$1" <<'PY'
-# [pinned helper tree_digest.py, sha256 83d29e5cb9b73f0a…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 9ad9baebb7055bcd…: shown once under "Pinned helpers"]
 PY
 }
 printf 'hostname=%s\n' "$(hostname)"
 if [ -f /opt/incomex/dot/docker-compose.yml ]; then echo marker=present; else echo marker=missing; fi
 if [ -f /opt/incomex/dot/.env ]; then echo envfile=present; else echo envfile=missing; fi
 tree_digest_cached() { python3 - "$1" --cached "$2" <<'PY'
-# [pinned helper tree_digest.py, sha256 83d29e5cb9b73f0a…: shown once under "Pinned helpers"]
+# [pinned helper tree_digest.py, sha256 9ad9baebb7055bcd…: shown once under "Pinned helpers"]
 PY
 }
 if [ -d /opt/incomex/dot/iu-cutter ]; then printf 'tree=%s\n' "$(tree_digest_cached /opt/incomex/dot/iu-cutter /var/lib/cutter/tree-digest.cache)"; else echo tree=absent; fi
